@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pp-pci.h"
+
+G_BEGIN_DECLS
+
+#define PP_HOST_ERROR (pp_host_error_quark ())
+
+typedef enum
+{
+  PP_HOST_ERROR_NO_ROOT,       /* the root dir does not exist */
+  PP_HOST_ERROR_NO_SYSFS,      /* ROOT/sys/bus/pci missing or unreadable */
+  PP_HOST_ERROR_PCI,           /* libpci failed */
+} PpHostError;
+
+typedef enum
+{
+  PP_CPU_VENDOR_OTHER,
+  PP_CPU_VENDOR_INTEL,
+  PP_CPU_VENDOR_AMD,
+} PpCpuVendor;
+
+typedef enum
+{
+  PP_MODULE_ABSENT,
+  PP_MODULE_LOADED,            /* loadable module, loaded now */
+  PP_MODULE_BUILTIN,           /* built into the kernel */
+} PpModuleState;
+
+typedef enum
+{
+  PP_BOOTLOADER_UNKNOWN,
+  PP_BOOTLOADER_GRUB,
+  PP_BOOTLOADER_SYSTEMD_BOOT,
+  PP_BOOTLOADER_OTHER,         /* detected, but not one we edit (rEFInd, Limine, ...) */
+} PpBootloader;
+
+typedef enum
+{
+  PP_INITRAMFS_UNKNOWN,
+  PP_INITRAMFS_MKINITCPIO,
+  PP_INITRAMFS_DRACUT,
+  PP_INITRAMFS_INITRAMFS_TOOLS,
+  PP_INITRAMFS_BOOSTER,
+} PpInitramfs;
+
+typedef struct
+{
+  int        id;
+  GPtrArray *devices;          /* PpPciDevice*, borrowed from PpHost.devices, by address */
+} PpIommuGroup;
+
+typedef struct
+{
+  char         *key;           /* "vfio-pci.ids" */
+  char         *value;         /* "10de:1b80" or NULL for a bare flag ("quiet") */
+} PpKernelParam;
+
+typedef struct
+{
+  char          *root;         /* "/" or the --root dir, absolute */
+
+  PpCpuVendor    cpu_vendor;
+  char          *cpu_model;    /* "model name" of the first processor, or NULL */
+  gboolean       cpu_virtualization; /* vmx or svm flag */
+
+  char          *cmdline;      /* /proc/cmdline, stripped */
+  GPtrArray     *cmdline_params; /* PpKernelParam* */
+
+  PpModuleState  mod_vfio;
+  PpModuleState  mod_vfio_pci;
+  PpModuleState  mod_vfio_iommu_type1;
+
+  gboolean       uefi;
+  char          *os_id;        /* os-release ID, "arch", or NULL */
+  char          *os_id_like;   /* os-release ID_LIKE or NULL */
+  char          *os_name;      /* os-release PRETTY_NAME or NAME, or NULL */
+
+  PpBootloader   bootloader;
+  char          *grub_cfg;     /* host path of the grub.cfg this host boots, or NULL */
+  gboolean       grub_bls;     /* GRUB_ENABLE_BLSCFG=true (Fedora style: edit with grubby) */
+  PpInitramfs    initramfs;
+
+  GPtrArray     *devices;      /* PpPciDevice*, owned, by address */
+  GPtrArray     *groups;       /* PpIommuGroup*, owned, by id */
+  GPtrArray     *ungrouped;    /* PpPciDevice*, borrowed */
+  GPtrArray     *warnings;     /* char*: what was skipped and why */
+} PpHost;
+
+GQuark         pp_host_error_quark        (void);
+
+/* Reads the whole host under @root ("/" when NULL). Fails only when there is no
+ * PCI bus to read at all; anything odd below that becomes a warning. */
+PpHost        *pp_host_read               (const char *root,
+                                           GError    **error);
+void           pp_host_free               (PpHost *host);
+
+gboolean       pp_host_iommu_enabled      (const PpHost *host);
+PpPciDevice   *pp_host_find_device        (const PpHost *host,
+                                           const char   *address);
+PpIommuGroup  *pp_host_find_group         (const PpHost *host,
+                                           int           id);
+/* The value of the last KEY= on the kernel command line ("on"), "" for a bare
+ * flag, NULL when absent. Dash and underscore are the same in KEY, as in the kernel. */
+const char    *pp_host_cmdline_value      (const PpHost *host,
+                                           const char   *key);
+/* ROOT + host path, for reading the host's files */
+char          *pp_host_path               (const PpHost *host,
+                                           const char   *host_path);
+
+const char    *pp_cpu_vendor_to_string    (PpCpuVendor   vendor);   /* "intel" */
+const char    *pp_bootloader_to_string    (PpBootloader  loader);   /* "grub" */
+const char    *pp_initramfs_to_string     (PpInitramfs   tool);     /* "mkinitcpio" */
+const char    *pp_module_state_to_string  (PpModuleState state);    /* "builtin" */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpHost, pp_host_free)
+
+G_END_DECLS
