@@ -155,45 +155,123 @@ rest_is_empty (const char *text,
   return from == line_end || text[from] == '#';
 }
 
+static gsize
+module_start (const Module *module)
+{
+  return module->field ? module->field->start : module->word->start;
+}
+
+static gsize
+module_end (const Module *module)
+{
+  return module->field ? module->field->end : module->word->end;
+}
+
+static gboolean
+only_blanks_between (const PpShellScript *script,
+                     const Module        *a,
+                     const Module        *b)
+{
+  return module_end (a) <= module_start (b) && is_blank_run (script->text, module_end (a), module_start (b));
+}
+
+/* Removes a run of neighbouring modules of one assignment together, so the
+ * separators around them stay as they were written */
 static void
-remove_module (PpShellScript *script,
-               Module        *module,
-               PpSplices     *splices)
+remove_run (PpShellScript *script,
+            GPtrArray     *own,
+            guint          first,
+            guint          last,
+            PpSplices     *splices)
 {
   const char *text = script->text;
-  PpShellAssignment *assignment = module->assignment;
-  PpShellWord *word = module->word;
+  Module *a = g_ptr_array_index (own, first);
+  Module *b = g_ptr_array_index (own, last);
+  Module *next = last + 1 < own->len ? g_ptr_array_index (own, last + 1) : NULL;
+  Module *prev = first > 0 ? g_ptr_array_index (own, first - 1) : NULL;
+  PpShellAssignment *assignment = a->assignment;
+  gsize start = module_start (a);
+  gsize end = module_end (b);
 
-  if (module->field != NULL)
+  if (next != NULL && only_blanks_between (script, b, next))
     {
-      pp_splices_add (splices, module->field->cut_start, module->field->cut_end, "");
+      pp_splices_add (splices, start, module_start (next), "");
       return;
     }
+  if (prev != NULL && only_blanks_between (script, prev, a))
+    {
+      pp_splices_add (splices, module_end (prev), end, "");
+      return;
+    }
+  if (assignment->is_array)
+    {
+      gsize line_start = pp_shell_script_line_start (script, start);
+      gsize line_end = pp_shell_script_line_end (script, end);
 
+      /* alone on its line (maybe with its comment): the whole line goes */
+      if (line_start > assignment->open_paren && line_end < assignment->close_paren
+          && is_blank_run (text, line_start, start) && rest_is_empty (text, end, line_end))
+        {
+          pp_splices_add (splices, line_start, line_end + 1, "");
+          return;
+        }
+    }
   {
-    gsize line_start = pp_shell_script_line_start (script, word->start);
-    gsize line_end = pp_shell_script_line_end (script, word->end);
-    gsize j = word->end;
-    gsize k = word->start;
+    gsize j = end;
+    gsize k = start;
+    gsize floor = assignment->is_array ? assignment->open_paren + 1 : assignment->value->start;
 
-    /* alone on its line (maybe with its comment): the whole line goes */
-    if (line_start > assignment->open_paren && line_end < assignment->close_paren
-        && is_blank_run (text, line_start, word->start) && rest_is_empty (text, word->end, line_end))
-      {
-        pp_splices_add (splices, line_start, line_end + 1, "");
-        return;
-      }
     while (j < script->len && (text[j] == ' ' || text[j] == '\t'))
       j++;
-    if (j > word->end && text[j] != ')' && text[j] != '\n' && text[j] != '#')
+    if (j > end && j < script->len && strchr (")\n#\"'", text[j]) == NULL)
       {
-        pp_splices_add (splices, word->start, j, "");
+        pp_splices_add (splices, start, j, "");
         return;
       }
-    while (k > assignment->open_paren + 1 && (text[k - 1] == ' ' || text[k - 1] == '\t'))
+    while (k > floor && (text[k - 1] == ' ' || text[k - 1] == '\t'))
       k--;
-    pp_splices_add (splices, k, word->end, "");
+    pp_splices_add (splices, k, end, "");
   }
+}
+
+static void
+remove_marked (GPtrArray  *scripts,
+               GPtrArray  *modules,
+               PpSplices **splices)
+{
+  g_autoptr(GPtrArray) done = g_ptr_array_new ();
+
+  for (guint i = 0; i < modules->len; i++)
+    {
+      Module *module = g_ptr_array_index (modules, i);
+      g_autoptr(GPtrArray) own = NULL;
+      PpShellScript *script;
+
+      if (!module->removed || g_ptr_array_find (done, module->assignment, NULL))
+        continue;
+      g_ptr_array_add (done, module->assignment);
+      script = g_ptr_array_index (scripts, module->file);
+      own = g_ptr_array_new ();
+      for (guint j = 0; j < modules->len; j++)
+        {
+          Module *other = g_ptr_array_index (modules, j);
+
+          if (other->assignment == module->assignment)
+            g_ptr_array_add (own, other);
+        }
+      for (guint j = 0; j < own->len; j++)
+        {
+          guint last = j;
+
+          if (!((Module *) g_ptr_array_index (own, j))->removed)
+            continue;
+          while (last + 1 < own->len && ((Module *) g_ptr_array_index (own, last + 1))->removed
+                 && only_blanks_between (script, g_ptr_array_index (own, last), g_ptr_array_index (own, last + 1)))
+            last++;
+          remove_run (script, own, j, last, splices[module->file]);
+          j = last;
+        }
+    }
 }
 
 static char *
@@ -451,15 +529,10 @@ pp_mkinitcpio_edit_modules (GPtrArray                *files,
   for (guint i = 0; i < modules->len; i++)
     {
       Module *module = g_ptr_array_index (modules, i);
-      PpShellScript *script = g_ptr_array_index (scripts, module->file);
-
       if (module->name == NULL)
         continue;
       if (g_str_equal (module->name, "vfio_virqfd"))
-        {
-          module->removed = TRUE;
-          remove_module (script, module, splices[module->file]);
-        }
+        module->removed = TRUE;
       else if (g_str_equal (module->name, "kvmgt"))
         {
           has_kvmgt = TRUE;
@@ -490,15 +563,13 @@ pp_mkinitcpio_edit_modules (GPtrArray                *files,
           if (before_driver)
             found = TRUE;
           else if (!found)
-            {
-              /* loaded after a GPU driver: too late to claim the device first */
-              module->removed = TRUE;
-              remove_module (g_ptr_array_index (scripts, module->file), module, splices[module->file]);
-            }
+            /* loaded after a GPU driver: too late to claim the device first */
+            module->removed = TRUE;
         }
       if (!found)
         g_ptr_array_add (missing, (char *) vfio_modules[w]);
     }
+  remove_marked (scripts, modules, splices);
   if (intent->kvmgt && !has_kvmgt)
     g_ptr_array_add (missing, (char *) "kvmgt?");
 

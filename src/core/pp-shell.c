@@ -573,7 +573,8 @@ parse_array (Lexer             *lx,
       if (c == ')')
         break;
       if (is_metachar (c))
-        return lexer_fail (lx, lx->pos, error, _("unexpected “%c” inside an array"), c);
+        return lexer_fail (lx, assignment->open_paren, error, _("unterminated array: unexpected “%c” on line %u"),
+                           c, pp_shell_script_line_at (lx->script, lx->pos));
       element = read_word (lx, error);
       if (element == NULL)
         return FALSE;
