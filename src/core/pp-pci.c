@@ -345,6 +345,29 @@ pp_pci_read_devices_one_by_one (const char        *devices_dir,
   return g_steal_pointer (&devices);
 }
 
+/* libpci reads sysfs values with strtol(), so a garbled file reads as 0
+ * rather than failing; values that no real device has get a strict look. */
+static gboolean
+pp_pci_libpci_values_plausible (struct pci_dev *dev,
+                                const char     *devdir,
+                                GPtrArray      *warnings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  guint64 value;
+
+  if (dev->vendor_id != 0 && dev->vendor_id != 0xffff && dev->device_id != 0xffff
+      && dev->device_class != 0)
+    return TRUE;
+  if (pp_pci_read_hex_file (devdir, "vendor", 0xffff, &value, &error)
+      && pp_pci_read_hex_file (devdir, "device", 0xffff, &value, &error)
+      && pp_pci_read_hex_file (devdir, "class", 0xffffff, &value, &error))
+    return TRUE;
+  address = g_path_get_basename (devdir);
+  g_ptr_array_add (warnings, g_strdup_printf (_("%s skipped: %s"), address, error->message));
+  return FALSE;
+}
+
 static void
 pp_pci_read_devices_with_libpci (const char        *devices_dir,
                                  struct pci_access *pacc,
@@ -362,6 +385,13 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
       g_autofree char *devdir = NULL;
 
       pci_fill_info (dev, fill);
+      devdir = g_strdup_printf ("%s/%04x:%02x:%02x.%u", devices_dir, dev->domain, dev->bus,
+                                dev->dev, dev->func);
+      if (!pp_pci_libpci_values_plausible (dev, devdir, warnings))
+        {
+          pp_pci_device_free (device);
+          continue;
+        }
       device->domain = dev->domain;
       device->bus = dev->bus;
       device->slot = dev->dev;
@@ -387,7 +417,6 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
           if (*group != '\0' && *end == '\0' && id <= G_MAXINT)
             device->iommu_group = (int) id;
         }
-      devdir = g_build_filename (devices_dir, device->address, NULL);
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
       g_ptr_array_add (devices, device);
