@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -380,18 +381,17 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
   pci_scan_bus (pacc);
   for (struct pci_dev *dev = pacc->devices; dev != NULL; dev = dev->next)
     {
-      PpPciDevice *device = g_new0 (PpPciDevice, 1);
+      PpPciDevice *device;
       const char *driver, *group;
-      g_autofree char *devdir = NULL;
+      char devdir[PATH_MAX];
 
+      /* nothing of ours is allocated across this call: libpci may longjmp out of it */
       pci_fill_info (dev, fill);
-      devdir = g_strdup_printf ("%s/%04x:%02x:%02x.%u", devices_dir, dev->domain, dev->bus,
-                                dev->dev, dev->func);
+      g_snprintf (devdir, sizeof devdir, "%s/%04x:%02x:%02x.%u", devices_dir, dev->domain,
+                  dev->bus, dev->dev, dev->func);
       if (!pp_pci_libpci_values_plausible (dev, devdir, warnings))
-        {
-          pp_pci_device_free (device);
-          continue;
-        }
+        continue;
+      device = g_new0 (PpPciDevice, 1);
       device->domain = dev->domain;
       device->bus = dev->bus;
       device->slot = dev->dev;
@@ -421,6 +421,20 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
       pp_pci_device_set_names (device, pacc);
       g_ptr_array_add (devices, device);
     }
+}
+
+/* libpci gives up on (and leaks over) a devices dir with an entry that is no
+ * PCI address; such a tree is read one device at a time instead. */
+static gboolean
+pp_pci_entries_are_addresses (const char *devices_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (devices_dir, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    if (!pp_pci_address_is_valid (entry))
+      return FALSE;
+  return dir != NULL;
 }
 
 static int
@@ -472,11 +486,20 @@ pp_pci_read_devices (const char  *root,
   pp_pci_error_jump = &jump;
   pp_pci_warnings = warnings;
 
-  if (setjmp (jump) == 0)
+  pci_set_param (pacc, (char *) "sysfs.path", sysfs);
+  if (ids_file != NULL)
+    pci_set_name_list_path (pacc, ids_file, 0);
+
+  if (!pp_pci_entries_are_addresses (devices_dir))
     {
-      pci_set_param (pacc, (char *) "sysfs.path", sysfs);
-      if (ids_file != NULL)
-        pci_set_name_list_path (pacc, ids_file, 0);
+      if (setjmp (jump) == 0)
+        devices = pp_pci_read_devices_one_by_one (devices_dir, pacc, warnings, error);
+      else
+        g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_PCI, "libpci: %s", pp_pci_error_message);
+      g_clear_pointer (&pp_pci_error_message, g_free);
+    }
+  else if (setjmp (jump) == 0)
+    {
       pci_init (pacc);
       devices = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_pci_device_free);
       pp_pci_read_devices_with_libpci (devices_dir, pacc, devices, warnings);
