@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "pp-readiness.h"
+
+static void
+pp_check_free (PpCheck *check)
+{
+  g_free (check->title);
+  g_free (check->summary);
+  g_free (check->next_step);
+  g_free (check);
+}
+
+static PpCheck *
+pp_check_add (GPtrArray     *checks,
+              const char    *id,
+              PpCheckStatus  status,
+              const char    *title)
+{
+  PpCheck *check = g_new0 (PpCheck, 1);
+
+  check->id = id;
+  check->status = status;
+  check->title = g_strdup (title);
+  g_ptr_array_add (checks, check);
+  return check;
+}
+
+static const char *
+pp_iommu_flag (const PpHost *host)
+{
+  return host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on" : "intel_iommu=on";
+}
+
+static void
+pp_check_cpu (GPtrArray    *checks,
+              const PpHost *host)
+{
+  const char *tech = host->cpu_vendor == PP_CPU_VENDOR_AMD ? "AMD-V (SVM)" : "Intel VT-x";
+  const char *model = host->cpu_model != NULL ? host->cpu_model : _("Unknown processor");
+  PpCheck *check;
+
+  if (host->cpu_virtualization)
+    {
+      check = pp_check_add (checks, "cpu", PP_CHECK_OK, _("Processor"));
+      check->summary = g_strdup_printf (_("%s, with %s"), model, tech);
+    }
+  else
+    {
+      check = pp_check_add (checks, "cpu", PP_CHECK_ERROR, _("Processor"));
+      check->summary = g_strdup_printf (_("%s, without hardware virtualization"), model);
+      check->next_step = g_strdup_printf (_("Turn on %s in the firmware (BIOS/UEFI) settings; "
+                                            "inside a VM, enable nested virtualization."), tech);
+    }
+}
+
+static void
+pp_check_iommu (GPtrArray    *checks,
+                const PpHost *host)
+{
+  PpCheck *check;
+
+  if (pp_host_iommu_enabled (host))
+    {
+      check = pp_check_add (checks, "iommu", PP_CHECK_OK, _("IOMMU"));
+      check->summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "On, %u group",
+                                                     "On, %u groups", host->groups->len),
+                                        host->groups->len);
+      return;
+    }
+
+  check = pp_check_add (checks, "iommu", PP_CHECK_ERROR, _("IOMMU"));
+  check->summary = g_strdup (_("Off: the kernel made no IOMMU groups"));
+  if (host->cpu_vendor == PP_CPU_VENDOR_AMD)
+    check->next_step = g_strdup_printf (_("Turn on “IOMMU” or “AMD-Vi” in the firmware settings, and "
+                                          "add %s iommu=pt to the kernel command line (reserving a GPU "
+                                          "does that)."), pp_iommu_flag (host));
+  else
+    check->next_step = g_strdup_printf (_("Turn on “VT-d” in the firmware settings, and add %s "
+                                          "iommu=pt to the kernel command line (reserving a GPU does "
+                                          "that)."), pp_iommu_flag (host));
+}
+
+static void
+pp_check_cmdline (GPtrArray    *checks,
+                  const PpHost *host)
+{
+  static const char *const keys[] = { "intel_iommu", "amd_iommu", "iommu", "vfio-pci.ids" };
+  g_autoptr(GString) in_effect = g_string_new (NULL);
+  PpCheck *check;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const char *value = pp_host_cmdline_value (host, keys[i]);
+
+      if (value == NULL)
+        continue;
+      if (in_effect->len > 0)
+        g_string_append_c (in_effect, ' ');
+      g_string_append_printf (in_effect, "%s=%s", keys[i], value);
+    }
+
+  if (pp_host_cmdline_value (host, "vfio-pci.ids") != NULL)
+    {
+      check = pp_check_add (checks, "cmdline", PP_CHECK_OK, _("Kernel parameters"));
+      check->summary = g_string_free (g_steal_pointer (&in_effect), FALSE);
+      return;
+    }
+  check = pp_check_add (checks, "cmdline", PP_CHECK_INFO, _("Kernel parameters"));
+  if (in_effect->len > 0)
+    check->summary = g_strdup_printf (_("In effect: %s; no vfio-pci.ids yet"), in_effect->str);
+  else
+    check->summary = g_strdup (_("No IOMMU or VFIO parameters in effect"));
+  check->next_step = g_strdup_printf (_("Reserving a GPU adds %s iommu=pt vfio-pci.ids=…"),
+                                      pp_iommu_flag (host));
+}
+
+static void
+pp_check_vfio (GPtrArray    *checks,
+               const PpHost *host)
+{
+  PpCheck *check;
+
+  if (host->mod_vfio != PP_MODULE_ABSENT && host->mod_vfio_pci != PP_MODULE_ABSENT
+      && host->mod_vfio_iommu_type1 != PP_MODULE_ABSENT)
+    {
+      check = pp_check_add (checks, "vfio", PP_CHECK_OK, _("VFIO modules"));
+      check->summary = g_strdup_printf (_("vfio %s, vfio_pci %s, vfio_iommu_type1 %s"),
+                                        pp_module_state_to_string (host->mod_vfio),
+                                        pp_module_state_to_string (host->mod_vfio_pci),
+                                        pp_module_state_to_string (host->mod_vfio_iommu_type1));
+      return;
+    }
+  check = pp_check_add (checks, "vfio", PP_CHECK_INFO, _("VFIO modules"));
+  check->summary = g_strdup_printf (_("vfio %s, vfio_pci %s, vfio_iommu_type1 %s"),
+                                    pp_module_state_to_string (host->mod_vfio),
+                                    pp_module_state_to_string (host->mod_vfio_pci),
+                                    pp_module_state_to_string (host->mod_vfio_iommu_type1));
+  check->next_step = g_strdup (_("Reserving a GPU loads them early from the initramfs."));
+}
+
+static void
+pp_check_bootloader (GPtrArray    *checks,
+                     const PpHost *host)
+{
+  PpCheck *check;
+
+  switch (host->bootloader)
+    {
+    case PP_BOOTLOADER_GRUB:
+      check = pp_check_add (checks, "bootloader", PP_CHECK_OK, _("Boot loader"));
+      check->summary = host->grub_bls
+        ? g_strdup_printf (_("GRUB with boot loader entries (%s), edited with grubby"), host->grub_cfg)
+        : g_strdup_printf (_("GRUB (%s)"), host->grub_cfg);
+      break;
+    case PP_BOOTLOADER_SYSTEMD_BOOT:
+      check = pp_check_add (checks, "bootloader", PP_CHECK_OK, _("Boot loader"));
+      check->summary = g_strdup (_("systemd-boot"));
+      break;
+    case PP_BOOTLOADER_OTHER:
+      check = pp_check_add (checks, "bootloader", PP_CHECK_WARNING, _("Boot loader"));
+      check->summary = g_strdup (_("Neither GRUB nor systemd-boot"));
+      check->next_step = g_strdup (_("The kernel parameters must be added by hand; the review lists them."));
+      break;
+    case PP_BOOTLOADER_UNKNOWN:
+    default:
+      check = pp_check_add (checks, "bootloader", PP_CHECK_WARNING, _("Boot loader"));
+      check->summary = g_strdup (_("Not found"));
+      check->next_step = g_strdup (_("The kernel parameters must be added by hand; the review lists them."));
+      break;
+    }
+}
+
+static void
+pp_check_initramfs (GPtrArray    *checks,
+                    const PpHost *host)
+{
+  PpCheck *check;
+
+  if (host->initramfs == PP_INITRAMFS_UNKNOWN)
+    {
+      check = pp_check_add (checks, "initramfs", PP_CHECK_WARNING, _("Initramfs"));
+      check->summary = g_strdup (_("No known initramfs tool found"));
+      check->next_step = g_strdup (_("Load vfio_pci, vfio and vfio_iommu_type1 early by hand; the review lists them."));
+      return;
+    }
+  check = pp_check_add (checks, "initramfs", PP_CHECK_OK, _("Initramfs"));
+  check->summary = g_strdup (pp_initramfs_to_string (host->initramfs));
+}
+
+static void
+pp_check_firmware (GPtrArray    *checks,
+                   const PpHost *host)
+{
+  PpCheck *check = pp_check_add (checks, "firmware", PP_CHECK_INFO, _("Firmware"));
+
+  check->summary = g_strdup (host->uefi ? _("UEFI") : _("Legacy BIOS"));
+  if (!host->uefi)
+    check->next_step = g_strdup (_("Passthrough works best with UEFI: GPUs in the VM need a UEFI "
+                                   "option ROM (GOP)."));
+}
+
+static void
+pp_check_scenario (GPtrArray      *checks,
+                   const PpAdvice *advice)
+{
+  PpCheckStatus status;
+  PpCheck *check;
+  guint viable = 0;
+
+  for (guint i = 0; i < advice->gpus->len; i++)
+    {
+      PpGpuAdvice *gpu = g_ptr_array_index (advice->gpus, i);
+      viable += gpu->viable && !gpu->integrated ? 1 : 0;
+    }
+
+  switch (advice->scenario)
+    {
+    case PP_SCENARIO_IGPU_DGPU:
+    case PP_SCENARIO_MULTI_DGPU:
+      status = viable > 0 ? PP_CHECK_OK : PP_CHECK_WARNING;
+      break;
+    case PP_SCENARIO_SINGLE_GPU:
+    case PP_SCENARIO_NO_GPU:
+    default:
+      status = PP_CHECK_ERROR;
+      break;
+    }
+  check = pp_check_add (checks, "scenario", status, _("Graphics"));
+  check->summary = g_strdup (advice->scenario_summary);
+  if (status == PP_CHECK_WARNING)
+    check->next_step = g_strdup (_("No discrete GPU sits alone in its IOMMU group: try another "
+                                   "PCIe slot, or a firmware update."));
+}
+
+GPtrArray *
+pp_readiness_checks (const PpHost   *host,
+                     const PpAdvice *advice)
+{
+  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_check_free);
+
+  pp_check_scenario (checks, advice);
+  pp_check_cpu (checks, host);
+  pp_check_iommu (checks, host);
+  pp_check_cmdline (checks, host);
+  pp_check_vfio (checks, host);
+  pp_check_bootloader (checks, host);
+  pp_check_initramfs (checks, host);
+  pp_check_firmware (checks, host);
+  return checks;
+}
+
+PpCheckStatus
+pp_readiness_overall (GPtrArray *checks)
+{
+  PpCheckStatus worst = PP_CHECK_OK;
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PpCheck *check = g_ptr_array_index (checks, i);
+
+      if (check->status > worst)
+        worst = check->status;
+    }
+  return worst;
+}
+
+const char *
+pp_check_status_to_string (PpCheckStatus status)
+{
+  switch (status)
+    {
+    case PP_CHECK_OK:      return "ok";
+    case PP_CHECK_INFO:    return "info";
+    case PP_CHECK_WARNING: return "warning";
+    case PP_CHECK_ERROR:
+    default:               return "error";
+    }
+}
