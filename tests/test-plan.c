@@ -346,6 +346,28 @@ test_plan_text (void)
   g_assert_nonnull (strstr (text, "which is read after /etc/default/grub and overrides it"));
 }
 
+/* A file the plan cannot read is an error naming the place */
+static void
+test_plan_parse_error (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "broken");
+  g_autofree char *grub = g_build_filename (root, "etc/default/grub", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpAdvice) advice = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_file_set_contents (grub, "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\n", -1, &error);
+  g_assert_no_error (error);
+  host = pp_host_read (root, &error);
+  g_assert_no_error (error);
+  advice = pp_advice_new (host);
+  plan = pp_plan_reserve (host, advice, "0000:01:00.0", &error);
+  g_assert_null (plan);
+  g_assert_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,5 +382,6 @@ main (int   argc,
     }
   g_test_add_func ("/core/plan/json", test_plan_json);
   g_test_add_func ("/core/plan/text", test_plan_text);
+  g_test_add_func ("/core/plan/parse-error", test_plan_parse_error);
   return g_test_run ();
 }
