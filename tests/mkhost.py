@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 import shutil
-import stat
 import struct
 import sys
 
@@ -615,7 +614,7 @@ def build_pci_tree(host, root):
             drivers.add('vfio-pci')
     for index, dev in enumerate(host.devices):
         ddir = device_dir(dev)
-        bar = 0xe0000000 + index * 0x100000
+        bar = 0xc0000000 + (index % 1024) * 0x100000  # stays a 32-bit address on big trees
         irq = dev.irq if dev.irq is not None else 16 + index % 16
         dev.irq = irq
         cls_text = '0x%06x\n' % dev.cls
