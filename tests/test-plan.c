@@ -48,6 +48,13 @@ static const PlanCase cases[] = {
   { "server-no-gpu", "0000:7f:1f.7", "no PCI device", NULL, NULL },
 };
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 static char *
 build_root (const char *host,
             const char *label)
@@ -193,7 +200,7 @@ check_grub_cmdline (const char   *root,
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (name, ".cfg"))
       g_ptr_array_add (dropins, g_build_filename (dropin_dir, name, NULL));
-  g_ptr_array_sort (dropins, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (dropins, compare_paths);
   for (guint i = 0; i < dropins->len; i++)
     g_ptr_array_add (paths, g_strdup (g_ptr_array_index (dropins, i)));
   g_ptr_array_add (paths, NULL);
@@ -225,13 +232,39 @@ check_mkinitcpio (const char *root)
 }
 
 static void
+apply_and_plan_again (const char *root,
+                      PpHost     *host,
+                      PpPlan     *plan,
+                      const char *gpu)
+{
+  g_autofree char *commands = joined_commands (plan);
+  g_autoptr(PpPlan) again = NULL;
+
+  /* the diffs are the change: patch applies them to the host's files */
+  apply_diffs (root, plan);
+  if (strstr (commands, "grubby") != NULL)
+    simulate_grubby (root, host, plan);
+  if (host->bootloader == PP_BOOTLOADER_GRUB)
+    check_grub_cmdline (root, host, plan);
+  if (host->initramfs == PP_INITRAMFS_MKINITCPIO)
+    check_mkinitcpio (root);
+
+  /* and planning again finds nothing left to do */
+  again = plan_for (root, gpu, NULL);
+  g_assert_null (again->refused);
+  if (again->files->len > 0)
+    g_error ("second plan still changes %s:\n%s", ((PpFileEdit *) g_ptr_array_index (again->files, 0))->path,
+             ((PpFileEdit *) g_ptr_array_index (again->files, 0))->diff);
+  g_assert_cmpuint (again->commands->len, ==, 0);
+}
+
+static void
 test_plan_case (gconstpointer data)
 {
   const PlanCase *c = data;
   g_autofree char *root = build_root (c->host, c->gpu);
   g_autoptr(PpHost) host = NULL;
   g_autoptr(PpPlan) plan = plan_for (root, c->gpu, &host);
-  g_autoptr(PpPlan) again = NULL;
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *commands = NULL;
   g_autofree char *file_list = NULL;
@@ -269,22 +302,7 @@ test_plan_case (gconstpointer data)
   file_list = g_strjoinv ("|", (char **) files->pdata);
   g_assert_cmpstr (file_list, ==, c->files);
 
-  /* the diffs are the change: patch applies them to the host's files */
-  apply_diffs (root, plan);
-  if (strstr (commands, "grubby") != NULL)
-    simulate_grubby (root, host, plan);
-  if (host->bootloader == PP_BOOTLOADER_GRUB)
-    check_grub_cmdline (root, host, plan);
-  if (host->initramfs == PP_INITRAMFS_MKINITCPIO)
-    check_mkinitcpio (root);
-
-  /* and planning again finds nothing left to do */
-  again = plan_for (root, c->gpu, NULL);
-  g_assert_null (again->refused);
-  if (again->files->len > 0)
-    g_error ("second plan still changes %s:\n%s", ((PpFileEdit *) g_ptr_array_index (again->files, 0))->path,
-             ((PpFileEdit *) g_ptr_array_index (again->files, 0))->diff);
-  g_assert_cmpuint (again->commands->len, ==, 0);
+  apply_and_plan_again (root, host, plan, c->gpu);
 }
 
 static char *
@@ -392,6 +410,89 @@ test_plan_parse_error (void)
   g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");
 }
 
+typedef struct
+{
+  char     *host;
+  char     *gpu;
+  gboolean  viable;      /* as the fixture's .expect says */
+  gboolean  single_gpu;
+} ExpectedGpu;
+
+/* Every GPU of every fixture host: a refusal where the fixture says it is
+ * not viable or the only GPU, else a plan that applies and is then done */
+static void
+test_every_gpu (gconstpointer data)
+{
+  const ExpectedGpu *e = data;
+  g_autofree char *root = build_root (e->host, e->gpu);
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for (root, e->gpu, &host);
+
+  if (!e->viable || e->single_gpu)
+    {
+      g_assert_nonnull (plan->refused);
+      g_assert_cmpuint (plan->files->len, ==, 0);
+      return;
+    }
+  if (plan->refused != NULL)
+    {
+      /* viable, but another card shares its IDs */
+      if (strstr (plan->refused, "same vendor:device ID") == NULL)
+        g_error ("refused: %s", plan->refused);
+      return;
+    }
+  g_assert_cmpuint (plan->files->len, >, 0);
+  g_assert_cmpuint (plan->ids->len, >, 0);
+  apply_and_plan_again (root, host, plan, e->gpu);
+}
+
+static void
+add_every_gpu_tests (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "hosts", NULL);
+  g_autoptr(GDir) hosts = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (hosts);
+  while ((name = g_dir_read_name (hosts)) != NULL)
+    if (g_str_has_suffix (name, ".expect"))
+      g_ptr_array_add (names, g_strndup (name, strlen (name) - strlen (".expect")));
+  g_ptr_array_sort (names, compare_paths);
+
+  for (guint n = 0; n < names->len; n++)
+    {
+      const char *host = g_ptr_array_index (names, n);
+      g_autofree char *expect_path = g_strdup_printf ("%s/%s.expect", dir, host);
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+      gboolean single_gpu = FALSE;
+
+      g_file_get_contents (expect_path, &text, NULL, NULL);
+      g_assert_nonnull (text);
+      lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        if (g_str_equal (g_strstrip (lines[i]), "scenario single-gpu"))
+          single_gpu = TRUE;
+      for (guint i = 0; lines[i]; i++)
+        {
+          g_auto(GStrv) words = g_strsplit (lines[i], " ", -1);
+          ExpectedGpu *e;
+          g_autofree char *path = NULL;
+
+          if (words[0] == NULL || !g_str_equal (words[0], "gpu") || words[1] == NULL || words[2] == NULL)
+            continue;
+          e = g_new0 (ExpectedGpu, 1);
+          e->host = g_strdup (host);
+          e->gpu = g_strdup (words[1]);
+          e->viable = g_str_equal (words[2], "viable");
+          e->single_gpu = single_gpu;
+          path = g_strdup_printf ("/core/plan/every-gpu/%s/%s", host, e->gpu);
+          g_test_add_data_func_full (path, e, test_every_gpu, NULL);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -404,6 +505,7 @@ main (int   argc,
 
       g_test_add_data_func (path, &cases[i], test_plan_case);
     }
+  add_every_gpu_tests ();
   g_test_add_func ("/core/plan/json", test_plan_json);
   g_test_add_func ("/core/plan/text", test_plan_text);
   g_test_add_func ("/core/plan/parse-error", test_plan_parse_error);
