@@ -388,6 +388,29 @@ test_plan_grubby_arguments (void)
                    "--remove-args=iommu=soft vfio_pci.ids=10de:1401");
 }
 
+/* Replacing vfio-pci.ids hands devices of an earlier reservation back */
+static void
+test_plan_warns_dropped_ids (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "dropped-ids");
+  g_autofree char *cmdline = g_build_filename (root, "proc/cmdline", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+  guint found = 0;
+
+  g_file_set_contents (cmdline, "root=/dev/sda2 rw intel_iommu=on vfio-pci.ids=10de:1401,1b21:1242\n", -1, &error);
+  g_assert_no_error (error);
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  for (guint i = 0; i < plan->warnings->len; i++)
+    {
+      const char *warning = g_ptr_array_index (plan->warnings, i);
+
+      g_assert_null (strstr (warning, "10de:1401 through"));
+      found += strstr (warning, "also reserves 1b21:1242 through vfio-pci.ids") != NULL;
+    }
+  g_assert_cmpuint (found, ==, 1);
+}
+
 /* A file the plan cannot read is an error naming the place */
 static void
 test_plan_parse_error (void)
@@ -525,6 +548,7 @@ main (int   argc,
   g_test_add_func ("/core/plan/json", test_plan_json);
   g_test_add_func ("/core/plan/text", test_plan_text);
   g_test_add_func ("/core/plan/parse-error", test_plan_parse_error);
+  g_test_add_func ("/core/plan/warns-dropped-ids", test_plan_warns_dropped_ids);
   g_test_add_func ("/core/plan/grubby-arguments", test_plan_grubby_arguments);
   return g_test_run ();
 }

@@ -654,6 +654,17 @@ plan_warnings (PpPlan            *plan,
                      g_strdup_printf (_("%s drives the host’s display now (boot VGA). After the restart the host "
                                         "must use its other GPU: connect the monitor there and set it as the "
                                         "primary display in the firmware."), gpu->gpu->address));
+  {
+    const char *booted_ids = pp_host_cmdline_value (host, "vfio-pci.ids");
+    g_auto(GStrv) booted = booted_ids ? g_strsplit (booted_ids, ",", -1) : NULL;
+
+    for (guint i = 0; booted && booted[i]; i++)
+      if (booted[i][0] != '\0' && !g_ptr_array_find_with_equal_func (plan->ids, booted[i], g_str_equal, NULL))
+        g_ptr_array_add (plan->warnings,
+                         g_strdup_printf (_("The running kernel also reserves %s through vfio-pci.ids; this plan "
+                                            "replaces that list, so that device goes back to the host."),
+                                          booted[i]));
+  }
   if (!host->cpu_virtualization)
     g_ptr_array_add (plan->warnings,
                      g_strdup (_("The CPU shows no virtualization support (vmx or svm): turn on VT-x or SVM in the "
