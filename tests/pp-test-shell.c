@@ -147,9 +147,10 @@ pp_test_shell_value (const char         *shell,
   while (len > 0)
     {
       const char *end = memchr (p, '\037', len);
+      g_autofree char *item = NULL;
 
       g_assert_nonnull (end);
-      g_autofree char *item = g_strndup (p, end - p);
+      item = g_strndup (p, end - p);
 
       g_strv_builder_add (builder, item);
       len -= end - p + 1;

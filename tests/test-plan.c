@@ -441,6 +441,16 @@ typedef struct
   gboolean  single_gpu;
 } ExpectedGpu;
 
+static void
+expected_gpu_free (gpointer data)
+{
+  ExpectedGpu *e = data;
+
+  g_free (e->host);
+  g_free (e->gpu);
+  g_free (e);
+}
+
 /* Every GPU of every fixture host: a refusal where the fixture says it is
  * not viable or the only GPU, else a plan that applies and is then done */
 static void
@@ -527,7 +537,7 @@ add_every_gpu_tests (void)
           e->viable = g_str_equal (words[2], "viable");
           e->single_gpu = single_gpu;
           path = g_strdup_printf ("/core/plan/every-gpu/%s/%s", host, e->gpu);
-          g_test_add_data_func_full (path, e, test_every_gpu, NULL);
+          g_test_add_data_func_full (path, e, test_every_gpu, expected_gpu_free);
         }
     }
 }

@@ -134,7 +134,6 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
         else
           {
             PpParamToken *token = g_ptr_array_index (tokens, last);
-            g_autofree char *token_key = param_key (token->text);
             /* a module parameter may keep its spelling; a boot option must be exact */
             gboolean spelled_ok = m == 3 || strncmp (token->text, key->spelling, strlen (key->spelling)) == 0;
 
@@ -269,6 +268,7 @@ pp_kernel_params_intent_args (const PpKernelParamsIntent *intent)
   g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) decisions = pp_kernel_params_plan (intent, tokens, append);
 
+  g_assert (decisions->len == 0);
   g_ptr_array_add (append, NULL);
   return g_strjoinv (" ", (char **) append->pdata);
 }

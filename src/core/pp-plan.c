@@ -589,6 +589,7 @@ refusal_for (const PpHost      *host,
       if (gpu->blockers->len > 0)
         {
           GString *names = g_string_new (NULL);
+          g_autofree char *in_the_way = NULL;
 
           for (guint i = 0; i < gpu->blockers->len; i++)
             {
@@ -596,10 +597,11 @@ refusal_for (const PpHost      *host,
 
               g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", name);
             }
+          in_the_way = g_string_free (names, FALSE);
           return g_strdup_printf (_("%s cannot be reserved on its own: its IOMMU group also holds %s, which would "
                                     "have to go to the virtual machine with it. Move the card to another slot, or "
                                     "check the firmware for an option that splits the groups."),
-                                  gpu->gpu->address, g_string_free (names, FALSE));
+                                  gpu->gpu->address, in_the_way);
         }
       return g_strdup_printf (_("%s is in no IOMMU group because the IOMMU is off, so whether it can be isolated "
                                 "is unknown. Turn on VT-d or AMD-Vi (IOMMU) in the firmware settings, add %s to "

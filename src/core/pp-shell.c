@@ -720,7 +720,6 @@ static gboolean
 read_heredoc_header (Lexer   *lx,
                      GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
   HereDoc *doc = g_new0 (HereDoc, 1);
   PpShellWord *word;
 
