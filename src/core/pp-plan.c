@@ -440,6 +440,12 @@ plan_boot (PpPlan                     *plan,
 
     case PP_BOOTLOADER_SYSTEMD_BOOT:
       plan_kernel_cmdline_file (plan, host, intent);
+      /* Pop!_OS rewrites its entries from kernelstub's own list */
+      if (host_has (host, "/etc/kernelstub/configuration"))
+        g_ptr_array_add (plan->manual_steps,
+                         g_strdup_printf (_("kernelstub manages this machine’s boot entries and rewrites them on "
+                                            "kernel updates: also run kernelstub -a \"%s\" (after removing any "
+                                            "older iommu or vfio-pci.ids option with kernelstub -d)."), args));
       return plan_loader_entries (plan, host, intent, error);
 
     case PP_BOOTLOADER_OTHER:
