@@ -411,6 +411,22 @@ test_plan_warns_dropped_ids (void)
   g_assert_cmpuint (found, ==, 1);
 }
 
+static void
+test_plan_kernelstub (void)
+{
+  g_autofree char *root = build_root ("nvidia-4fn-igpu-0380", "kernelstub");
+  g_autofree char *config = g_build_filename (root, "etc/kernelstub/configuration", NULL);
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_free (pp_test_write_file (root, "etc/kernelstub/configuration", "{ \"user\": { \"kernel_options\": [] } }\n"));
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  g_assert_cmpuint (plan->manual_steps->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (plan->manual_steps, 0),
+                            "kernelstub -a \"intel_iommu=on iommu=pt vfio-pci.ids=10de:2184,10de:1aeb,10de:1aec,10de:1aed\""));
+  g_assert_cmpuint (plan->files->len, >, 0);
+  g_assert_true (g_file_test (config, G_FILE_TEST_EXISTS));
+}
+
 /* A file the plan cannot read is an error naming the place */
 static void
 test_plan_parse_error (void)
@@ -558,6 +574,7 @@ main (int   argc,
   g_test_add_func ("/core/plan/json", test_plan_json);
   g_test_add_func ("/core/plan/text", test_plan_text);
   g_test_add_func ("/core/plan/parse-error", test_plan_parse_error);
+  g_test_add_func ("/core/plan/kernelstub", test_plan_kernelstub);
   g_test_add_func ("/core/plan/warns-dropped-ids", test_plan_warns_dropped_ids);
   g_test_add_func ("/core/plan/grubby-arguments", test_plan_grubby_arguments);
   return g_test_run ();
