@@ -116,7 +116,7 @@ test_macos_hints (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (gpu_at (fixture, "0000:05:00.0")->macos, ==, PP_MACOS_UNSUPPORTED);
   g_assert_cmpint (gpu_at (fixture, "0000:06:00.0")->macos, ==, PP_MACOS_SUPPORTED);
   /* an APU's name mentions Vega, but it is no Vega card */
-  g_assert_cmpint (gpu_at (fixture, "0000:07:00.0")->macos, ==, PP_MACOS_UNKNOWN);
+  g_assert_cmpint (gpu_at (fixture, "0000:07:00.0")->macos, ==, PP_MACOS_UNSUPPORTED);
   g_assert_true (gpu_at (fixture, "0000:07:00.0")->integrated);
   g_assert_cmpint (gpu_at (fixture, "0000:08:00.0")->macos, ==, PP_MACOS_UNKNOWN);
   g_assert_cmpint (fixture->advice->scenario, ==, PP_SCENARIO_MULTI_DGPU);

@@ -256,6 +256,11 @@ pp_gpu_advice_set_macos (PpGpuAdvice *advice)
       advice->macos = rule->macos;
       advice->macos_note = g_strdup (rule->note);
     }
+  else if (advice->integrated && advice->gpu->vendor_id == 0x1002)
+    {
+      advice->macos = PP_MACOS_UNSUPPORTED;
+      advice->macos_note = g_strdup (_("AMD APU graphics: macOS has no driver for it"));
+    }
   else
     {
       advice->macos = PP_MACOS_UNKNOWN;

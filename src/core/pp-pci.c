@@ -487,6 +487,8 @@ pp_pci_read_devices (const char  *root,
   pp_pci_warnings = warnings;
 
   pci_set_param (pacc, (char *) "sysfs.path", sysfs);
+  /* names from pci.ids alone: udev's hwdb describes this machine, not the root */
+  pci_set_param (pacc, (char *) "hwdb.disable", (char *) "1");
   if (ids_file != NULL)
     pci_set_name_list_path (pacc, ids_file, 0);
 
