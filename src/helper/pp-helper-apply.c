@@ -164,6 +164,7 @@ pp_apply_run (PpApply  *apply,
     {
       PpChange *change = g_ptr_array_index (apply->changes, i);
       const char *verb = !change->after.exists ? "Removing"
+                         : apply->restoring ? "Restoring"
                          : change->before.exists ? "Writing" : "Creating";
 
       pp_event_step (++apply->step, apply->total, "%s %s", verb, change->path);

@@ -26,6 +26,7 @@ typedef struct
 {
   PpSafeRoot *root;
   gboolean    test_mode;
+  gboolean    restoring;      /* steps say "Restoring", not "Writing" */
   GPtrArray  *changes;        /* PpChange* */
   GPtrArray  *remove_dirs;    /* char*: host dirs, innermost first, or NULL */
   GPtrArray  *commands;       /* GStrv */

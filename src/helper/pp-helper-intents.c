@@ -203,6 +203,7 @@ pp_helper_revert (PpSafeRoot  *root,
     }
 
   pp_apply_init (&apply, root, test_mode);
+  apply.restoring = TRUE;
 
   for (guint i = 0; i < backup->entries->len; i++)
     {
