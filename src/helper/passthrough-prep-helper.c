@@ -19,6 +19,8 @@
 #include "pp-host.h"
 #include "pp-plan.h"
 
+#define PP_HELPER_LOCK_FILE "/var/lib/passthrough-prep/lock"
+
 static gboolean
 check_caller (gboolean   test_mode,
               GError   **error)
@@ -77,6 +79,7 @@ run (int      argc,
   gboolean test_mode;
   gboolean ok = FALSE;
   const char *fail_at;
+  int lock_fd = -1;
 
   if (!pp_helper_args_parse (argc - 1, (const char * const *) argv + 1,
                              g_getenv ("PKEXEC_UID") != NULL, &args, error))
@@ -102,6 +105,11 @@ run (int      argc,
   if (root == NULL)
     goto out;
 
+  /* one change at a time: reserve and revert hold the lock to the end */
+  if (args.intent != PP_INTENT_STATUS
+      && (lock_fd = pp_safe_lock (root, PP_HELPER_LOCK_FILE, error)) < 0)
+    goto out;
+
   switch (args.intent)
     {
     case PP_INTENT_RESERVE:
@@ -118,6 +126,8 @@ run (int      argc,
     }
 
 out:
+  if (lock_fd >= 0)
+    close (lock_fd);
   pp_helper_args_clear (&args);
   return ok;
 }

@@ -23,6 +23,7 @@ typedef enum
   PP_HELPER_EXIT_NOTHING_TO_DO    = 7,  /* revert: no applied backup */
   PP_HELPER_EXIT_HOST_UNREADABLE  = 8,  /* the host or its config files could not be read or planned */
   PP_HELPER_EXIT_ROLLBACK_FAILED  = 9,  /* a step failed and restoring a file failed too: see the events */
+  PP_HELPER_EXIT_BUSY             = 10, /* another helper is reserving or reverting right now */
 } PpHelperExit;
 
 GQuark pp_helper_error_quark (void);

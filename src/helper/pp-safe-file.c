@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -616,4 +617,61 @@ pp_safe_restore (PpSafeRoot         *self,
 
   return pp_safe_write (self, host_path, state->contents, state->length,
                         state->mode, state->uid, state->gid, NULL, error);
+}
+
+int
+pp_safe_lock (PpSafeRoot  *self,
+              const char  *host_path,
+              GError     **error)
+{
+  g_auto(GStrv) parts = split_host_path (host_path, error);
+  struct stat st;
+  guint n;
+  int dirfd;
+  int fd;
+
+  if (parts == NULL)
+    return -1;
+  n = g_strv_length (parts);
+
+  dirfd = open_dir_chain (self, parts, n - 1, TRUE, NULL, NULL, error);
+  if (dirfd < 0)
+    return -1;
+  fd = openat (dirfd, parts[n - 1], O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      close (dirfd);
+      if (saved_errno == ELOOP)
+        g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET,
+                     "%s is a symbolic link; refusing to open it", host_path);
+      else
+        set_errno_error (error, saved_errno, host_path, "cannot open the lock file");
+      return -1;
+    }
+  close (dirfd);
+
+  if (fstat (fd, &st) < 0 || !check_target (self, host_path, &st, error))
+    {
+      if (error != NULL && *error == NULL)
+        set_errno_error (error, errno, host_path, "cannot stat");
+      close (fd);
+      return -1;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      if (saved_errno == EWOULDBLOCK)
+        g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_BUSY,
+                     "another passthrough-prep-helper is changing this host right now (%s is locked); try again when it is done",
+                     host_path);
+      else
+        set_errno_error (error, saved_errno, host_path, "cannot lock");
+      return -1;
+    }
+
+  return fd;
 }

@@ -74,6 +74,12 @@ gboolean     pp_safe_remove_empty_dir (PpSafeRoot   *self,
                                        const char   *host_path,
                                        GError      **error);
 
+/* Takes an exclusive lock on @host_path (created 0600 if missing); the
+ * returned fd holds it until closed. PP_HELPER_EXIT_BUSY when held. */
+int          pp_safe_lock             (PpSafeRoot   *self,
+                                       const char   *host_path,
+                                       GError      **error);
+
 void         pp_file_state_clear      (PpFileState  *state);
 char        *pp_sha256_hex            (const char   *data,
                                        gsize         length);

@@ -29,7 +29,7 @@ import sys
 import tempfile
 
 EXIT = {"ok": 0, "failed": 1, "usage": 2, "not-permitted": 3, "refused": 4,
-        "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9}
+        "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9, "busy": 10}
 
 EVENT_RE = re.compile(r"^(step \d+/\d+ \S.*|log [^:]+: .*|warning \S.*|manual \S.*|backup /\S+|"
                       r"rollback \S.*|state (none|(applied|incomplete|rolled-back|reverted) \S+ \S+( \S+)?)|"
@@ -398,6 +398,17 @@ def bad_input(t):
     case("revert with nothing applied", ["revert"], EXIT["nothing-to-do"], "Nothing to revert")
     case("non-GPU address (USB controller)", ["reserve", "0000:00:14.0"], EXIT["refused"], "cannot be reserved")
     case("address of no device", ["reserve", "0000:0e:00.0"], EXIT["refused"], "cannot be reserved")
+
+    import fcntl
+    lock_holder = {}
+
+    def hold_lock():
+        os.makedirs(path("var/lib/passthrough-prep"), exist_ok=True)
+        lock_holder["f"] = open(path("var/lib/passthrough-prep/lock"), "a")
+        fcntl.flock(lock_holder["f"], fcntl.LOCK_EX)
+
+    case("another helper running", ["reserve", address], EXIT["busy"], "another passthrough-prep-helper is changing",
+         setup=hold_lock, undo=lambda: lock_holder["f"].close())
 
     grub = "etc/default/grub"
     real = path("etc/default/grub.real")
