@@ -354,7 +354,7 @@ def parse(path):
     section = None          # group number, 'ungrouped' or None
     by_addr = {}
     with open(path, encoding='utf-8') as f:
-        lines = f.read().split('\n')
+        lines = f.read().splitlines()
     lineno = 0
     for lineno, raw in enumerate(lines, 1):
         stripped = raw.strip()

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pp-edit-grub.h"
+#include "pp-shell-chain.h"
+
+#define GRUB_LINUX "GRUB_CMDLINE_LINUX"
+#define GRUB_DEFAULT "GRUB_CMDLINE_LINUX_DEFAULT"
+
+static void
+add_tokens (PpShellChain *chain,
+            GPtrArray    *tokens)
+{
+  for (guint c = 0; c < chain->links->len; c++)
+    {
+      PpShellLink *link = &g_array_index (chain->links, PpShellLink, c);
+      g_autoptr(GPtrArray) fields = pp_shell_word_split (link->assignment->value);
+      /* "X+=b" glues b to the end of the old value */
+      gboolean glued = link->assignment->kind == PP_SHELL_APPEND && link->assignment->value->chars->len > 0
+                       && !g_ascii_isspace (g_array_index (link->assignment->value->chars, PpShellChar, 0).c);
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          PpShellField *field = g_ptr_array_index (fields, i);
+          PpParamToken *token;
+
+          if (pp_shell_field_is_reference (field, chain->name))
+            continue;
+          token = g_new0 (PpParamToken, 1);
+          token->text = g_strdup (field->text);
+          token->opaque = field->opaque || (glued && i == 0);
+          token->splice_safe = field->splice_safe;
+          token->start = field->start;
+          token->end = field->end;
+          token->cut_start = field->cut_start;
+          token->cut_end = field->cut_end;
+          token->segment = link->file;
+          if (glued && i == 0 && tokens->len > 0)
+            ((PpParamToken *) g_ptr_array_index (tokens, tokens->len - 1))->opaque = TRUE;
+          g_ptr_array_add (tokens, token);
+        }
+    }
+}
+
+/* Where a new "NAME=..." line goes: after an unset of it, else after the
+ * GRUB_CMDLINE_LINUX line of the main file, else at its end */
+static void
+add_new_assignment (GPtrArray    *scripts,
+                    GPtrArray    *files,
+                    PpShellChain *chain,
+                    PpShellChain *linux_chain,
+                    const char   *args,
+                    PpSplices   **splices)
+{
+  g_autofree char *line = g_strdup_printf ("%s=\"%s\"\n", chain->name, args);
+  PpShellScript *script;
+  guint file = 0;
+  gsize at;
+
+  if (chain->unset != NULL)
+    {
+      file = chain->unset_file;
+      script = g_ptr_array_index (scripts, file);
+      at = pp_shell_script_line_end (script, chain->unset->end);
+    }
+  else
+    {
+      script = g_ptr_array_index (scripts, 0);
+      if (script == NULL)
+        {
+          pp_splices_add (splices[0], 0, 0, line);
+          return;
+        }
+      at = script->len;
+      for (guint c = 0; c < linux_chain->links->len; c++)
+        {
+          PpShellLink *link = &g_array_index (linux_chain->links, PpShellLink, c);
+
+          if (link->file == 0)
+            at = pp_shell_script_line_end (script, link->assignment->end);
+        }
+    }
+
+  if (at < script->len)
+    pp_splices_add (splices[file], at + 1, at + 1, line);
+  else if (script->len > 0 && script->text[script->len - 1] != '\n')
+    {
+      g_autofree char *separated = g_strconcat ("\n", line, NULL);
+
+      pp_splices_add (splices[file], at, at, separated);
+    }
+  else
+    pp_splices_add (splices[file], at, at, line);
+}
+
+PpEditResult *
+pp_grub_edit_cmdline (GPtrArray                  *files,
+                      const PpKernelParamsIntent *intent,
+                      gboolean                    prefer_linux,
+                      GError                    **error)
+{
+  g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(PpShellChain) linux_chain = NULL;
+  g_autoptr(PpShellChain) default_chain = NULL;
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
+  g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autofree PpSplices **splices = g_new0 (PpSplices *, files->len);
+  g_autofree const char **paths = g_new0 (const char *, files->len + 1);
+  PpShellChain *target;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (files->len > 0, NULL);
+
+  scripts = pp_shell_parse_files (files, error);
+  if (scripts == NULL)
+    return NULL;
+  linux_chain = pp_shell_chain_find (scripts, files, GRUB_LINUX, error);
+  if (linux_chain == NULL)
+    return NULL;
+  default_chain = pp_shell_chain_find (scripts, files, GRUB_DEFAULT, error);
+  if (default_chain == NULL)
+    return NULL;
+  if (linux_chain->is_array || default_chain->is_array)
+    {
+      PpShellChain *bad = linux_chain->is_array ? linux_chain : default_chain;
+
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s:%u: %s is an array; GRUB expects a string"),
+                   ((PpTextFile *) g_ptr_array_index (files, bad->array_file))->path,
+                   bad->array_line, bad->name);
+      return NULL;
+    }
+
+  add_tokens (linux_chain, tokens);
+  add_tokens (default_chain, tokens);
+  decisions = pp_kernel_params_plan (intent, tokens, append);
+
+  for (guint f = 0; f < files->len; f++)
+    {
+      splices[f] = pp_splices_new ();
+      paths[f] = ((PpTextFile *) g_ptr_array_index (files, f))->path;
+    }
+  if (!pp_kernel_params_splice (tokens, decisions, splices, paths, error))
+    ok = FALSE;
+
+  target = default_chain;
+  if (default_chain->links->len == 0 && prefer_linux)
+    target = linux_chain;
+
+  if (ok && append->len > 0)
+    {
+      g_autofree char *args = NULL;
+
+      g_ptr_array_add (append, NULL);
+      args = g_strjoinv (" ", (char **) append->pdata);
+      if (target->links->len > 0)
+        {
+          PpShellLink *last = &g_array_index (target->links, PpShellLink, target->links->len - 1);
+
+          pp_shell_word_append (g_ptr_array_index (scripts, last->file), last->assignment->value,
+                                args, splices[last->file]);
+        }
+      else
+        add_new_assignment (scripts, files, target, linux_chain, args, splices);
+    }
+
+  if (ok && target->links->len > 0)
+    {
+      PpShellLink *last = &g_array_index (target->links, PpShellLink, target->links->len - 1);
+
+      if (last->file > 0)
+        g_ptr_array_add (result->warnings,
+                         g_strdup_printf (_("%s is set in %s, which is read after %s and overrides it: the change is made there."),
+                                          target->name, paths[last->file], paths[0]));
+    }
+
+  for (guint f = 0; ok && f < files->len; f++)
+    {
+      PpTextFile *file = g_ptr_array_index (files, f);
+      char *text;
+
+      if (pp_splices_count (splices[f]) == 0)
+        continue;
+      text = pp_splices_apply (splices[f], file->path, file->text ? file->text : "", error);
+      if (text == NULL)
+        ok = FALSE;
+      else if (file->text != NULL && g_str_equal (text, file->text))
+        g_free (text);
+      else
+        g_ptr_array_index (result->texts, f) = text;
+    }
+
+  for (guint f = 0; f < files->len; f++)
+    pp_splices_free (splices[f]);
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pp-edit.h"
+
+G_BEGIN_DECLS
+
+#define PP_INITRAMFS_TOOLS_MODULES "/etc/initramfs-tools/modules"
+
+/* Edits /etc/initramfs-tools/modules (one "module [args]" a line, '#'
+ * comments): vfio_pci vfio vfio_iommu_type1 ahead of any GPU driver, no
+ * vfio_virqfd, a vfio_pci "ids=" argument set to @ids. @text NULL: the file
+ * is absent. Returns the new text, or NULL when nothing changes. */
+char *pp_initramfs_tools_edit_modules (const char *path,
+                                       const char *text,
+                                       const char *ids);
+
+G_END_DECLS

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pp-edit.h"
+#include "pp-pci.h"
+
+G_BEGIN_DECLS
+
+#define PP_MODPROBE_FILE "/etc/modprobe.d/passthrough-prep-vfio.conf"
+#define PP_DRACUT_FILE   "/etc/dracut.conf.d/passthrough-prep-vfio.conf"
+
+/* One command of a modprobe.d file ("options vfio-pci ids=..."), continuation
+ * lines joined, comments dropped. */
+typedef struct
+{
+  guint  line;
+  char **words;
+} PpModprobeCommand;
+
+void        pp_modprobe_command_free     (PpModprobeCommand *command);
+/* PpModprobeCommand*; never fails: modprobe ignores what it cannot read */
+GPtrArray  *pp_modprobe_parse            (const char *text);
+
+/* The modules that may bind @device before vfio-pci can: its driver now and
+ * the usual ones for its vendor and class. Appended to @modules (char*,
+ * module names with underscores), skipping ones already there. */
+void        pp_modprobe_competing_modules (const PpPciDevice *device,
+                                           GPtrArray         *modules);
+
+/* The whole text of our modprobe.d file */
+char       *pp_modprobe_render           (const char         *gpu_address,
+                                          const char * const *ids,
+                                          const char * const *softdep_modules);
+
+/* Warnings for other modprobe.d files (PpTextFile*) that also give vfio-pci
+ * ids or blacklist vfio modules */
+void        pp_modprobe_check_others     (GPtrArray *files,
+                                          GPtrArray *warnings);
+
+/* The whole text of our dracut.conf.d drop-in */
+char       *pp_dracut_render             (const char *gpu_address);
+
+/* Warnings for dracut files read after ours that reset force_drivers.
+ * @files: PpTextFile*, every dracut.conf(.d) file in the order dracut reads
+ * them, ours included. */
+gboolean    pp_dracut_check_others       (GPtrArray  *files,
+                                          GPtrArray  *warnings,
+                                          GError    **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpModprobeCommand, pp_modprobe_command_free)
+
+G_END_DECLS

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define PP_EDIT_ERROR (pp_edit_error_quark ())
+
+typedef enum
+{
+  PP_EDIT_ERROR_PARSE,        /* the file is not valid shell / not the format we expect */
+  PP_EDIT_ERROR_UNSUPPORTED,  /* valid, but the edit would need evaluating it or guessing */
+} PpEditError;
+
+/* A config file as text: the host path it is known by and its bytes.
+ * @text NULL means the file does not exist. */
+typedef struct
+{
+  char *path;
+  char *text;
+} PpTextFile;
+
+/* What an editor gives back: for each input file, its new text or NULL
+ * when it does not change; and what the user should know. */
+typedef struct
+{
+  GPtrArray *texts;      /* char*, one per input file */
+  GPtrArray *warnings;   /* char*, translated */
+} PpEditResult;
+
+GQuark      pp_edit_error_quark   (void);
+
+PpEditResult *pp_edit_result_new  (guint n_files);
+void        pp_edit_result_free   (PpEditResult *result);
+/* Sorts drop-in names as `sort -V` would (mkinitcpio) */
+int         pp_edit_version_compare (const char *a,
+                                     const char *b);
+
+PpTextFile *pp_text_file_new      (const char *path,
+                                   const char *text);
+void        pp_text_file_free     (PpTextFile *file);
+
+/* A list of byte-range replacements on one text, applied all at once.
+ * Ranges refer to the original text and must not overlap (two inserts
+ * at the same offset are kept in the order they were added). */
+typedef struct _PpSplices PpSplices;
+
+PpSplices  *pp_splices_new        (void);
+void        pp_splices_free       (PpSplices  *splices);
+void        pp_splices_add        (PpSplices  *splices,
+                                   gsize       start,
+                                   gsize       end,
+                                   const char *replacement);
+guint       pp_splices_count      (PpSplices  *splices);
+/* Returns the new text, or NULL with @error when two ranges overlap. */
+char       *pp_splices_apply      (PpSplices  *splices,
+                                   const char *path,
+                                   const char *text,
+                                   GError    **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTextFile, pp_text_file_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpEditResult, pp_edit_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpSplices, pp_splices_free)
+
+G_END_DECLS

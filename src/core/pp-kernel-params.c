@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pp-kernel-params.h"
+
+void
+pp_param_token_free (PpParamToken *token)
+{
+  if (token == NULL)
+    return;
+  g_free (token->text);
+  g_free (token);
+}
+
+/* "vfio-pci.ids=a" -> "vfio_pci.ids": the kernel compares names with - and _ alike */
+static char *
+param_key (const char *param)
+{
+  const char *eq = strchr (param, '=');
+  char *key = eq ? g_strndup (param, eq - param) : g_strdup (param);
+
+  for (char *p = key; *p; p++)
+    if (*p == '-')
+      *p = '_';
+  return key;
+}
+
+static const char *
+param_value (const char *param)
+{
+  const char *eq = strchr (param, '=');
+
+  return eq ? eq + 1 : NULL;
+}
+
+static gboolean
+list_has (char      **items,
+          const char *item)
+{
+  return g_strv_contains ((const char * const *) items, item);
+}
+
+/* Merges "on" (or "pt") into an existing comma list, dropping what turns the
+ * feature off and keeping the rest ("on,igfx_off" stays as it is). */
+static char *
+merge_switch (const char  *old_value,
+              const char  *wanted,
+              const char **disabling)
+{
+  g_auto(GStrv) items = g_strsplit (old_value ? old_value : "", ",", -1);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  if (list_has (items, wanted))
+    return g_strdup (old_value);
+  g_ptr_array_add (kept, (char *) wanted);
+  for (guint i = 0; items[i]; i++)
+    if (items[i][0] != '\0' && !g_strv_contains (disabling, items[i]))
+      g_ptr_array_add (kept, items[i]);
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv (",", (char **) kept->pdata);
+}
+
+typedef struct
+{
+  const char *key;         /* normalised */
+  const char *spelling;    /* as we write it */
+  char       *wanted;      /* value, NULL: not managed by this intent */
+} Managed;
+
+GPtrArray *
+pp_kernel_params_plan (const PpKernelParamsIntent *intent,
+                       GPtrArray                  *tokens,
+                       GPtrArray                  *append)
+{
+  static const char *iommu_off[] = { "off", NULL };
+  static const char *passthrough_off[] = { "off", "nopt", "soft", NULL };
+  GPtrArray *decisions = g_ptr_array_new_with_free_func (g_free);
+  Managed managed[] = {
+    { "intel_iommu", "intel_iommu", NULL },
+    { "amd_iommu", "amd_iommu", NULL },
+    { "iommu", "iommu", NULL },
+    { "vfio_pci.ids", "vfio-pci.ids", NULL },
+  };
+
+  g_ptr_array_set_size (decisions, tokens->len);
+
+  for (guint m = 0; m < G_N_ELEMENTS (managed); m++)
+    {
+      Managed *key = &managed[m];
+      int last = -1;
+
+      if ((m == 0 && intent->cpu_vendor != PP_CPU_VENDOR_INTEL)
+          || (m == 1 && intent->cpu_vendor != PP_CPU_VENDOR_AMD)
+          || (m == 2 && !intent->iommu_pt)
+          || (m == 3 && intent->vfio_ids == NULL))
+        continue;
+
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          PpParamToken *token = g_ptr_array_index (tokens, i);
+          g_autofree char *token_key = NULL;
+
+          if (token->opaque)
+            continue;
+          token_key = param_key (token->text);
+          if (g_str_equal (token_key, key->key))
+            {
+              if (last >= 0)
+                g_ptr_array_index (decisions, last) = g_strdup ("");
+              last = i;
+            }
+        }
+
+      {
+        const char *old_value = NULL;
+        g_autofree char *value = NULL;
+        g_autofree char *param = NULL;
+
+        if (last >= 0)
+          old_value = param_value (((PpParamToken *) g_ptr_array_index (tokens, last))->text);
+        if (m <= 1)
+          value = merge_switch (old_value, "on", iommu_off);
+        else if (m == 2)
+          value = merge_switch (old_value, "pt", passthrough_off);
+        else
+          value = g_strdup (intent->vfio_ids);
+        param = g_strconcat (key->spelling, "=", value, NULL);
+
+        if (last < 0)
+          g_ptr_array_add (append, g_steal_pointer (&param));
+        else
+          {
+            PpParamToken *token = g_ptr_array_index (tokens, last);
+            g_autofree char *token_key = param_key (token->text);
+            /* a module parameter may keep its spelling; a boot option must be exact */
+            gboolean spelled_ok = m == 3 || strncmp (token->text, key->spelling, strlen (key->spelling)) == 0;
+
+            if (old_value == NULL || !g_str_equal (old_value, value) || !spelled_ok)
+              g_ptr_array_index (decisions, last) = g_steal_pointer (&param);
+          }
+      }
+    }
+  return decisions;
+}
+
+gboolean
+pp_kernel_params_splice (GPtrArray           *tokens,
+                         GPtrArray           *decisions,
+                         PpSplices          **splices,
+                         const char * const  *paths,
+                         GError             **error)
+{
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      PpParamToken *token = g_ptr_array_index (tokens, i);
+      const char *decision = g_ptr_array_index (decisions, i);
+
+      if (decision == NULL)
+        continue;
+      if (decision[0] == '\0')
+        pp_splices_add (splices[token->segment], token->cut_start, token->cut_end, "");
+      else if (!token->splice_safe)
+        {
+          g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                       _("%s: cannot safely replace “%s”: it is written with quotes or escapes inside; edit it by hand"),
+                       paths[token->segment], token->text);
+          return FALSE;
+        }
+      else
+        pp_splices_add (splices[token->segment], token->start, token->end, decision);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void
+pp_kernel_params_tokenize (const char *text,
+                           gsize       base,
+                           gsize       len,
+                           guint       segment,
+                           GPtrArray  *tokens)
+{
+  gsize i = 0;
+
+  while (i < len)
+    {
+      PpParamToken *token;
+      gsize first;
+      gsize j;
+
+      while (i < len && is_blank (text[i]))
+        i++;
+      if (i >= len)
+        break;
+      first = i;
+      while (i < len && !is_blank (text[i]))
+        i++;
+      token = g_new0 (PpParamToken, 1);
+      token->text = g_strndup (text + first, i - first);
+      token->splice_safe = TRUE;
+      token->segment = segment;
+      token->start = token->cut_start = base + first;
+      token->end = token->cut_end = base + i;
+      j = i;
+      while (j < len && (text[j] == ' ' || text[j] == '\t'))
+        j++;
+      if (j > i && j < len && !is_blank (text[j]))
+        token->cut_end = base + j;
+      else
+        {
+          gsize k = first;
+
+          while (k > 0 && (text[k - 1] == ' ' || text[k - 1] == '\t'))
+            k--;
+          token->cut_start = base + k;
+        }
+      g_ptr_array_add (tokens, token);
+    }
+}
+
+char *
+pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
+                            const char                 *text)
+{
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
+  g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(PpSplices) splices = pp_splices_new ();
+  gsize len = strlen (text);
+  const char *path = "";
+
+  pp_kernel_params_tokenize (text, 0, len, 0, tokens);
+  decisions = pp_kernel_params_plan (intent, tokens, append);
+  if (!pp_kernel_params_splice (tokens, decisions, &splices, &path, NULL))
+    g_return_val_if_reached (NULL);
+  if (append->len > 0)
+    {
+      g_autofree char *joined = NULL;
+      gsize at = len;
+
+      g_ptr_array_add (append, NULL);
+      joined = g_strjoinv (" ", (char **) append->pdata);
+      while (at > 0 && is_blank (text[at - 1]))
+        at--;
+      if (at > 0)
+        {
+          g_autofree char *piece = g_strconcat (" ", joined, NULL);
+
+          pp_splices_add (splices, at, at, piece);
+        }
+      else
+        pp_splices_add (splices, 0, 0, joined);
+    }
+  return pp_splices_apply (splices, path, text, NULL);
+}
+
+char *
+pp_kernel_params_intent_args (const PpKernelParamsIntent *intent)
+{
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
+  g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) decisions = pp_kernel_params_plan (intent, tokens, append);
+
+  g_ptr_array_add (append, NULL);
+  return g_strjoinv (" ", (char **) append->pdata);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pp-edit.h"
+#include "pp-host.h"
+
+G_BEGIN_DECLS
+
+/* What the kernel command line must say for VFIO passthrough. */
+typedef struct
+{
+  PpCpuVendor  cpu_vendor;   /* INTEL: intel_iommu=on, AMD: amd_iommu=on, OTHER: neither */
+  gboolean     iommu_pt;     /* iommu=pt */
+  const char  *vfio_ids;     /* "10de:1b80,10de:10f0" for vfio-pci.ids=, NULL: leave it alone */
+} PpKernelParamsIntent;
+
+/* One parameter of a command line that may be spread over several places
+ * (GRUB_CMDLINE_LINUX then GRUB_CMDLINE_LINUX_DEFAULT, several "options"
+ * lines); @segment says which, the ranges are raw offsets in its text. */
+typedef struct
+{
+  char     *text;
+  gboolean  opaque;       /* holds an unexpanded $VAR or $(...): never matched */
+  gboolean  splice_safe;  /* may be replaced in place by plain text */
+  gsize     start;
+  gsize     end;
+  gsize     cut_start;    /* range that removes it with one separator */
+  gsize     cut_end;
+  guint     segment;
+} PpParamToken;
+
+void        pp_param_token_free      (PpParamToken *token);
+
+/* Decides the edit for a command line given as @tokens in the order the
+ * kernel reads them. Returns one entry per token: NULL to keep it, "" to
+ * remove it, or its new text; fills @append (char*) with what goes at the end.
+ * Rules: each managed key (intel_iommu, amd_iommu, iommu, vfio_pci.ids; dash
+ * and underscore alike) ends up exactly once, at its last place; other
+ * parameters, repeated or not (console=), are never touched. */
+GPtrArray  *pp_kernel_params_plan    (const PpKernelParamsIntent *intent,
+                                      GPtrArray                  *tokens,
+                                      GPtrArray                  *append);
+
+/* Applies a plan to per-segment splices (@splices[token->segment]); fails
+ * when a token to replace is not splice-safe (quotes inside a parameter). */
+gboolean    pp_kernel_params_splice  (GPtrArray                  *tokens,
+                                      GPtrArray                  *decisions,
+                                      PpSplices                 **splices,
+                                      const char * const         *paths,
+                                      GError                    **error);
+
+/* Splits a plain command line (/etc/kernel/cmdline, an "options" value) at
+ * blanks; ranges are offsets in @text plus @base. */
+void        pp_kernel_params_tokenize (const char *text,
+                                       gsize       base,
+                                       gsize       len,
+                                       guint       segment,
+                                       GPtrArray  *tokens);
+
+/* The whole of a plain command line edited (/etc/kernel/cmdline) */
+char       *pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
+                                        const char                 *text);
+
+/* "intel_iommu=on iommu=pt vfio-pci.ids=..." : the parameters the intent adds
+ * to an empty command line (for grubby --args) */
+char       *pp_kernel_params_intent_args (const PpKernelParamsIntent *intent);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpParamToken, pp_param_token_free)
+
+G_END_DECLS

@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "pp-advice.h"
+#include "pp-cli-plan.h"
+#include "pp-edit-sdboot.h"
+#include "pp-host.h"
+#include "pp-plan.h"
+#include "pp-test-shell.h"
+
+#define ARCH_GRUB "mkinitcpio -P|grub-mkconfig -o /boot/grub/grub.cfg"
+#define ARCH_GRUB_FILES "/etc/default/grub|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf"
+#define DEBIAN "update-initramfs -u -k all|update-grub"
+#define DEBIAN_FILES "/etc/default/grub|/etc/initramfs-tools/modules|/etc/modprobe.d/passthrough-prep-vfio.conf"
+
+typedef struct
+{
+  const char *host;
+  const char *gpu;
+  const char *refused;    /* the refusal contains this; NULL: a plan */
+  const char *commands;   /* argv joined by spaces, commands by | ; grubby checked by prefix */
+  const char *files;      /* paths joined by | */
+} PlanCase;
+
+static const PlanCase cases[] = {
+  { "desktop-intel-nvidia", "0000:01:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES },
+  { "desktop-intel-nvidia", "0000:00:02.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES },
+  { "apu-rx580", "0000:10:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES },
+  { "acs-override-split", "0000:01:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES },
+  { "demo", "0000:03:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES },
+  { "demo", "0000:07:00.0", "0000:04:00.0 (", NULL, NULL },
+  { "ryzen-two-dgpu-bad-group", "0000:26:00.0", NULL, DEBIAN, DEBIAN_FILES },
+  { "ryzen-two-dgpu-bad-group", "0000:25:00.0", "0000:22:00.0 (", NULL, NULL },
+  { "ubuntu-grub-dropin", "0000:01:00.0", NULL, DEBIAN,
+    "/etc/default/grub.d/50-cloudimg-settings.cfg|/etc/initramfs-tools/modules|/etc/modprobe.d/passthrough-prep-vfio.conf" },
+  { "laptop-3d-controller", "0000:01:00.0", NULL, "dracut -f --regenerate-all|grubby --update-kernel=ALL",
+    "/etc/default/grub|/etc/kernel/cmdline|/etc/dracut.conf.d/passthrough-prep-vfio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf" },
+  { "nvidia-4fn-igpu-0380", "0000:01:00.0", NULL, "mkinitcpio -P",
+    "/boot/loader/entries/arch-fallback.conf|/boot/loader/entries/arch.conf|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf" },
+  { "single-gpu-desktop", "0000:07:00.0", "only GPU", NULL, NULL },
+  { "identical-gpus", "0000:0a:00.0", "0000:0d:00.0 (", NULL, NULL },
+  { "identical-gpus", "0000:0d:00.0", "same vendor:device ID 1002:73bf", NULL, NULL },
+  { "iommu-off", "0000:01:00.0", "IOMMU is off", NULL, NULL },
+  { "server-no-gpu", "0000:00:00.0", "is not a GPU", NULL, NULL },
+  { "server-no-gpu", "0000:7f:1f.7", "no PCI device", NULL, NULL },
+};
+
+static char *
+build_root (const char *host,
+            const char *label)
+{
+  g_autofree char *desc = g_test_build_filename (G_TEST_DIST, "hosts", host, NULL);
+  g_autofree char *desc_file = g_strconcat (desc, ".host", NULL);
+  g_autofree char *mkhost = g_test_build_filename (G_TEST_DIST, "mkhost.py", NULL);
+  g_autofree char *name = g_strdup_printf ("plan-%s-%s", host, label);
+  char *root = g_test_build_filename (G_TEST_BUILT, "plan-hosts", name, NULL);
+  const char *argv[] = { "/usr/bin/python3", mkhost, desc_file, root, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_strdelimit (root + strlen (root) - strlen (label), ":.", '-');
+  g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("mkhost.py failed: %s", err);
+  return root;
+}
+
+static PpPlan *
+plan_for (const char  *root,
+          const char  *gpu,
+          PpHost     **host_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpHost) host = pp_host_read (root, &error);
+  g_autoptr(PpAdvice) advice = NULL;
+  PpPlan *plan;
+
+  g_assert_no_error (error);
+  advice = pp_advice_new (host);
+  plan = pp_plan_reserve (host, advice, gpu, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  if (host_out != NULL)
+    *host_out = g_steal_pointer (&host);
+  return plan;
+}
+
+static char *
+joined_commands (PpPlan *plan)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < plan->commands->len; i++)
+    {
+      g_autofree char *line = g_strjoinv (" ", g_ptr_array_index (plan->commands, i));
+
+      g_string_append_printf (out, "%s%s", i > 0 ? "|" : "", line);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+apply_diffs (const char *root,
+             PpPlan     *plan)
+{
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+      g_autofree char *patch = g_build_filename (root, "..", "change.patch", NULL);
+      g_autofree char *target = g_build_filename (root, edit->path, NULL);
+      g_autofree char *written = NULL;
+      const char *argv[] = { "patch", "-p1", "-s", "-d", root, "-i", patch, NULL };
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      g_file_set_contents (patch, edit->diff, -1, &error);
+      g_assert_no_error (error);
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_file_get_contents (target, &written, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (written, ==, edit->new_text);
+      g_unlink (patch);
+    }
+}
+
+/* What grubby --update-kernel=ALL --args would do to the BLS entries */
+static void
+simulate_grubby (const char   *root,
+                 const PpHost *host,
+                 PpPlan       *plan)
+{
+  g_autofree char *dir = g_build_filename (root, "boot/loader/entries", NULL);
+  g_autoptr(GDir) entries = g_dir_open (dir, 0, NULL);
+  g_autofree char *ids = NULL;
+  PpKernelParamsIntent intent = { host->cpu_vendor, TRUE, NULL };
+  const char *name;
+
+  g_ptr_array_add (plan->ids, NULL);
+  ids = g_strjoinv (",", (char **) plan->ids->pdata);
+  g_ptr_array_remove_index (plan->ids, plan->ids->len - 1);
+  intent.vfio_ids = ids;
+  while (entries != NULL && (name = g_dir_read_name (entries)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *edited = NULL;
+
+      g_file_get_contents (path, &text, NULL, NULL);
+      edited = pp_sdboot_edit_entry (path, text, &intent, NULL);
+      if (edited != NULL)
+        g_file_set_contents (path, edited, -1, NULL);
+    }
+}
+
+static guint
+count_words (const char *line,
+             const char *word)
+{
+  g_auto(GStrv) words = g_strsplit_set (line, " \t\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; words[i]; i++)
+    n += g_str_equal (words[i], word);
+  return n;
+}
+
+/* Sources the GRUB files as grub-mkconfig does and checks the command line
+ * the kernel gets */
+static void
+check_grub_cmdline (const char   *root,
+                    const PpHost *host,
+                    PpPlan       *plan)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dropin_dir = g_build_filename (root, "etc/default/grub.d", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dropin_dir, 0, NULL);
+  g_autoptr(GPtrArray) dropins = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) linux_value = NULL;
+  g_auto(GStrv) default_value = NULL;
+  g_autofree char *cmdline = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *ids_param = NULL;
+  const char *name;
+
+  g_ptr_array_add (paths, g_build_filename (root, "etc/default/grub", NULL));
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".cfg"))
+      g_ptr_array_add (dropins, g_build_filename (dropin_dir, name, NULL));
+  g_ptr_array_sort (dropins, (GCompareFunc) g_strcmp0);
+  for (guint i = 0; i < dropins->len; i++)
+    g_ptr_array_add (paths, g_strdup (g_ptr_array_index (dropins, i)));
+  g_ptr_array_add (paths, NULL);
+
+  linux_value = pp_test_shell_value ("sh", (const char * const *) paths->pdata, "GRUB_CMDLINE_LINUX");
+  default_value = pp_test_shell_value ("sh", (const char * const *) paths->pdata, "GRUB_CMDLINE_LINUX_DEFAULT");
+  cmdline = g_strdup_printf ("%s %s", linux_value[0] ? linux_value[0] : "", default_value[0] ? default_value[0] : "");
+
+  g_ptr_array_add (plan->ids, NULL);
+  ids = g_strjoinv (",", (char **) plan->ids->pdata);
+  g_ptr_array_remove_index (plan->ids, plan->ids->len - 1);
+  ids_param = g_strconcat ("vfio-pci.ids=", ids, NULL);
+
+  g_assert_cmpuint (count_words (cmdline, ids_param), ==, 1);
+  g_assert_cmpuint (count_words (cmdline, "iommu=pt"), ==, 1);
+  g_assert_cmpuint (count_words (cmdline, host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on" : "intel_iommu=on"), ==, 1);
+}
+
+static void
+check_mkinitcpio (const char *root)
+{
+  g_autofree char *conf = g_build_filename (root, "etc/mkinitcpio.conf", NULL);
+  const char *paths[] = { conf, NULL };
+  g_auto(GStrv) modules = pp_test_shell_value ("bash", paths, "MODULES");
+  const char *want[] = { "vfio_pci", "vfio", "vfio_iommu_type1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    g_assert_true (g_strv_contains ((const char * const *) modules, want[i]));
+}
+
+static void
+test_plan_case (gconstpointer data)
+{
+  const PlanCase *c = data;
+  g_autofree char *root = build_root (c->host, c->gpu);
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for (root, c->gpu, &host);
+  g_autoptr(PpPlan) again = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *commands = NULL;
+  g_autofree char *file_list = NULL;
+
+  if (c->refused != NULL)
+    {
+      g_assert_nonnull (plan->refused);
+      if (strstr (plan->refused, c->refused) == NULL)
+        g_error ("refusal “%s” does not say “%s”", plan->refused, c->refused);
+      g_assert_cmpuint (plan->files->len, ==, 0);
+      g_assert_cmpuint (plan->commands->len, ==, 0);
+      return;
+    }
+  if (plan->refused != NULL)
+    g_error ("refused: %s", plan->refused);
+
+  /* the IDs are those of the reserved functions, once each */
+  for (guint i = 0; i < plan->reserve->len; i++)
+    {
+      PpPciDevice *device = pp_host_find_device (host, g_ptr_array_index (plan->reserve, i));
+      g_autofree char *ids = pp_pci_device_dup_ids (device);
+
+      g_assert_true (pp_pci_device_same_slot (device, pp_host_find_device (host, c->gpu)));
+      g_assert_true (g_ptr_array_find_with_equal_func (plan->ids, ids, g_str_equal, NULL));
+    }
+
+  commands = joined_commands (plan);
+  if (g_str_has_suffix (c->commands, "--update-kernel=ALL"))
+    g_assert_true (g_str_has_prefix (commands, c->commands));
+  else
+    g_assert_cmpstr (commands, ==, c->commands);
+  for (guint i = 0; i < plan->files->len; i++)
+    g_ptr_array_add (files, g_strdup (((PpFileEdit *) g_ptr_array_index (plan->files, i))->path));
+  g_ptr_array_add (files, NULL);
+  file_list = g_strjoinv ("|", (char **) files->pdata);
+  g_assert_cmpstr (file_list, ==, c->files);
+
+  /* the diffs are the change: patch applies them to the host's files */
+  apply_diffs (root, plan);
+  if (strstr (commands, "grubby") != NULL)
+    simulate_grubby (root, host, plan);
+  if (host->bootloader == PP_BOOTLOADER_GRUB)
+    check_grub_cmdline (root, host, plan);
+  if (host->initramfs == PP_INITRAMFS_MKINITCPIO)
+    check_mkinitcpio (root);
+
+  /* and planning again finds nothing left to do */
+  again = plan_for (root, c->gpu, NULL);
+  g_assert_null (again->refused);
+  if (again->files->len > 0)
+    g_error ("second plan still changes %s:\n%s", ((PpFileEdit *) g_ptr_array_index (again->files, 0))->path,
+             ((PpFileEdit *) g_ptr_array_index (again->files, 0))->diff);
+  g_assert_cmpuint (again->commands->len, ==, 0);
+}
+
+static char *
+json_check (const char *json,
+            const char *script)
+{
+  g_autofree char *tmp = g_dir_make_tmp ("pp-plan-json-XXXXXX", NULL);
+  g_autofree char *path = pp_test_write_file (tmp, "plan.json", json);
+  const char *argv[] = { "/usr/bin/python3", "-c", script, path, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, 0, NULL, NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_unlink (path);
+  g_rmdir (tmp);
+  return out;
+}
+
+static void
+test_plan_json (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "json");
+  g_autoptr(PpPlan) plan = plan_for (root, "0000:01:00.0", NULL);
+  g_autoptr(PpPlan) refused = plan_for (root, "0000:00:1f.7", NULL);
+  g_autofree char *json = pp_plan_to_json (plan);
+  g_autofree char *refused_json = pp_plan_to_json (refused);
+  g_autofree char *summary = json_check (json,
+    "import json,sys; p=json.load(open(sys.argv[1]));"
+    "assert p['refused'] is None and p['manual_steps']==[];"
+    "assert all(set(f)>={'path','diff'} for f in p['files']);"
+    "print(p['gpu'], ','.join(p['reserve']), ','.join(p['ids']), ' '.join(f['path'] for f in p['files']),"
+    " '|'.join(' '.join(c) for c in p['commands']), len(p['warnings']))");
+  g_autofree char *refusal = json_check (refused_json,
+    "import json,sys; p=json.load(open(sys.argv[1]));"
+    "assert p['files']==[] and p['commands']==[];"
+    "print(p['refused'])");
+
+  g_assert_cmpstr (summary, ==,
+                   "0000:01:00.0 0000:01:00.0,0000:01:00.1 10de:1401,10de:0fba "
+                   "/etc/default/grub /etc/mkinitcpio.conf /etc/modprobe.d/passthrough-prep-vfio.conf "
+                   "mkinitcpio -P|grub-mkconfig -o /boot/grub/grub.cfg 2\n");
+  g_assert_true (g_str_has_prefix (refusal, "There is no PCI device 0000:00:1f.7"));
+}
+
+static void
+test_plan_text (void)
+{
+  g_autofree char *root = build_root ("ubuntu-grub-dropin", "text");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for (root, "0000:01:00.0", &host);
+  g_autofree char *text = pp_plan_to_text (plan, host);
+
+  g_assert_true (g_str_has_prefix (text, "Reserve 0000:01:00.0 (NVIDIA Corporation "));
+  g_assert_nonnull (strstr (text, "\n--- a/etc/default/grub.d/50-cloudimg-settings.cfg\n+++ b/etc/default/grub.d/50-cloudimg-settings.cfg\n@@ "));
+  g_assert_nonnull (strstr (text, "\nCommands:\n  update-initramfs -u -k all\n  update-grub\n"));
+  g_assert_nonnull (strstr (text, "which is read after /etc/default/grub and overrides it"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/plan/%s/%s", cases[i].host, cases[i].gpu);
+
+      g_test_add_data_func (path, &cases[i], test_plan_case);
+    }
+  g_test_add_func ("/core/plan/json", test_plan_json);
+  g_test_add_func ("/core/plan/text", test_plan_text);
+  return g_test_run ();
+}
