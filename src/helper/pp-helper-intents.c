@@ -56,8 +56,8 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
 
   if (plan->refused != NULL)
     {
-      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_REFUSED,
-                   "%s cannot be reserved: %s", plan->gpu, plan->refused);
+      /* the reason names the address itself */
+      g_set_error_literal (error, PP_HELPER_ERROR, PP_HELPER_EXIT_REFUSED, plan->refused);
       return FALSE;
     }
 

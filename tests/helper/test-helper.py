@@ -304,13 +304,14 @@ def faults(t):
             before = snapshot(root)
             clear_command_log(root)
             code, lines, err = t.helper_run(["reserve", address], root)
+            after = snapshot(root)
             os.unlink(marker)
             check(code == EXIT["failed"], f"{what}: exit 1", f"exit {code}: {lines[-2:]}")
             check(f"{tool}" in failed_message(lines) and "exited with status 1" in failed_message(lines),
                   f"{what}: names the command and its status", failed_message(lines))
             check(any(line.startswith(f"log {tool}: ") and "failing on purpose" in line for line in lines),
                   f"{what}: streams the tool's output as log events")
-            check(snapshot(root) == before, f"{what}: every file as it was", str(tree_diff(before, snapshot(root))))
+            check(after == before, f"{what}: every file as it was", str(tree_diff(before, after)))
 
         code, lines, _ = t.helper_run(["status"], root)
         check(code == 0 and not any(line.startswith("state applied") for line in lines),
@@ -396,8 +397,8 @@ def bad_input(t):
          env={"PKEXEC_UID": "1000"})
     case("bad PP_HELPER_FAIL_AT", ["status"], usage, "PP_HELPER_FAIL_AT", env={"PP_HELPER_FAIL_AT": "everything"})
     case("revert with nothing applied", ["revert"], EXIT["nothing-to-do"], "Nothing to revert")
-    case("non-GPU address (USB controller)", ["reserve", "0000:00:14.0"], EXIT["refused"], "cannot be reserved")
-    case("address of no device", ["reserve", "0000:0e:00.0"], EXIT["refused"], "cannot be reserved")
+    case("non-GPU address (USB controller)", ["reserve", "0000:00:14.0"], EXIT["refused"], "0000:00:14.0 is not a GPU")
+    case("address of no device", ["reserve", "0000:0e:00.0"], EXIT["refused"], "no PCI device 0000:0e:00.0")
 
     import fcntl
     lock_holder = {}
@@ -467,8 +468,18 @@ def bad_input(t):
         code, lines, _ = t.helper_run(["revert"], root)
         check(code == 0, "bad input: revert once the file is back", str(lines[-2:]))
 
-    check(cases >= 20, f"at least 20 bad inputs ({cases})")
     shutil.rmtree(root)
+
+    for other_host, gpu, message in [
+            ("ryzen-two-dgpu-bad-group", "0000:25:00.0", "its IOMMU group also holds"),
+            ("single-gpu-desktop", "0000:07:00.0", "only GPU and drives its display"),
+            ("iommu-off", "0000:01:00.0", "the IOMMU is off")]:
+        root = t.make_root(other_host)
+        case(f"non-viable GPU ({other_host})", ["reserve", gpu], EXIT["refused"], message)
+        shutil.rmtree(root)
+
+    print(f"{cases} bad inputs refused")
+    check(cases >= 20, f"at least 20 bad inputs ({cases})")
 
 
 def main():
