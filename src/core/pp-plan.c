@@ -588,7 +588,7 @@ refusal_for (const PpHost      *host,
     {
       if (gpu->blockers->len > 0)
         {
-          GString *names = g_string_new (NULL);
+          g_autoptr(GString) names = g_string_new (NULL);
 
           for (guint i = 0; i < gpu->blockers->len; i++)
             {
@@ -599,7 +599,7 @@ refusal_for (const PpHost      *host,
           return g_strdup_printf (_("%s cannot be reserved on its own: its IOMMU group also holds %s, which would "
                                     "have to go to the virtual machine with it. Move the card to another slot, or "
                                     "check the firmware for an option that splits the groups."),
-                                  gpu->gpu->address, g_string_free (names, FALSE));
+                                  gpu->gpu->address, names->str);
         }
       return g_strdup_printf (_("%s is in no IOMMU group because the IOMMU is off, so whether it can be isolated "
                                 "is unknown. Turn on VT-d or AMD-Vi (IOMMU) in the firmware settings, add %s to "
