@@ -50,11 +50,21 @@ read_file (Fixture    *f,
   return contents;
 }
 
+static gboolean
+root_has (Fixture    *f,
+          const char *host_path)
+{
+  g_autofree char *path = g_build_filename (f->root, host_path, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *log_dir = NULL;
   const char *fail_at = data;
 
   f->root = g_dir_make_tmp ("pp-helper-XXXXXX", &error);
@@ -78,7 +88,8 @@ fixture_set_up (Fixture       *f,
               "echo 'a warning' >&2\n"
               "[ ! -e \"$PP_TEST_ROOT/pp-fail-fake-tool\" ]\n",
               0755);
-  g_mkdir_with_parents (g_build_filename (f->root, "var/log", NULL), 0755);
+  log_dir = g_build_filename (f->root, "var/log", NULL);
+  g_mkdir_with_parents (log_dir, 0755);
 }
 
 static void
@@ -381,7 +392,7 @@ test_safe_creates_dirs (Fixture       *f,
   g_assert_true (pp_safe_remove_empty_dir (f->safe, "/etc/a/b", &error));
   g_assert_true (pp_safe_remove_empty_dir (f->safe, "/etc/a", &error));
   g_assert_no_error (error);
-  g_assert_false (g_file_test (g_build_filename (f->root, "etc/a", NULL), G_FILE_TEST_EXISTS));
+  g_assert_false (root_has (f, "/etc/a"));
 }
 
 static guint
@@ -568,7 +579,7 @@ run_apply (Fixture   *f,
   conf = read_file (f, "/etc/mkinitcpio.conf");
   g_assert_cmpstr (grub, ==, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
   g_assert_cmpstr (conf, ==, "MODULES=()\n");
-  g_assert_false (g_file_test (g_build_filename (f->root, "etc/modprobe.d", NULL), G_FILE_TEST_EXISTS));
+  g_assert_false (root_has (f, "/etc/modprobe.d"));
   g_assert_cmpuint (count_temp_files (f, "/etc"), ==, 0);
   g_assert_cmpuint (count_temp_files (f, "/etc/default"), ==, 0);
 }
