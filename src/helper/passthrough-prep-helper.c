@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -140,6 +141,10 @@ main (int    argc,
 
   setlocale (LC_ALL, "C.UTF-8");
   umask (022);
+  /* the caller going away (closed pipe, hung-up terminal) must not stop a
+   * change half-way: the run finishes or rolls back, events are dropped */
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGHUP, SIG_IGN);
 
   if (run (argc, argv, &error))
     return PP_HELPER_EXIT_OK;

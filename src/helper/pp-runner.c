@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -66,6 +67,14 @@ pp_runner_resolve (PpSafeRoot  *root,
   return NULL;
 }
 
+/* The helper ignores SIGPIPE and SIGHUP; the tools it runs must not inherit that. */
+static void
+reset_signals (gpointer user_data)
+{
+  signal (SIGPIPE, SIG_DFL);
+  signal (SIGHUP, SIG_DFL);
+}
+
 static GStrv
 clean_environment (PpSafeRoot *root,
                    gboolean    test_mode)
@@ -127,6 +136,7 @@ pp_runner_run (PpSafeRoot          *root,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_environ (launcher, env);
+  g_subprocess_launcher_set_child_setup (launcher, reset_signals, NULL, NULL);
   g_subprocess_launcher_set_cwd (launcher, pp_safe_root_get_path (root));
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) spawn_argv->pdata, error);
   if (process == NULL)
