@@ -636,6 +636,68 @@ test_apply_command_missing (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "neither a program name nor an absolute path"));
 }
 
+
+static void
+test_runner_clean_environment (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *env = NULL;
+  g_autofree char *expected_path = NULL;
+  const char *argv[] = { "print-env", "one arg", NULL };
+
+  write_file (f, "/usr/bin/print-env",
+              "#!/bin/sh\n"
+              "env > \"$PP_TEST_ROOT/env.txt\"\n"
+              "echo \"args: $#\" >> \"$PP_TEST_ROOT/env.txt\"\n",
+              0755);
+  g_setenv ("PP_SHOULD_NOT_LEAK", "1", TRUE);
+  g_assert_true (pp_runner_run (f->safe, TRUE, argv, &error));
+  g_assert_no_error (error);
+
+  env = read_file (f, "/env.txt");
+  expected_path = g_strdup_printf ("PATH=%s/usr/sbin:%s/usr/bin:%s/sbin:%s/bin:" PP_RUNNER_PATH "\n",
+                                   pp_safe_root_get_path (f->safe), pp_safe_root_get_path (f->safe),
+                                   pp_safe_root_get_path (f->safe), pp_safe_root_get_path (f->safe));
+  g_assert_nonnull (strstr (env, expected_path));
+  g_assert_nonnull (strstr (env, "LANG=C\n"));
+  g_assert_nonnull (strstr (env, "args: 1\n"));   /* argv as given, no shell splitting */
+  g_assert_null (strstr (env, "PP_SHOULD_NOT_LEAK"));
+  g_assert_null (strstr (env, "G_DEBUG"));
+  g_assert_null (strstr (env, "HOME="));
+}
+
+static void
+test_apply_reports_failed_rollback (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpApply) apply = { 0 };
+  const char *swap[] = { "swap-dir", NULL };
+  const char *fail[] = { "fake-tool", NULL };
+
+  /* a tool that swaps /etc/default for a symlink: putting grub back must refuse, and say so */
+  write_file (f, "/usr/bin/swap-dir",
+              "#!/bin/sh\n"
+              "mv \"$PP_TEST_ROOT/etc/default\" \"$PP_TEST_ROOT/etc/default.moved\"\n"
+              "ln -s default.moved \"$PP_TEST_ROOT/etc/default\"\n",
+              0755);
+  write_file (f, "/pp-fail-fake-tool", "", 0644);
+
+  pp_apply_init (&apply, f->safe, TRUE);
+  add_change (&apply, f, "/etc/default/grub", "changed\n");
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) swap));
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) fail));
+  apply.total = 3;
+
+  g_assert_false (pp_apply_run (&apply, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_ROLLBACK_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "fake-tool exited with status 1"));
+  g_assert_nonnull (strstr (error->message, "restoring /etc/default/grub failed"));
+  g_assert_nonnull (strstr (error->message, "/etc/default is a symbolic link"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -668,6 +730,8 @@ main (int    argc,
   ADD ("apply/rolls-back-command-2", test_apply_rolls_back, "command:2");
   ADD ("apply/rolls-back-failing-tool", test_apply_rolls_back_real_failure, NULL);
   ADD ("apply/command-missing", test_apply_command_missing, NULL);
+  ADD ("apply/reports-failed-rollback", test_apply_reports_failed_rollback, NULL);
+  ADD ("runner/clean-environment", test_runner_clean_environment, NULL);
 #undef ADD
 
   return g_test_run ();

@@ -335,6 +335,28 @@ def faults(t):
         code, lines, _ = t.helper_run(["revert"], root)
         check(code == 0, f"{host}: revert after the failed reverts works", str(lines[-2:]))
         check(snapshot(root) == original, f"{host}: and puts every file back", str(tree_diff(original, snapshot(root))))
+
+        # a run cut short after its first write (power cut): the set stays "incomplete",
+        # status says so, and revert puts back what was written
+        code, lines, _ = t.helper_run(["reserve", address], root)
+        check(code == 0, f"{host}: reserve for the cut-short case", str(lines[-2:]))
+        set_dir = os.path.join(root, "var/lib/passthrough-prep/backups", backups(root)[-1])
+        manifest = open(os.path.join(set_dir, "manifest")).read()
+        open(os.path.join(set_dir, "manifest"), "w").write(manifest.replace("state=applied", "state=incomplete"))
+        for i in range(1, manifest.count("[file ")):
+            section = manifest.split(f"[file {i}]")[1].split("\n\n")[0]
+            path_i = re.search(r"^path=(.*)$", section, re.M).group(1)
+            if "created=true" in section:
+                os.unlink(os.path.join(root, path_i.lstrip("/")))
+            else:
+                shutil.copyfile(os.path.join(set_dir, f"files/{i}"), os.path.join(root, path_i.lstrip("/")))
+        code, lines, _ = t.helper_run(["status"], root)
+        check(code == 0 and lines[0].startswith("state incomplete ") and "file applied" in lines[1]
+              and all(line.startswith("file original") for line in lines[2:-1]),
+              f"{host}: status of a run cut short", str(lines))
+        code, lines, _ = t.helper_run(["revert"], root)
+        check(code == 0, f"{host}: revert of a run cut short works", str(lines[-2:]))
+        check(snapshot(root) == original, f"{host}: and puts every file back", str(tree_diff(original, snapshot(root))))
         shutil.rmtree(root)
 
     check(len(tried_kinds) >= 3, "failures injected on at least three host kinds", str(tried_kinds))
