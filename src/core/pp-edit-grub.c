@@ -86,21 +86,19 @@ add_new_assignment (GPtrArray    *scripts,
 
   if (at < script->len)
     pp_splices_add (splices[file], at + 1, at + 1, line);
-  else if (script->len > 0 && script->text[script->len - 1] != '\n')
+  else
     {
-      g_autofree char *separated = g_strconcat ("\n", line, NULL);
+      g_autofree char *separated = g_strconcat (pp_edit_append_separator (script->text), line, NULL);
 
       pp_splices_add (splices[file], at, at, separated);
     }
-  else
-    pp_splices_add (splices[file], at, at, line);
 }
 
-PpEditResult *
-pp_grub_edit_cmdline (GPtrArray                  *files,
-                      const PpKernelParamsIntent *intent,
-                      gboolean                    prefer_linux,
-                      GError                    **error)
+static PpEditResult *
+edit_cmdline (GPtrArray                  *files,
+              const PpKernelParamsIntent *intent,
+              gboolean                    prefer_linux,
+              GError                    **error)
 {
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
@@ -199,5 +197,31 @@ pp_grub_edit_cmdline (GPtrArray                  *files,
     pp_splices_free (splices[f]);
   if (!ok)
     return NULL;
+  return g_steal_pointer (&result);
+}
+
+PpEditResult *
+pp_grub_edit_cmdline (GPtrArray                  *files,
+                      const PpKernelParamsIntent *intent,
+                      gboolean                    prefer_linux,
+                      GError                    **error)
+{
+  g_autoptr(PpEditResult) result = edit_cmdline (files, intent, prefer_linux, error);
+  g_autoptr(PpEditResult) again = NULL;
+  g_autoptr(GPtrArray) edited = NULL;
+
+  if (result == NULL)
+    return NULL;
+  /* the edit must read back as done: otherwise the file has a shape we
+   * misjudged (a continuation or here-document swallowing our line, ...) */
+  edited = pp_edit_result_apply (result, files);
+  again = edit_cmdline (edited, intent, prefer_linux, NULL);
+  if (again == NULL || !pp_edit_result_is_empty (again))
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s: the kernel command line cannot be edited safely in this file; edit it by hand"),
+                   ((PpTextFile *) g_ptr_array_index (files, 0))->path);
+      return NULL;
+    }
   return g_steal_pointer (&result);
 }

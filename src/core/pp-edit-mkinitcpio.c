@@ -445,14 +445,12 @@ add_new_assignment (GPtrArray    *scripts,
   at = chain->unset != NULL ? pp_shell_script_line_end (script, chain->unset->end) : script->len;
   if (at < script->len)
     pp_splices_add (splices[file], at + 1, at + 1, line);
-  else if (script->len > 0 && script->text[script->len - 1] != '\n')
+  else
     {
-      g_autofree char *separated = g_strconcat ("\n", line, NULL);
+      g_autofree char *separated = g_strconcat (pp_edit_append_separator (script->text), line, NULL);
 
       pp_splices_add (splices[file], at, at, separated);
     }
-  else
-    pp_splices_add (splices[file], at, at, line);
 }
 
 static gboolean
@@ -496,10 +494,10 @@ check_chain_shape (PpShellChain *chain,
   return TRUE;
 }
 
-PpEditResult *
-pp_mkinitcpio_edit_modules (GPtrArray                *files,
-                            const PpMkinitcpioIntent *intent,
-                            GError                  **error)
+static PpEditResult *
+edit_modules (GPtrArray                *files,
+              const PpMkinitcpioIntent *intent,
+              GError                  **error)
 {
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
@@ -629,5 +627,29 @@ pp_mkinitcpio_edit_modules (GPtrArray                *files,
     pp_splices_free (splices[f]);
   if (!ok)
     return NULL;
+  return g_steal_pointer (&result);
+}
+
+PpEditResult *
+pp_mkinitcpio_edit_modules (GPtrArray                *files,
+                            const PpMkinitcpioIntent *intent,
+                            GError                  **error)
+{
+  g_autoptr(PpEditResult) result = edit_modules (files, intent, error);
+  g_autoptr(PpEditResult) again = NULL;
+  g_autoptr(GPtrArray) edited = NULL;
+
+  if (result == NULL)
+    return NULL;
+  /* the edit must read back as done, or the file has a shape we misjudged */
+  edited = pp_edit_result_apply (result, files);
+  again = edit_modules (edited, intent, NULL);
+  if (again == NULL || !pp_edit_result_is_empty (again))
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s: MODULES cannot be edited safely in this file; edit it by hand"),
+                   ((PpTextFile *) g_ptr_array_index (files, 0))->path);
+      return NULL;
+    }
   return g_steal_pointer (&result);
 }

@@ -203,3 +203,58 @@ pp_edit_version_compare (const char *a,
     }
   return *a ? 1 : (*b ? -1 : 0);
 }
+
+static gboolean
+odd_backslashes_before (const char *text,
+                        gsize       end)
+{
+  gsize n = 0;
+
+  while (n < end && text[end - 1 - n] == '\\')
+    n++;
+  return n % 2 == 1;
+}
+
+const char *
+pp_edit_append_separator (const char *text)
+{
+  gsize len = text ? strlen (text) : 0;
+
+  if (len == 0)
+    return "";
+  /* a lone backslash at the very end is literal; one more escapes it and
+   * keeps it so, and the newline then ends the line */
+  if (odd_backslashes_before (text, len))
+    return "\\\n";
+  if (text[len - 1] != '\n')
+    return "\n";
+  /* "\\<newline>" at the end continues into whatever comes next */
+  if (odd_backslashes_before (text, len - 1))
+    return "\n";
+  return "";
+}
+
+GPtrArray *
+pp_edit_result_apply (PpEditResult *result,
+                      GPtrArray    *files)
+{
+  GPtrArray *edited = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      PpTextFile *file = g_ptr_array_index (files, i);
+      const char *text = g_ptr_array_index (result->texts, i);
+
+      g_ptr_array_add (edited, pp_text_file_new (file->path, text ? text : file->text));
+    }
+  return edited;
+}
+
+gboolean
+pp_edit_result_is_empty (PpEditResult *result)
+{
+  for (guint i = 0; i < result->texts->len; i++)
+    if (g_ptr_array_index (result->texts, i) != NULL)
+      return FALSE;
+  return TRUE;
+}

@@ -33,6 +33,17 @@ GQuark      pp_edit_error_quark   (void);
 
 PpEditResult *pp_edit_result_new  (guint n_files);
 void        pp_edit_result_free   (PpEditResult *result);
+/* What goes before a new line appended to @text so that it starts a new
+ * command: "" after a newline, "\n" otherwise, more after a trailing
+ * backslash that would join the lines */
+const char *pp_edit_append_separator (const char *text);
+
+/* The files with the result's texts in place of theirs (PpTextFile*) */
+GPtrArray  *pp_edit_result_apply  (PpEditResult *result,
+                                   GPtrArray    *files);
+/* TRUE when the result changes no file */
+gboolean    pp_edit_result_is_empty (PpEditResult *result);
+
 /* Sorts drop-in names as `sort -V` would (mkinitcpio) */
 int         pp_edit_version_compare (const char *a,
                                      const char *b);

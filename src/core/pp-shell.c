@@ -35,6 +35,7 @@ typedef struct
   gsize          len;
   gsize          pos;
   GString       *stack;      /* open compound commands: ( { F(unction) c(ase) k(if, loops) */
+  GArray        *stack_at;   /* gsize: where each was opened */
   GPtrArray     *heredocs;   /* HereDoc* waiting for the end of the line */
   Command        cmd;
 } Lexer;
@@ -629,55 +630,90 @@ command_finish (Lexer    *lx,
 }
 
 static void
-pop_compound (Lexer *lx,
-              char   kind)
+push_compound (Lexer *lx,
+               char   kind,
+               gsize  at)
+{
+  g_string_append_c (lx->stack, kind);
+  g_array_append_val (lx->stack_at, at);
+}
+
+static void
+drop_compound (Lexer *lx)
+{
+  g_string_truncate (lx->stack, lx->stack->len - 1);
+  g_array_set_size (lx->stack_at, lx->stack->len);
+}
+
+/* Closes the innermost compound command, which must be of @kind */
+static gboolean
+pop_compound (Lexer      *lx,
+              char        kind,
+              const char *word,
+              gsize       at,
+              GError    **error)
 {
   GString *stack = lx->stack;
 
-  if (stack->len > 0 && stack->str[stack->len - 1] == kind)
-    g_string_truncate (stack, stack->len - 1);
+  /* "function f {": the brace went by as the keyword's argument */
+  if (kind == '{' && stack->len > 0 && stack->str[stack->len - 1] == 'F')
+    {
+      drop_compound (lx);
+      return TRUE;
+    }
+  if (stack->len == 0 || stack->str[stack->len - 1] != kind)
+    return lexer_fail (lx, at, error, _("unexpected “%s”"), word);
+  drop_compound (lx);
   /* a function's body is its group or subshell */
   if ((kind == '{' || kind == '(') && stack->len > 0 && stack->str[stack->len - 1] == 'F')
-    g_string_truncate (stack, stack->len - 1);
+    drop_compound (lx);
+  return TRUE;
 }
 
-/* Reserved words only count in command position and unquoted */
+/* Reserved words only count in command position and unquoted. Returns
+ * TRUE when @word was one; FALSE with @error set on a misplaced one. */
 static gboolean
 handle_keyword (Lexer       *lx,
-                const char  *word)
+                const char  *word,
+                gsize        at,
+                gboolean    *is_keyword,
+                GError     **error)
 {
+  *is_keyword = TRUE;
   if (g_str_equal (word, "if") || g_str_equal (word, "while") || g_str_equal (word, "until"))
-    g_string_append_c (lx->stack, 'k');
-  else if (g_str_equal (word, "for") || g_str_equal (word, "select"))
+    push_compound (lx, 'k', at);
+  else if (g_str_equal (word, "for") || g_str_equal (word, "select")
+           || g_str_equal (word, "case") || g_str_equal (word, "function"))
     {
-      g_string_append_c (lx->stack, 'k');
-      lx->cmd.keyword_args = TRUE;
-      lx->cmd.started = TRUE;
-    }
-  else if (g_str_equal (word, "case"))
-    {
-      g_string_append_c (lx->stack, 'c');
-      lx->cmd.keyword_args = TRUE;
-      lx->cmd.started = TRUE;
-    }
-  else if (g_str_equal (word, "function"))
-    {
-      g_string_append_c (lx->stack, 'F');
+      push_compound (lx, g_str_equal (word, "case") ? 'c' : (g_str_equal (word, "function") ? 'F' : 'k'), at);
       lx->cmd.keyword_args = TRUE;
       lx->cmd.started = TRUE;
     }
   else if (g_str_equal (word, "fi") || g_str_equal (word, "done"))
-    pop_compound (lx, 'k');
+    return pop_compound (lx, 'k', word, at, error);
   else if (g_str_equal (word, "esac"))
-    pop_compound (lx, 'c');
+    return pop_compound (lx, 'c', word, at, error);
   else if (g_str_equal (word, "{"))
-    g_string_append_c (lx->stack, '{');
+    push_compound (lx, '{', at);
   else if (g_str_equal (word, "}"))
-    pop_compound (lx, '{');
+    return pop_compound (lx, '{', word, at, error);
   else if (!(g_str_equal (word, "then") || g_str_equal (word, "do") || g_str_equal (word, "else")
              || g_str_equal (word, "elif") || g_str_equal (word, "!") || g_str_equal (word, "in")))
-    return FALSE;
+    *is_keyword = FALSE;
   return TRUE;
+}
+
+static const char *
+compound_name (Lexer *lx)
+{
+  switch (lx->stack->str[lx->stack->len - 1])
+    {
+    case '(': return "(";
+    case '{': return "{";
+    case 'c': return "case";
+    case 'F': return "function";
+    default: return "if/while/for";
+    }
 }
 
 static gboolean
@@ -767,11 +803,16 @@ handle_word (Lexer       *lx,
       word_free (word);
       return TRUE;
     }
-  if (!cmd->started && !cmd->has_command && cmd->pending->len == 0 && unquoted
-      && handle_keyword (lx, value))
+  if (!cmd->started && !cmd->has_command && cmd->pending->len == 0 && unquoted)
     {
-      word_free (word);
-      return TRUE;
+      gboolean is_keyword = FALSE;
+      gboolean ok = handle_keyword (lx, value, word->start, &is_keyword, error);
+
+      if (!ok || is_keyword)
+        {
+          word_free (word);
+          return ok;
+        }
     }
 
   if (cmd->unset)
@@ -856,6 +897,9 @@ parse_script (Lexer   *lx,
       if (lx->pos >= lx->len)
         {
           command_finish (lx, FALSE);
+          if (lx->stack->len > 0)
+            return lexer_fail (lx, g_array_index (lx->stack_at, gsize, lx->stack->len - 1), error,
+                               _("this “%s” is never closed"), compound_name (lx));
           return TRUE;
         }
       c = s[lx->pos];
@@ -925,8 +969,8 @@ parse_script (Lexer   *lx,
               if (lx->pos >= lx->len || s[lx->pos] != ')')
                 return lexer_fail (lx, open, error, _("unexpected “(”"));
               lx->pos++;
-              command_reset (lx);
-              g_string_append_c (lx->stack, 'F');
+              command_finish (lx, FALSE);
+              push_compound (lx, 'F', open);
             }
           else if (lx->pos + 1 < lx->len && s[lx->pos + 1] == '(')
             {
@@ -938,18 +982,23 @@ parse_script (Lexer   *lx,
               lx->cmd.has_command = TRUE;
               lx->cmd.started = TRUE;
             }
+          else if (lx->cmd.keyword_args)
+            lx->pos++;
+          else if (lx->cmd.started)
+            return lexer_fail (lx, lx->pos, error, _("unexpected “(”"));
           else
             {
-              g_string_append_c (lx->stack, '(');
-              command_reset (lx);
+              command_finish (lx, FALSE);
+              push_compound (lx, '(', lx->pos);
               lx->pos++;
             }
         }
       else if (c == ')')
         {
           command_finish (lx, FALSE);
-          if (lx->stack->len == 0 || lx->stack->str[lx->stack->len - 1] != 'c')
-            pop_compound (lx, '(');
+          if ((lx->stack->len == 0 || lx->stack->str[lx->stack->len - 1] != 'c')
+              && !pop_compound (lx, '(', ")", lx->pos, error))
+            return FALSE;
           lx->pos++;
         }
       else if (c == '<' && lx->pos + 2 < lx->len && s[lx->pos + 1] == '<' && s[lx->pos + 2] == '<')
@@ -1007,6 +1056,7 @@ pp_shell_parse (const char *path,
   lx.s = script->text;
   lx.len = script->len;
   lx.stack = g_string_new (NULL);
+  lx.stack_at = g_array_new (FALSE, FALSE, sizeof (gsize));
   lx.heredocs = g_ptr_array_new_with_free_func (heredoc_free);
   lx.cmd.pending = g_ptr_array_new ();
 
@@ -1017,6 +1067,7 @@ pp_shell_parse (const char *path,
   g_ptr_array_unref (lx.cmd.pending);
   g_ptr_array_unref (lx.heredocs);
   g_string_free (lx.stack, TRUE);
+  g_array_unref (lx.stack_at);
 
   if (!ok)
     return NULL;
