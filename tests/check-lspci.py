@@ -111,13 +111,77 @@ def check_detects_tampering(lspci, desc, outdir):
     os.unlink(os.path.join(device_dir, 'driver'))
     with open(os.path.join(device_dir, 'vendor'), 'w') as f:
         f.write('0x%04x\n' % (victim.vendor ^ 0x0101))
+    with open(os.path.join(device_dir, 'config'), 'r+b') as f:
+        f.seek(0x08)
+        f.write(bytes([victim.rev ^ 0x01]))
     problems = compare_tree(lspci, host, outdir)
     caught = [p for p in problems if p.startswith(victim.addr)]
-    return len(caught) >= 2, caught
+    kinds = ('vendor', 'driver', 'config revision')
+    return all(any(kind in p for p in caught) for kind in kinds), caught
+
+
+def parse_config_dumps(text):
+    """lspci -xxx: a device line, then 16 lines of "00: 86 80 ..." (256 bytes)."""
+    dumps = {}
+    current = None
+    for line in text.splitlines():
+        if line and not line[0].isspace() and not re.match(r'^[0-9a-f]{2}: ', line):
+            current = line.split(' ', 1)[0]
+            dumps[current] = bytearray()
+        elif current and re.match(r'^[0-9a-f]{2}: ', line):
+            dumps[current] += bytes(int(b, 16) for b in line[4:].split())
+    return dumps
+
+
+def check_config(problems, dev, cfg, host):
+    addr = dev.addr
+    if len(cfg) != 256:
+        problems.append('%s: lspci -xxx read %d bytes of config space, want 256' % (addr, len(cfg)))
+        return
+    word = lambda offset: cfg[offset] | cfg[offset + 1] << 8  # noqa: E731
+    got = {
+        'config vendor:device': '%04x:%04x' % (word(0), word(2)),
+        'config class': '%06x' % (cfg[0x0b] << 16 | cfg[0x0a] << 8 | cfg[0x09]),
+        'config revision': '%02x' % cfg[0x08],
+        'config header type': cfg[0x0e] & 0x7f,
+    }
+    want = {
+        'config vendor:device': '%04x:%04x' % (dev.vendor, dev.device),
+        'config class': '%06x' % dev.cls,
+        'config revision': '%02x' % dev.rev,
+        'config header type': 1 if dev.is_bridge else 0,
+    }
+    siblings = [d for d in host.devices if (d.domain, d.bus, d.slot) == (dev.domain, dev.bus, dev.slot)]
+    if dev.func == 0:
+        got['config multi-function bit'] = bool(cfg[0x0e] & 0x80)
+        want['config multi-function bit'] = len(siblings) > 1
+    if dev.is_bridge:
+        got['config bus numbers'] = (cfg[0x18], cfg[0x19], cfg[0x1a])
+        want['config bus numbers'] = (dev.bus, dev.secondary or 0, dev.subordinate or 0)
+    else:
+        got['config subsystem'] = '%04x:%04x' % (word(0x2c), word(0x2e))
+        want['config subsystem'] = '%04x:%04x' % (dev.subvendor, dev.subdevice)
+    for key in want:
+        if got[key] != want[key]:
+            problems.append('%s: %s is %r, the description says %r' % (addr, key, got[key], want[key]))
+
+
+def check_nesting(problems, dev, outdir):
+    """A device on a bridge's secondary bus lives under that bridge's directory."""
+    real = os.path.realpath(os.path.join(outdir, 'sys', 'bus', 'pci', 'devices', dev.addr))
+    parts = os.path.relpath(real, os.path.realpath(os.path.join(outdir, 'sys', 'devices'))).split(os.sep)
+    want = []
+    node = dev
+    while node is not None:
+        want.insert(0, node.addr)
+        node = node.parent
+    if parts[1:] != want:
+        problems.append('%s: sysfs path %s, want it under %s' % (dev.addr, '/'.join(parts), '/'.join(want[:-1]) or 'the root bus'))
 
 
 def compare_tree(lspci, host, outdir):
     problems = []
+    dumps = parse_config_dumps(run_lspci(lspci, outdir, ['-xxx']))
     plain = parse_plain(run_lspci(lspci, outdir, ['-nn']), problems)
     kernel = parse_kernel(run_lspci(lspci, outdir, ['-k']))
     machine = parse_machine(run_lspci(lspci, outdir, ['-vmm', '-nn', '-k']))
@@ -168,6 +232,9 @@ def compare_tree(lspci, host, outdir):
             sd = re.search(r'\[([0-9a-f]{4})\]$', record.get('SDevice', ''))
             differ('subsystem', '%04x:%04x' % (dev.subvendor, dev.subdevice),
                    '%s:%s' % (sv.group(1) if sv else None, sd.group(1) if sd else None))
+
+        check_config(problems, dev, dumps.get(addr, b''), host)
+        check_nesting(problems, dev, outdir)
 
         boot_vga = os.path.join(outdir, 'sys', 'bus', 'pci', 'devices', addr, 'boot_vga')
         if dev.is_vga:
@@ -230,7 +297,7 @@ def main():
     caught, problems = check_detects_tampering(args.lspci, descs[0], tamper_dir)
     if not caught:
         failed += 1
-        print('FAIL the check did not notice a wrong vendor id and a missing driver link: %s' % problems)
+        print('FAIL the check did not notice a wrong vendor id, a missing driver link and a wrong config byte: %s' % problems)
     else:
         print('ok   a tampered tree is caught (%d problems reported)' % len(problems))
     print('%d of %d hosts agree' % (len(descs) - hosts_failed, len(descs)))
