@@ -192,6 +192,7 @@ def checks(policy, built_helper, installed_helper):
     lines = [" ".join(line.split()) for line in out.splitlines()]
     check("implicit active: auth_admin_keep" in lines, "implicit active: auth_admin_keep")
     check("implicit any: auth_admin" in lines, "implicit any: auth_admin")
+    check("implicit inactive: auth_admin" in lines, "implicit inactive: auth_admin")
     check(f"annotation: org.freedesktop.policykit.exec.path -> {installed_helper}" in lines,
           f"annotation org.freedesktop.policykit.exec.path -> {installed_helper}")
 
