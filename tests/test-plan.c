@@ -346,6 +346,52 @@ test_plan_text (void)
   g_assert_nonnull (strstr (text, "which is read after /etc/default/grub and overrides it"));
 }
 
+/* grubby replaces a key's value but not other spellings or repeats of it */
+static void
+test_plan_grubby_arguments (void)
+{
+  g_autofree char *root = build_root ("laptop-3d-controller", "grubby");
+  g_autofree char *entry = g_build_filename (root, "boot/loader/entries",
+                                             "5d1e7f0a9c2b4e6f8a1b3c5d7e9f0a2b-6.5.6-300.fc39.x86_64.conf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+  g_autofree char *commands = NULL;
+
+  g_file_set_contents (entry,
+                       "title Fedora Linux\nlinux /vmlinuz\n"
+                       "options root=UUID=5b0f ro iommu=soft rhgb vfio_pci.ids=10de:1401 intel_iommu=on quiet iommu=off\n",
+                       -1, &error);
+  g_assert_no_error (error);
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  commands = joined_commands (plan);
+  g_assert_cmpstr (commands, ==,
+                   "dracut -f --regenerate-all|"
+                   "grubby --update-kernel=ALL --args=iommu=pt vfio-pci.ids=10de:11e1,10de:0e0b "
+                   "--remove-args=iommu=soft vfio_pci.ids=10de:1401");
+}
+
+/* A file the plan cannot read is an error naming the place */
+static void
+test_plan_parse_error (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "broken");
+  g_autofree char *grub = g_build_filename (root, "etc/default/grub", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpAdvice) advice = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_file_set_contents (grub, "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\n", -1, &error);
+  g_assert_no_error (error);
+  host = pp_host_read (root, &error);
+  g_assert_no_error (error);
+  advice = pp_advice_new (host);
+  plan = pp_plan_reserve (host, advice, "0000:01:00.0", &error);
+  g_assert_null (plan);
+  g_assert_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,5 +406,7 @@ main (int   argc,
     }
   g_test_add_func ("/core/plan/json", test_plan_json);
   g_test_add_func ("/core/plan/text", test_plan_text);
+  g_test_add_func ("/core/plan/parse-error", test_plan_parse_error);
+  g_test_add_func ("/core/plan/grubby-arguments", test_plan_grubby_arguments);
   return g_test_run ();
 }

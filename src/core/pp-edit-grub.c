@@ -137,6 +137,21 @@ edit_cmdline (GPtrArray                  *files,
   add_tokens (linux_chain, tokens);
   add_tokens (default_chain, tokens);
   decisions = pp_kernel_params_plan (intent, tokens, append);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      PpParamToken *token = g_ptr_array_index (tokens, i);
+
+      if (token->opaque)
+        {
+          g_ptr_array_add (result->warnings,
+                           g_strdup_printf (_("%s: the kernel command line includes “%s”, whose value is only known "
+                                              "when grub-mkconfig runs: make sure it sets no iommu or vfio-pci "
+                                              "parameter of its own."),
+                                            ((PpTextFile *) g_ptr_array_index (files, token->segment))->path,
+                                            token->text));
+          break;
+        }
+    }
 
   for (guint f = 0; f < files->len; f++)
     {

@@ -15,9 +15,13 @@ typedef struct
 /* Makes MODULES (as mkinitcpio reads it: @files are /etc/mkinitcpio.conf
  * then /etc/mkinitcpio.conf.d/\*.conf in `sort -V` order, text NULL when
  * absent) hold vfio_pci vfio vfio_iommu_type1 ahead of any GPU driver.
- * Edits the assignment that takes effect; drops the obsolete vfio_virqfd;
- * a plain kvmgt becomes kvmgt? unless @intent->kvmgt. Warns when HOOKS lacks
- * modconf. */
+ * Edits the assignment that takes effect; a vfio module listed after a GPU
+ * driver moves ahead of it. vfio_virqfd is removed, not made optional: it was
+ * merged into vfio in Linux 6.2, and before that vfio_pci pulls it in as a
+ * dependency anyway. A plain kvmgt (which fails the build where there is no
+ * GVT-g) becomes kvmgt? unless @intent->kvmgt; kvmgt? is written unquoted
+ * as mkinitcpio's documentation does. Warns when HOOKS lacks modconf, also
+ * for systemd-based images: only modconf copies /etc/modprobe.d. */
 PpEditResult *pp_mkinitcpio_edit_modules (GPtrArray                *files,
                                           const PpMkinitcpioIntent *intent,
                                           GError                  **error);

@@ -38,7 +38,14 @@ void        pp_param_token_free      (PpParamToken *token);
  * remove it, or its new text; fills @append (char*) with what goes at the end.
  * Rules: each managed key (intel_iommu, amd_iommu, iommu, vfio_pci.ids; dash
  * and underscore alike) ends up exactly once, at its last place; other
- * parameters, repeated or not (console=), are never touched. */
+ * parameters, repeated or not (console=), are never touched.
+ * Values are merged, not overwritten: "intel_iommu=igfx_off" becomes
+ * "intel_iommu=on,igfx_off", "iommu=soft" becomes "iommu=pt"; vfio-pci.ids
+ * is replaced by the intent's list. A boot option spelled with a dash
+ * ("amd-iommu=on") is rewritten with the underscore the kernel's __setup
+ * table uses; the module parameter keeps either spelling.
+ * The other vendor's switch (amd_iommu= on an Intel CPU) is left alone: the
+ * kernel ignores it, and the disk may boot other machines. */
 GPtrArray  *pp_kernel_params_plan    (const PpKernelParamsIntent *intent,
                                       GPtrArray                  *tokens,
                                       GPtrArray                  *append);
