@@ -432,6 +432,10 @@ def bad_input(t):
          env={"PKEXEC_UID": "1000"})
     case("bad PP_HELPER_FAIL_AT", ["status"], usage, "PP_HELPER_FAIL_AT", env={"PP_HELPER_FAIL_AT": "everything"})
     case("revert with nothing applied", ["revert"], EXIT["nothing-to-do"], "Nothing to revert")
+    empty = os.path.join(t.work, "empty-root")
+    os.makedirs(empty, exist_ok=True)
+    case("a root with no PCI bus", ["--root", empty, "reserve", address], EXIT["host"],
+         f"cannot plan reserving {address}", with_root=False)
     case("non-GPU address (USB controller)", ["reserve", "0000:00:14.0"], EXIT["refused"], "0000:00:14.0 is not a GPU")
     case("address of no device", ["reserve", "0000:0e:00.0"], EXIT["refused"], "no PCI device 0000:0e:00.0")
 
