@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pp-safe-file.h"
+
+G_BEGIN_DECLS
+
+/* One file going from @before to @after (after.exists FALSE: removed). */
+typedef struct
+{
+  char        *path;
+  PpFileState  before;
+  PpFileState  after;
+} PpChange;
+
+/* Writes every change, removes @remove_dirs when empty, then runs every
+ * command, emitting a step event for each; steps are numbered from
+ * *@step + 1 of @total. If any step fails, every file already written is
+ * put back (@before), directories this run created are removed and the
+ * commands that already ran are run again, so the host is as it was; the
+ * error then says so, or is PP_HELPER_EXIT_ROLLBACK_FAILED when putting
+ * something back failed too. */
+typedef struct
+{
+  PpSafeRoot *root;
+  gboolean    test_mode;
+  gboolean    restoring;      /* steps say "Restoring", not "Writing" */
+  GPtrArray  *changes;        /* PpChange* */
+  GPtrArray  *remove_dirs;    /* char*: host dirs, innermost first, or NULL */
+  GPtrArray  *commands;       /* GStrv */
+  GPtrArray  *created_dirs;   /* out, char*: dirs the writes created */
+  guint       step;
+  guint       total;
+} PpApply;
+
+PpChange  *pp_change_new        (const char  *path);
+void       pp_change_free       (PpChange    *change);
+
+void       pp_apply_init        (PpApply     *apply,
+                                 PpSafeRoot  *root,
+                                 gboolean     test_mode);
+void       pp_apply_clear       (PpApply     *apply);
+/* Fails, touching nothing, unless every command can be found. */
+gboolean   pp_apply_check_commands (PpApply  *apply,
+                                    GError  **error);
+gboolean   pp_apply_run         (PpApply     *apply,
+                                 GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpChange, pp_change_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpApply, pp_apply_clear)
+
+G_END_DECLS

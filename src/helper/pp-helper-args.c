@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pp-helper"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "pp-helper-args.h"
+
+#define MAX_QUOTED_ARG 64
+
+G_DEFINE_QUARK (pp-helper-error-quark, pp_helper_error)
+
+static const char usage[] =
+  "usage: passthrough-prep-helper reserve ADDRESS | revert | status";
+
+static gboolean
+is_lower_hex (char c)
+{
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+gboolean
+pp_helper_address_is_valid (const char *address)
+{
+  /* ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ */
+  static const char shape[] = "xxxx:xx:xx.f";
+
+  if (address == NULL || strlen (address) != strlen (shape))
+    return FALSE;
+
+  for (gsize i = 0; shape[i] != '\0'; i++)
+    {
+      char c = address[i];
+
+      switch (shape[i])
+        {
+        case 'x':
+          if (!is_lower_hex (c))
+            return FALSE;
+          break;
+        case 'f':
+          if (c < '0' || c > '7')
+            return FALSE;
+          break;
+        default:
+          if (c != shape[i])
+            return FALSE;
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Callers may be hostile: quote an argument only when it is short printable
+ * ASCII, else describe it. */
+static char *
+describe_arg (const char *arg)
+{
+  gsize len = strlen (arg);
+
+  if (len == 0)
+    return g_strdup ("an empty argument");
+  if (len > MAX_QUOTED_ARG)
+    return g_strdup_printf ("an argument of %" G_GSIZE_FORMAT " bytes", len);
+  for (const char *p = arg; *p != '\0'; p++)
+    if (*p < 0x20 || *p > 0x7e)
+      return g_strdup ("an argument with non-ASCII or control characters");
+
+  return g_strdup_printf ("\"%s\"", arg);
+}
+
+static gboolean
+fail (GError       **error,
+      PpHelperExit   code,
+      const char    *format,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+fail (GError       **error,
+      PpHelperExit   code,
+      const char    *format,
+      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (PP_HELPER_ERROR, code, format, args));
+  va_end (args);
+
+  return FALSE;
+}
+
+static gboolean
+parse_into (int                 argc,
+            const char * const *args,
+            gboolean            under_pkexec,
+            PpHelperArgs       *out,
+            GError            **error)
+{
+  int i = 0;
+  int rest;
+  const char *intent;
+
+  if (argc > 0 && g_strcmp0 (args[0], "--root") == 0)
+    {
+      if (under_pkexec)
+        return fail (error, PP_HELPER_EXIT_NOT_PERMITTED,
+                     "--root is a test hook and is refused when run through pkexec");
+      if (argc < 2 || args[1][0] == '\0')
+        return fail (error, PP_HELPER_EXIT_USAGE, "--root needs a directory; %s", usage);
+      out->test_root = g_strdup (args[1]);
+      i = 2;
+    }
+
+  if (i >= argc)
+    return fail (error, PP_HELPER_EXIT_USAGE, "no intent given; %s", usage);
+
+  intent = args[i++];
+  rest = argc - i;
+
+  if (g_strcmp0 (intent, "reserve") == 0)
+    {
+      g_autofree char *what = NULL;
+
+      if (rest < 1)
+        return fail (error, PP_HELPER_EXIT_USAGE,
+                     "reserve needs the PCI address of a GPU, like 0000:01:00.0");
+      if (!pp_helper_address_is_valid (args[i]))
+        {
+          what = describe_arg (args[i]);
+          return fail (error, PP_HELPER_EXIT_USAGE,
+                       "%s is not a PCI address of the form 0000:01:00.0 (lower-case hex, function 0-7)",
+                       what);
+        }
+      out->intent = PP_INTENT_RESERVE;
+      out->address = g_strdup (args[i++]);
+      rest--;
+    }
+  else if (g_strcmp0 (intent, "revert") == 0)
+    out->intent = PP_INTENT_REVERT;
+  else if (g_strcmp0 (intent, "status") == 0)
+    out->intent = PP_INTENT_STATUS;
+  else
+    {
+      g_autofree char *what = describe_arg (intent);
+
+      return fail (error, PP_HELPER_EXIT_USAGE,
+                   "unknown intent %s; expected reserve, revert or status", what);
+    }
+
+  if (rest > 0)
+    {
+      g_autofree char *what = describe_arg (args[i]);
+
+      return fail (error, PP_HELPER_EXIT_USAGE,
+                   "unexpected %s after %s; %s", what, intent, usage);
+    }
+
+  return TRUE;
+}
+
+gboolean
+pp_helper_args_parse (int                 argc,
+                      const char * const *args,
+                      gboolean            under_pkexec,
+                      PpHelperArgs       *out,
+                      GError            **error)
+{
+  memset (out, 0, sizeof *out);
+
+  if (parse_into (argc, args, under_pkexec, out, error))
+    return TRUE;
+
+  pp_helper_args_clear (out);
+  return FALSE;
+}
+
+void
+pp_helper_args_clear (PpHelperArgs *args)
+{
+  g_clear_pointer (&args->address, g_free);
+  g_clear_pointer (&args->test_root, g_free);
+}
+
+const char *
+pp_intent_to_string (PpIntent intent)
+{
+  switch (intent)
+    {
+    case PP_INTENT_RESERVE:
+      return "reserve";
+    case PP_INTENT_REVERT:
+      return "revert";
+    case PP_INTENT_STATUS:
+      return "status";
+    default:
+      g_assert_not_reached ();
+    }
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Failure injection for tests, from PP_HELPER_FAIL_AT, which the helper
+ * honours only in test mode (--root): "KIND:N[,KIND:N...]" fails the Nth
+ * step of that kind. Kinds: backup (saving the backup set), write (writing a
+ * temp file), rename (replacing the target), command (running a command). */
+typedef enum
+{
+  PP_FAULT_BACKUP,
+  PP_FAULT_WRITE,
+  PP_FAULT_RENAME,
+  PP_FAULT_COMMAND,
+  PP_N_FAULTS,
+} PpFaultKind;
+
+typedef struct _PpFaults PpFaults;
+
+PpFaults *pp_faults_parse  (const char  *spec,
+                            GError     **error);
+void      pp_faults_free   (PpFaults    *faults);
+/* Counts one step of @kind; FALSE with an error when it is the one to fail.
+ * A NULL @faults never fails. */
+gboolean  pp_faults_check  (PpFaults    *faults,
+                            PpFaultKind  kind,
+                            GError     **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpFaults, pp_faults_free)
+
+G_END_DECLS

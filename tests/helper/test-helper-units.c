@@ -1,0 +1,738 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "pp-backup.h"
+#include "pp-helper-apply.h"
+#include "pp-helper-args.h"
+#include "pp-helper-events.h"
+#include "pp-helper-exit.h"
+#include "pp-helper-faults.h"
+#include "pp-runner.h"
+#include "pp-safe-file.h"
+
+/* A scratch root owned by the running user, removed after each test */
+typedef struct
+{
+  char       *root;
+  PpSafeRoot *safe;
+  PpFaults   *faults;
+} Fixture;
+
+static void
+write_file (Fixture    *f,
+            const char *host_path,
+            const char *contents,
+            guint       mode)
+{
+  g_autofree char *path = g_build_filename (f->root, host_path, NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+}
+
+static char *
+read_file (Fixture    *f,
+           const char *host_path)
+{
+  g_autofree char *path = g_build_filename (f->root, host_path, NULL);
+  char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return NULL;
+  return contents;
+}
+
+static gboolean
+root_has (Fixture    *f,
+          const char *host_path)
+{
+  g_autofree char *path = g_build_filename (f->root, host_path, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log_dir = NULL;
+  const char *fail_at = data;
+
+  f->root = g_dir_make_tmp ("pp-helper-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_chmod (f->root, 0755);
+  if (fail_at != NULL)
+    {
+      f->faults = pp_faults_parse (fail_at, &error);
+      g_assert_no_error (error);
+    }
+  f->safe = pp_safe_root_open (f->root, getuid (), f->faults, &error);
+  g_assert_no_error (error);
+
+  write_file (f, "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n", 0644);
+  write_file (f, "/etc/mkinitcpio.conf", "MODULES=()\n", 0600);
+  /* a tool that logs its argv and fails when ROOT/pp-fail-fake-tool exists */
+  write_file (f, "/usr/bin/fake-tool",
+              "#!/bin/sh\n"
+              "echo \"fake-tool $*\" >> \"$PP_TEST_ROOT/var/log/pp-test-commands.log\"\n"
+              "echo \"building $*\"\n"
+              "echo 'a warning' >&2\n"
+              "[ ! -e \"$PP_TEST_ROOT/pp-fail-fake-tool\" ]\n",
+              0755);
+  log_dir = g_build_filename (f->root, "var/log", NULL);
+  g_mkdir_with_parents (log_dir, 0755);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->safe, pp_safe_root_free);
+  g_clear_pointer (&f->faults, pp_faults_free);
+  remove_tree (f->root);
+  g_free (f->root);
+}
+
+/* args */
+
+static void
+test_args_accepted (void)
+{
+  struct { const char *argv[5]; int argc; PpIntent intent; const char *address; const char *root; } cases[] = {
+    { { "reserve", "0000:01:00.0" }, 2, PP_INTENT_RESERVE, "0000:01:00.0", NULL },
+    { { "reserve", "abcd:ef:1f.7" }, 2, PP_INTENT_RESERVE, "abcd:ef:1f.7", NULL },
+    { { "revert" }, 1, PP_INTENT_REVERT, NULL, NULL },
+    { { "status" }, 1, PP_INTENT_STATUS, NULL, NULL },
+    { { "--root", "/tmp/x", "status" }, 3, PP_INTENT_STATUS, NULL, "/tmp/x" },
+    { { "--root", "/tmp/x", "reserve", "0000:03:00.1" }, 4, PP_INTENT_RESERVE, "0000:03:00.1", "/tmp/x" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      PpHelperArgs args;
+
+      g_assert_true (pp_helper_args_parse (cases[i].argc, cases[i].argv, FALSE, &args, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (args.intent, ==, cases[i].intent);
+      g_assert_cmpstr (args.address, ==, cases[i].address);
+      g_assert_cmpstr (args.test_root, ==, cases[i].root);
+      pp_helper_args_clear (&args);
+    }
+}
+
+static void
+test_args_refused (void)
+{
+  g_autofree char *overlong = g_strnfill (5000, 'a');
+  struct { const char *argv[5]; int argc; gboolean pkexec; int code; const char *message; } cases[] = {
+    { { NULL }, 0, FALSE, PP_HELPER_EXIT_USAGE, "no intent given" },
+    { { "" }, 1, FALSE, PP_HELPER_EXIT_USAGE, "unknown intent an empty argument" },
+    { { "apply" }, 1, FALSE, PP_HELPER_EXIT_USAGE, "unknown intent \"apply\"" },
+    { { "RESERVE", "0000:01:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "unknown intent \"RESERVE\"" },
+    { { "reserve" }, 1, FALSE, PP_HELPER_EXIT_USAGE, "reserve needs the PCI address" },
+    { { "reserve", "0000:01:00.0", "0000:02:00.0" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "unexpected \"0000:02:00.0\" after reserve" },
+    { { "reserve", "0000:0A:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "\"0000:0A:00.0\" is not a PCI address" },
+    { { "reserve", "01:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "\"01:00.0\" is not a PCI address" },
+    { { "reserve", "0000:01:00.8" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "is not a PCI address" },
+    { { "reserve", "0000:01:00.0\n" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "non-ASCII or control characters" },
+    { { "reserve", "../../etc/passwd" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "\"../../etc/passwd\" is not a PCI address" },
+    { { "reserve", overlong }, 2, FALSE, PP_HELPER_EXIT_USAGE, "an argument of 5000 bytes is not a PCI address" },
+    { { "reserve", "0000:01:00.０" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "non-ASCII" },
+    { { "revert", "now" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "unexpected \"now\" after revert" },
+    { { "status", "--root", "/" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "unexpected \"--root\" after status" },
+    { { "--root" }, 1, FALSE, PP_HELPER_EXIT_USAGE, "--root needs a directory" },
+    { { "--root", "/tmp", "status" }, 3, TRUE, PP_HELPER_EXIT_NOT_PERMITTED, "refused when run through pkexec" },
+    { { "--root", "/tmp" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "no intent given" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      PpHelperArgs args;
+
+      g_test_message ("case %u", i);
+      g_assert_false (pp_helper_args_parse (cases[i].argc, cases[i].argv, cases[i].pkexec, &args, &error));
+      g_assert_error (error, PP_HELPER_ERROR, cases[i].code);
+      g_assert_nonnull (strstr (error->message, cases[i].message));
+      g_assert_null (args.address);
+      g_assert_null (args.test_root);
+    }
+}
+
+static void
+test_address_shape (void)
+{
+  g_assert_true (pp_helper_address_is_valid ("0000:00:02.0"));
+  g_assert_false (pp_helper_address_is_valid ("0000:00:02"));
+  g_assert_false (pp_helper_address_is_valid ("0000:00:02.0 "));
+  g_assert_false (pp_helper_address_is_valid ("0000-00-02.0"));
+  g_assert_false (pp_helper_address_is_valid ("g000:00:02.0"));
+  g_assert_false (pp_helper_address_is_valid (""));
+  g_assert_false (pp_helper_address_is_valid (NULL));
+}
+
+/* events */
+
+static void
+test_events_sanitize (void)
+{
+  g_autofree char *a = pp_event_sanitize ("one\ntwo\rthree\tfour", -1);
+  g_autofree char *b = pp_event_sanitize ("bad \xff byte", -1);
+  g_autofree char *c = pp_event_sanitize ("\x1b[1m==> Building\x1b[0m", -1);
+
+  g_assert_cmpstr (a, ==, "one\xef\xbf\xbdtwo\xef\xbf\xbdthree four");
+  g_assert_true (g_utf8_validate (b, -1, NULL));
+  g_assert_null (strchr (c, '\x1b'));
+  g_assert_nonnull (strstr (c, "==> Building"));
+}
+
+/* faults */
+
+static void
+test_faults_parse (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpFaults) faults = pp_faults_parse ("write:2,command:1", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (pp_faults_check (faults, PP_FAULT_WRITE, NULL));
+  g_assert_false (pp_faults_check (faults, PP_FAULT_WRITE, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED);
+  g_assert_nonnull (strstr (error->message, "write 2"));
+  g_clear_error (&error);
+  g_assert_true (pp_faults_check (faults, PP_FAULT_WRITE, NULL));
+  g_assert_true (pp_faults_check (faults, PP_FAULT_RENAME, NULL));
+  g_assert_false (pp_faults_check (faults, PP_FAULT_COMMAND, NULL));
+  g_assert_true (pp_faults_check (NULL, PP_FAULT_COMMAND, NULL));
+
+  g_assert_null (pp_faults_parse ("write", &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_USAGE);
+  g_clear_error (&error);
+  g_assert_null (pp_faults_parse ("writes:1", &error));
+  g_clear_error (&error);
+  g_assert_null (pp_faults_parse ("write:0", &error));
+}
+
+/* safe files */
+
+static void
+test_safe_write_keeps_mode (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpFileState) state = { 0 };
+  g_autofree char *contents = NULL;
+  g_autofree char *path = g_build_filename (f->root, "etc/mkinitcpio.conf", NULL);
+  GStatBuf st;
+
+  g_assert_true (pp_safe_read (f->safe, "/etc/mkinitcpio.conf", &state, &error));
+  g_assert_no_error (error);
+  g_assert_true (state.exists);
+  g_assert_cmpstr (state.contents, ==, "MODULES=()\n");
+  g_assert_cmpuint (state.mode, ==, 0600);
+
+  g_assert_true (pp_safe_write (f->safe, "/etc/mkinitcpio.conf", "MODULES=(vfio_pci)\n", 19,
+                                state.mode, state.uid, state.gid, NULL, &error));
+  g_assert_no_error (error);
+  contents = read_file (f, "/etc/mkinitcpio.conf");
+  g_assert_cmpstr (contents, ==, "MODULES=(vfio_pci)\n");
+  g_assert_cmpint (g_lstat (path, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 07777, ==, 0600);
+  g_assert_cmpuint (st.st_uid, ==, getuid ());
+}
+
+static void
+test_safe_missing_is_not_error (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpFileState) state = { 0 };
+
+  g_assert_true (pp_safe_read (f->safe, "/etc/modprobe.d/vfio.conf", &state, &error));
+  g_assert_no_error (error);
+  g_assert_false (state.exists);
+}
+
+static void
+test_safe_refuses_symlink_target (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpFileState) state = { 0 };
+  g_autofree char *link = g_build_filename (f->root, "etc/default/grub", NULL);
+  g_autofree char *victim = NULL;
+
+  write_file (f, "/victim", "untouched\n", 0644);
+  g_unlink (link);
+  g_assert_cmpint (symlink ("../../victim", link), ==, 0);
+
+  g_assert_false (pp_safe_read (f->safe, "/etc/default/grub", &state, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  g_assert_nonnull (strstr (error->message, "/etc/default/grub is a symbolic link"));
+  g_clear_error (&error);
+
+  g_assert_false (pp_safe_write (f->safe, "/etc/default/grub", "x", 1, 0644, getuid (), getgid (), NULL, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  victim = read_file (f, "/victim");
+  g_assert_cmpstr (victim, ==, "untouched\n");
+  g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
+}
+
+static void
+test_safe_refuses_symlink_parent (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpFileState) state = { 0 };
+  g_autofree char *link = g_build_filename (f->root, "etc/modprobe.d", NULL);
+  g_autofree char *elsewhere = g_build_filename (f->root, "elsewhere", NULL);
+  g_autofree char *planted = g_build_filename (f->root, "elsewhere/vfio.conf", NULL);
+
+  g_mkdir (elsewhere, 0755);
+  g_assert_cmpint (symlink ("../elsewhere", link), ==, 0);
+
+  g_assert_false (pp_safe_write (f->safe, "/etc/modprobe.d/vfio.conf", "x", 1, 0644, getuid (), getgid (), NULL, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  g_assert_nonnull (strstr (error->message, "/etc/modprobe.d is a symbolic link"));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (planted, G_FILE_TEST_EXISTS));
+
+  g_assert_false (pp_safe_read (f->safe, "/etc/modprobe.d/vfio.conf", &state, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+}
+
+static void
+test_safe_refuses_unsafe_files (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpFileState) state = { 0 };
+  g_autofree char *fifo = g_build_filename (f->root, "etc/fifo", NULL);
+
+  write_file (f, "/etc/open", "x\n", 0666);
+  g_assert_false (pp_safe_read (f->safe, "/etc/open", &state, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  g_assert_nonnull (strstr (error->message, "writable by every user"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (mkfifo (fifo, 0644), ==, 0);
+  g_assert_false (pp_safe_write (f->safe, "/etc/fifo", "x", 1, 0644, getuid (), getgid (), NULL, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  g_assert_false (pp_safe_read (f->safe, "/etc/../etc/default/grub", &state, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  g_clear_error (&error);
+  g_assert_false (pp_safe_read (f->safe, "etc/default/grub", &state, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+}
+
+static void
+test_safe_refuses_other_owner (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpSafeRoot) as_other = NULL;
+  g_auto(PpFileState) state = { 0 };
+
+  /* the same tree, expecting another owner: every target is someone else's */
+  as_other = pp_safe_root_open (f->root, getuid () + 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (pp_safe_read (as_other, "/etc/default/grub", &state, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  g_assert_nonnull (strstr (error->message, "is owned by uid"));
+}
+
+static void
+test_safe_creates_dirs (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *contents = NULL;
+
+  g_assert_true (pp_safe_write (f->safe, "/etc/a/b/new.conf", "new\n", 4, 0644, getuid (), getgid (), created, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (created->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (created, 0), ==, "/etc/a");
+  g_assert_cmpstr (g_ptr_array_index (created, 1), ==, "/etc/a/b");
+  contents = read_file (f, "/etc/a/b/new.conf");
+  g_assert_cmpstr (contents, ==, "new\n");
+
+  g_assert_true (pp_safe_remove (f->safe, "/etc/a/b/new.conf", &error));
+  g_assert_true (pp_safe_remove_empty_dir (f->safe, "/etc/a/b", &error));
+  g_assert_true (pp_safe_remove_empty_dir (f->safe, "/etc/a", &error));
+  g_assert_no_error (error);
+  g_assert_false (root_has (f, "/etc/a"));
+}
+
+static guint
+count_temp_files (Fixture    *f,
+                  const char *host_dir)
+{
+  g_autofree char *dir_path = g_build_filename (f->root, host_dir, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (strstr (name, ".pp-") != NULL)
+      n++;
+  return n;
+}
+
+static void
+test_safe_injected_failures (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+
+  /* write:1 and rename:2 */
+  g_assert_false (pp_safe_write (f->safe, "/etc/default/grub", "changed\n", 8, 0644, getuid (), getgid (), NULL, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED);
+  g_assert_nonnull (strstr (error->message, "injected failure at write 1"));
+  g_clear_error (&error);
+  g_assert_cmpuint (count_temp_files (f, "/etc/default"), ==, 0);
+
+  g_assert_true (pp_safe_write (f->safe, "/etc/default/grub", "first\n", 6, 0644, getuid (), getgid (), NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (pp_safe_write (f->safe, "/etc/default/grub", "second\n", 7, 0644, getuid (), getgid (), NULL, &error));
+  g_assert_nonnull (strstr (error->message, "injected failure at rename 2"));
+  g_assert_cmpuint (count_temp_files (f, "/etc/default"), ==, 0);
+  contents = read_file (f, "/etc/default/grub");
+  g_assert_cmpstr (contents, ==, "first\n");
+}
+
+/* backup */
+
+static void
+test_backup_round_trip (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpBackup) backup = pp_backup_new ("reserve", "0000:01:00.0");
+  g_autoptr(PpBackup) loaded = NULL;
+  g_autoptr(GPtrArray) states = g_ptr_array_new ();
+  g_auto(PpFileState) grub = { 0 };
+  g_auto(PpFileState) absent = { 0 };
+  g_auto(PpFileState) copy = { 0 };
+  const char *argv[] = { "mkinitcpio", "-P", NULL };
+  PpBackupEntry *entry;
+
+  g_assert_null (pp_backup_load_latest (f->safe, FALSE, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (pp_safe_read (f->safe, "/etc/default/grub", &grub, &error));
+  pp_backup_add_file (backup, "/etc/default/grub", &grub, "new\n", 4, 0, 0, 0);
+  pp_backup_add_file (backup, "/etc/modprobe.d/vfio.conf", &absent, "options\n", 8, 0644, getuid (), getgid ());
+  pp_backup_add_command (backup, argv);
+  g_ptr_array_add (states, &grub);
+  g_ptr_array_add (states, &absent);
+  g_assert_true (pp_backup_save (backup, f->safe, states, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (backup->host_dir, PP_BACKUP_HOST_DIR "/"));
+
+  loaded = pp_backup_load_latest (f->safe, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (loaded->id, ==, backup->id);
+  g_assert_cmpstr (loaded->state, ==, PP_BACKUP_INCOMPLETE);
+  g_assert_cmpstr (loaded->address, ==, "0000:01:00.0");
+  g_assert_cmpuint (loaded->entries->len, ==, 2);
+  entry = g_ptr_array_index (loaded->entries, 0);
+  g_assert_false (entry->created);
+  g_assert_cmpuint (entry->mode, ==, 0644);
+  g_assert_cmpuint (strlen (entry->sha256_before), ==, 64);
+  entry = g_ptr_array_index (loaded->entries, 1);
+  g_assert_true (entry->created);
+  g_assert_null (entry->sha256_before);
+  g_assert_cmpuint (loaded->commands->len, ==, 1);
+  g_assert_cmpstrv (g_ptr_array_index (loaded->commands, 0), argv);
+
+  g_assert_true (pp_backup_read_copy (loaded, f->safe, 0, &copy, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (copy.contents, ==, grub.contents);
+
+  /* a reverted set is no longer revertible */
+  g_free (backup->state);
+  backup->state = g_strdup (PP_BACKUP_REVERTED);
+  g_assert_true (pp_backup_write_manifest (backup, f->safe, &error));
+  g_clear_pointer (&loaded, pp_backup_free);
+  g_assert_null (pp_backup_load_latest (f->safe, TRUE, &error));
+  g_assert_no_error (error);
+  loaded = pp_backup_load_latest (f->safe, FALSE, &error);
+  g_assert_cmpstr (loaded->state, ==, PP_BACKUP_REVERTED);
+}
+
+static void
+test_backup_injected_failure_leaves_nothing (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpBackup) backup = pp_backup_new ("reserve", "0000:01:00.0");
+  g_autoptr(GPtrArray) states = g_ptr_array_new ();
+  g_auto(PpFileState) grub = { 0 };
+  g_autofree char *set_dir = NULL;
+
+  g_assert_true (pp_safe_read (f->safe, "/etc/default/grub", &grub, &error));
+  pp_backup_add_file (backup, "/etc/default/grub", &grub, "new\n", 4, 0, 0, 0);
+  g_ptr_array_add (states, &grub);
+  g_assert_false (pp_backup_save (backup, f->safe, states, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED);
+  g_assert_nonnull (strstr (error->message, "injected failure at backup 1"));
+  set_dir = pp_safe_root_disk_path (f->safe, backup->host_dir);
+  g_assert_false (g_file_test (set_dir, G_FILE_TEST_EXISTS));
+}
+
+/* the transaction */
+
+static void
+add_change (PpApply    *apply,
+            Fixture    *f,
+            const char *path,
+            const char *new_text)
+{
+  g_autoptr(GError) error = NULL;
+  PpChange *change = pp_change_new (path);
+
+  g_assert_true (pp_safe_read (f->safe, path, &change->before, &error));
+  g_assert_no_error (error);
+  change->after.exists = TRUE;
+  change->after.contents = g_strdup (new_text);
+  change->after.length = strlen (new_text);
+  change->after.mode = change->before.exists ? change->before.mode : 0644;
+  change->after.uid = getuid ();
+  change->after.gid = getgid ();
+  g_ptr_array_add (apply->changes, change);
+}
+
+static void
+run_apply (Fixture   *f,
+           gboolean   expect_ok)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpApply) apply = { 0 };
+  const char *argv[] = { "fake-tool", "-P", NULL };
+  g_autofree char *grub = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *created = NULL;
+
+  pp_apply_init (&apply, f->safe, TRUE);
+  add_change (&apply, f, "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n");
+  add_change (&apply, f, "/etc/mkinitcpio.conf", "MODULES=(vfio_pci)\n");
+  add_change (&apply, f, "/etc/modprobe.d/vfio.conf", "options vfio-pci ids=10de:1b80\n");
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) argv));
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) argv));
+  apply.total = 5;
+  g_assert_true (pp_apply_check_commands (&apply, &error));
+
+  grub = read_file (f, "/etc/default/grub");
+  if (expect_ok)
+    {
+      g_assert_true (pp_apply_run (&apply, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (apply.step, ==, 5);
+      g_clear_pointer (&grub, g_free);
+      grub = read_file (f, "/etc/default/grub");
+      g_assert_cmpstr (grub, ==, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n");
+      created = read_file (f, "/etc/modprobe.d/vfio.conf");
+      g_assert_cmpstr (created, ==, "options vfio-pci ids=10de:1b80\n");
+      return;
+    }
+
+  g_assert_false (pp_apply_run (&apply, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED);
+  g_test_message ("%s", error->message);
+  g_clear_pointer (&grub, g_free);
+  grub = read_file (f, "/etc/default/grub");
+  conf = read_file (f, "/etc/mkinitcpio.conf");
+  g_assert_cmpstr (grub, ==, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+  g_assert_cmpstr (conf, ==, "MODULES=()\n");
+  g_assert_false (root_has (f, "/etc/modprobe.d"));
+  g_assert_cmpuint (count_temp_files (f, "/etc"), ==, 0);
+  g_assert_cmpuint (count_temp_files (f, "/etc/default"), ==, 0);
+}
+
+static void
+test_apply_ok (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+
+  run_apply (f, TRUE);
+  log = read_file (f, "/var/log/pp-test-commands.log");
+  g_assert_cmpstr (log, ==, "fake-tool -P\nfake-tool -P\n");
+}
+
+static void
+test_apply_rolls_back (Fixture       *f,
+                       gconstpointer  data)
+{
+  run_apply (f, FALSE);
+}
+
+static void
+test_apply_rolls_back_real_failure (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+
+  write_file (f, "/pp-fail-fake-tool", "", 0644);
+  run_apply (f, FALSE);
+  /* the first run fails; nothing ran before it, so nothing is run again */
+  log = read_file (f, "/var/log/pp-test-commands.log");
+  g_assert_cmpstr (log, ==, "fake-tool -P\n");
+}
+
+static void
+test_apply_command_missing (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpApply) apply = { 0 };
+  const char *argv[] = { "mkinitcpio", "-P", NULL };
+  const char *sneaky[] = { "../bin/sh", NULL };
+
+  pp_apply_init (&apply, f->safe, TRUE);
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) argv));
+  g_assert_false (pp_apply_check_commands (&apply, &error));
+  g_assert_nonnull (strstr (error->message, "mkinitcpio is not installed"));
+  g_clear_error (&error);
+
+  g_ptr_array_set_size (apply.commands, 0);
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) sneaky));
+  g_assert_false (pp_apply_check_commands (&apply, &error));
+  g_assert_nonnull (strstr (error->message, "neither a program name nor an absolute path"));
+}
+
+
+static void
+test_runner_clean_environment (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *env = NULL;
+  g_autofree char *expected_path = NULL;
+  const char *argv[] = { "print-env", "one arg", NULL };
+
+  write_file (f, "/usr/bin/print-env",
+              "#!/bin/sh\n"
+              "env > \"$PP_TEST_ROOT/env.txt\"\n"
+              "echo \"args: $#\" >> \"$PP_TEST_ROOT/env.txt\"\n",
+              0755);
+  g_setenv ("PP_SHOULD_NOT_LEAK", "1", TRUE);
+  g_assert_true (pp_runner_run (f->safe, TRUE, argv, &error));
+  g_assert_no_error (error);
+
+  env = read_file (f, "/env.txt");
+  expected_path = g_strdup_printf ("PATH=%s/usr/sbin:%s/usr/bin:%s/sbin:%s/bin:" PP_RUNNER_PATH "\n",
+                                   pp_safe_root_get_path (f->safe), pp_safe_root_get_path (f->safe),
+                                   pp_safe_root_get_path (f->safe), pp_safe_root_get_path (f->safe));
+  g_assert_nonnull (strstr (env, expected_path));
+  g_assert_nonnull (strstr (env, "LANG=C\n"));
+  g_assert_nonnull (strstr (env, "args: 1\n"));   /* argv as given, no shell splitting */
+  g_assert_null (strstr (env, "PP_SHOULD_NOT_LEAK"));
+  g_assert_null (strstr (env, "G_DEBUG"));
+  g_assert_null (strstr (env, "HOME="));
+}
+
+static void
+test_apply_reports_failed_rollback (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpApply) apply = { 0 };
+  const char *swap[] = { "swap-dir", NULL };
+  const char *fail[] = { "fake-tool", NULL };
+
+  /* a tool that swaps /etc/default for a symlink: putting grub back must refuse, and say so */
+  write_file (f, "/usr/bin/swap-dir",
+              "#!/bin/sh\n"
+              "mv \"$PP_TEST_ROOT/etc/default\" \"$PP_TEST_ROOT/etc/default.moved\"\n"
+              "ln -s default.moved \"$PP_TEST_ROOT/etc/default\"\n",
+              0755);
+  write_file (f, "/pp-fail-fake-tool", "", 0644);
+
+  pp_apply_init (&apply, f->safe, TRUE);
+  add_change (&apply, f, "/etc/default/grub", "changed\n");
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) swap));
+  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) fail));
+  apply.total = 3;
+
+  g_assert_false (pp_apply_run (&apply, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_ROLLBACK_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "fake-tool exited with status 1"));
+  g_assert_nonnull (strstr (error->message, "restoring /etc/default/grub failed"));
+  g_assert_nonnull (strstr (error->message, "/etc/default is a symbolic link"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  pp_event_set_stream (stderr);   /* stdout is TAP */
+
+  g_test_add_func ("/helper/args/accepted", test_args_accepted);
+  g_test_add_func ("/helper/args/refused", test_args_refused);
+  g_test_add_func ("/helper/args/address-shape", test_address_shape);
+  g_test_add_func ("/helper/events/sanitize", test_events_sanitize);
+  g_test_add_func ("/helper/faults/parse", test_faults_parse);
+#define ADD(path, func, fail_at) \
+  g_test_add ("/helper/" path, Fixture, fail_at, fixture_set_up, func, fixture_tear_down)
+  ADD ("safe-file/write-keeps-mode", test_safe_write_keeps_mode, NULL);
+  ADD ("safe-file/missing-is-not-an-error", test_safe_missing_is_not_error, NULL);
+  ADD ("safe-file/refuses-symlink-target", test_safe_refuses_symlink_target, NULL);
+  ADD ("safe-file/refuses-symlink-parent", test_safe_refuses_symlink_parent, NULL);
+  ADD ("safe-file/refuses-unsafe-files", test_safe_refuses_unsafe_files, NULL);
+  ADD ("safe-file/refuses-other-owner", test_safe_refuses_other_owner, NULL);
+  ADD ("safe-file/creates-missing-dirs", test_safe_creates_dirs, NULL);
+  ADD ("safe-file/injected-failures", test_safe_injected_failures, "write:1,rename:2");
+  ADD ("backup/round-trip", test_backup_round_trip, NULL);
+  ADD ("backup/injected-failure-leaves-nothing", test_backup_injected_failure_leaves_nothing, "backup:1");
+  ADD ("apply/ok", test_apply_ok, NULL);
+  ADD ("apply/rolls-back-write-1", test_apply_rolls_back, "write:1");
+  ADD ("apply/rolls-back-write-3", test_apply_rolls_back, "write:3");
+  ADD ("apply/rolls-back-rename-2", test_apply_rolls_back, "rename:2");
+  ADD ("apply/rolls-back-command-1", test_apply_rolls_back, "command:1");
+  ADD ("apply/rolls-back-command-2", test_apply_rolls_back, "command:2");
+  ADD ("apply/rolls-back-failing-tool", test_apply_rolls_back_real_failure, NULL);
+  ADD ("apply/command-missing", test_apply_command_missing, NULL);
+  ADD ("apply/reports-failed-rollback", test_apply_reports_failed_rollback, NULL);
+  ADD ("runner/clean-environment", test_runner_clean_environment, NULL);
+#undef ADD
+
+  return g_test_run ();
+}
