@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-advice.h"
+#include "pp-core-resources.h"
 
 #define PP_RULES_RESOURCE "/org/ultmos/PassthroughPrep/core/macos-gpus.rules"
 
@@ -96,7 +97,8 @@ pp_gpu_rules_get (void)
   if (g_once_init_enter (&rules))
     {
       GPtrArray *parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_gpu_rule_free);
-      g_autoptr(GBytes) bytes = g_resources_lookup_data (PP_RULES_RESOURCE, 0, NULL);
+      /* looked up in our own resource: a static library's constructor may never run */
+      g_autoptr(GBytes) bytes = g_resource_lookup_data (pp_core_get_resource (), PP_RULES_RESOURCE, 0, NULL);
       g_auto(GStrv) lines = NULL;
 
       g_assert (bytes != NULL);

@@ -521,7 +521,13 @@ pp_host_read_groups (PpHost *host)
       if (g_hash_table_contains (placed, device))
         continue;
       if (device->iommu_group != PP_NO_IOMMU_GROUP)
-        g_ptr_array_add (pp_host_ensure_group (host, by_id, device->iommu_group)->devices, device);
+        {
+          if (!g_hash_table_contains (by_id, GINT_TO_POINTER (device->iommu_group)))
+            g_ptr_array_add (host->warnings,
+                             g_strdup_printf (_("%s links to IOMMU group %d, which %s does not list"),
+                                              device->address, device->iommu_group, groups_dir));
+          g_ptr_array_add (pp_host_ensure_group (host, by_id, device->iommu_group)->devices, device);
+        }
       else
         g_ptr_array_add (host->ungrouped, device);
     }

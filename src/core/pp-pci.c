@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -345,6 +346,29 @@ pp_pci_read_devices_one_by_one (const char        *devices_dir,
   return g_steal_pointer (&devices);
 }
 
+/* libpci reads sysfs values with strtol(), so a garbled file reads as 0
+ * rather than failing; values that no real device has get a strict look. */
+static gboolean
+pp_pci_libpci_values_plausible (struct pci_dev *dev,
+                                const char     *devdir,
+                                GPtrArray      *warnings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  guint64 value;
+
+  if (dev->vendor_id != 0 && dev->vendor_id != 0xffff && dev->device_id != 0xffff
+      && dev->device_class != 0)
+    return TRUE;
+  if (pp_pci_read_hex_file (devdir, "vendor", 0xffff, &value, &error)
+      && pp_pci_read_hex_file (devdir, "device", 0xffff, &value, &error)
+      && pp_pci_read_hex_file (devdir, "class", 0xffffff, &value, &error))
+    return TRUE;
+  address = g_path_get_basename (devdir);
+  g_ptr_array_add (warnings, g_strdup_printf (_("%s skipped: %s"), address, error->message));
+  return FALSE;
+}
+
 static void
 pp_pci_read_devices_with_libpci (const char        *devices_dir,
                                  struct pci_access *pacc,
@@ -357,11 +381,17 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
   pci_scan_bus (pacc);
   for (struct pci_dev *dev = pacc->devices; dev != NULL; dev = dev->next)
     {
-      PpPciDevice *device = g_new0 (PpPciDevice, 1);
+      PpPciDevice *device;
       const char *driver, *group;
-      g_autofree char *devdir = NULL;
+      char devdir[PATH_MAX];
 
+      /* nothing of ours is allocated across this call: libpci may longjmp out of it */
       pci_fill_info (dev, fill);
+      g_snprintf (devdir, sizeof devdir, "%s/%04x:%02x:%02x.%u", devices_dir, dev->domain,
+                  dev->bus, dev->dev, dev->func);
+      if (!pp_pci_libpci_values_plausible (dev, devdir, warnings))
+        continue;
+      device = g_new0 (PpPciDevice, 1);
       device->domain = dev->domain;
       device->bus = dev->bus;
       device->slot = dev->dev;
@@ -387,11 +417,24 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
           if (*group != '\0' && *end == '\0' && id <= G_MAXINT)
             device->iommu_group = (int) id;
         }
-      devdir = g_build_filename (devices_dir, device->address, NULL);
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
       g_ptr_array_add (devices, device);
     }
+}
+
+/* libpci gives up on (and leaks over) a devices dir with an entry that is no
+ * PCI address; such a tree is read one device at a time instead. */
+static gboolean
+pp_pci_entries_are_addresses (const char *devices_dir)
+{
+  g_autoptr(GDir) dir = g_dir_open (devices_dir, 0, NULL);
+  const char *entry;
+
+  while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
+    if (!pp_pci_address_is_valid (entry))
+      return FALSE;
+  return dir != NULL;
 }
 
 static int
@@ -443,11 +486,20 @@ pp_pci_read_devices (const char  *root,
   pp_pci_error_jump = &jump;
   pp_pci_warnings = warnings;
 
-  if (setjmp (jump) == 0)
+  pci_set_param (pacc, (char *) "sysfs.path", sysfs);
+  if (ids_file != NULL)
+    pci_set_name_list_path (pacc, ids_file, 0);
+
+  if (!pp_pci_entries_are_addresses (devices_dir))
     {
-      pci_set_param (pacc, (char *) "sysfs.path", sysfs);
-      if (ids_file != NULL)
-        pci_set_name_list_path (pacc, ids_file, 0);
+      if (setjmp (jump) == 0)
+        devices = pp_pci_read_devices_one_by_one (devices_dir, pacc, warnings, error);
+      else
+        g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_PCI, "libpci: %s", pp_pci_error_message);
+      g_clear_pointer (&pp_pci_error_message, g_free);
+    }
+  else if (setjmp (jump) == 0)
+    {
       pci_init (pacc);
       devices = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_pci_device_free);
       pp_pci_read_devices_with_libpci (devices_dir, pacc, devices, warnings);

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Builds every host fixture and checks that `passthrough-prep --list --json`
+shows it device for device, and that `--check --json` judges it as the
+fixture's .expect file says a careful person would.
+
+usage: check-fixtures.py PASSTHROUGH_PREP HOSTS_DIR WORK_DIR
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import mkhost  # noqa: E402
+
+
+def run_json(binary, *args):
+    proc = subprocess.run([binary, *args], capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        raise AssertionError('%s exited %d: %s' % (' '.join(args), proc.returncode, proc.stderr.strip()))
+    return json.loads(proc.stdout)
+
+
+def expect_equal(errors, what, got, want):
+    if got != want:
+        errors.append('%s: got %r, want %r' % (what, got, want))
+
+
+def check_device(errors, got, dev):
+    where = dev.addr
+    expect_equal(errors, where + ' vendor_id', got['vendor_id'], '%04x' % dev.vendor)
+    expect_equal(errors, where + ' device_id', got['device_id'], '%04x' % dev.device)
+    expect_equal(errors, where + ' class', got['class'], '%04x' % (dev.cls >> 8))
+    expect_equal(errors, where + ' revision', got['revision'], '%02x' % dev.rev)
+    expect_equal(errors, where + ' driver', got['driver'], dev.driver)
+    expect_equal(errors, where + ' boot_vga', got['boot_vga'], bool(dev.boot_vga))
+    if dev.device_name:
+        expect_equal(errors, where + ' name', got['name'], dev.device_name)
+    if dev.vendor_name:
+        expect_equal(errors, where + ' vendor', got['vendor'], dev.vendor_name)
+
+
+def check_list(errors, listing, host):
+    iommu_on = host.iommu != 'off'
+    want_groups = {}
+    want_ungrouped = []
+    for dev in host.devices:
+        if iommu_on and dev.group is not None:
+            want_groups.setdefault(dev.group, []).append(dev)
+        else:
+            want_ungrouped.append(dev)
+
+    got_groups = {g['id']: g['devices'] for g in listing['groups']}
+    expect_equal(errors, 'group ids', sorted(got_groups), sorted(want_groups))
+    for gid, devs in want_groups.items():
+        got = got_groups.get(gid, [])
+        expect_equal(errors, 'group %d members' % gid,
+                     [d['address'] for d in got], sorted(d.addr for d in devs))
+        by_addr = {d['address']: d for d in got}
+        for dev in devs:
+            if dev.addr in by_addr:
+                check_device(errors, by_addr[dev.addr], dev)
+                expect_equal(errors, dev.addr + ' iommu_group', by_addr[dev.addr]['iommu_group'], gid)
+    expect_equal(errors, 'ungrouped', [d['address'] for d in listing['ungrouped']],
+                 sorted(d.addr for d in want_ungrouped))
+    by_addr = {d['address']: d for d in listing['ungrouped']}
+    for dev in want_ungrouped:
+        if dev.addr in by_addr:
+            check_device(errors, by_addr[dev.addr], dev)
+
+
+def parse_expect(path):
+    """scenario NAME | iommu on|off | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]"""
+    want = {'gpus': {}}
+    with open(path, encoding='utf-8') as f:
+        for lineno, raw in enumerate(f, 1):
+            words = raw.split('#', 1)[0].split()
+            if not words:
+                continue
+            if words[0] in ('scenario', 'iommu', 'bootloader', 'initramfs', 'cpu') and len(words) == 2:
+                want[words[0]] = words[1]
+            elif words[0] == 'gpu' and len(words) >= 3 and words[2] in ('viable', 'not-viable'):
+                gpu = {'viable': words[2] == 'viable'}
+                for word in words[3:]:
+                    key, _, value = word.partition('=')
+                    if key in ('reserve', 'blockers'):
+                        gpu[key] = value.split(',') if value else []
+                    elif key in ('macos', 'integrated'):
+                        gpu[key] = value
+                    else:
+                        raise SystemExit('%s:%d: unknown %r' % (path, lineno, word))
+                want['gpus'][words[1]] = gpu
+            else:
+                raise SystemExit('%s:%d: cannot read %r' % (path, lineno, raw.strip()))
+    return want
+
+
+def check_advice(errors, report, want):
+    if 'scenario' in want:
+        expect_equal(errors, 'scenario', report['scenario'], want['scenario'])
+    if 'iommu' in want:
+        expect_equal(errors, 'iommu', report['iommu']['enabled'], want['iommu'] == 'on')
+    for key in ('bootloader', 'initramfs'):
+        if key in want:
+            expect_equal(errors, key, report[key], want[key])
+    if 'cpu' in want:
+        expect_equal(errors, 'cpu', report['cpu']['vendor'], want['cpu'])
+    gpus = {g['address']: g for g in report['gpus']}
+    expect_equal(errors, 'gpus', sorted(gpus), sorted(want['gpus']))
+    for addr, gwant in want['gpus'].items():
+        got = gpus.get(addr)
+        if got is None:
+            continue
+        expect_equal(errors, addr + ' viable', got['viable'], gwant['viable'])
+        for key in ('reserve', 'blockers'):
+            if key in gwant:
+                expect_equal(errors, addr + ' ' + key, got[key], sorted(gwant[key]))
+        if 'macos' in gwant:
+            expect_equal(errors, addr + ' macos', got['macos'], gwant['macos'])
+        if 'integrated' in gwant:
+            expect_equal(errors, addr + ' integrated', got['integrated'], gwant['integrated'] == 'yes')
+        if not got['viable'] and got['blockers']:
+            for blocker in got['blockers']:
+                if blocker not in got['verdict']:
+                    errors.append('%s verdict does not name %s: %s' % (addr, blocker, got['verdict']))
+
+
+def main(argv):
+    binary, hosts_dir, work_dir = argv[1:4]
+    failures = 0
+    descriptions = sorted(glob.glob(os.path.join(hosts_dir, '*.host')))
+    if not descriptions:
+        print('no host descriptions in %s' % hosts_dir)
+        return 1
+    for desc in descriptions:
+        name = os.path.basename(desc)[:-len('.host')]
+        root = os.path.join(work_dir, name)
+        errors = []
+        try:
+            host = mkhost.parse(desc)
+            mkhost.prepare_outdir(root)
+            mkhost.build(host, os.path.abspath(root))
+            check_list(errors, run_json(binary, '--list', '--json', '--root', root), host)
+            expect = os.path.join(hosts_dir, name + '.expect')
+            if os.path.exists(expect):
+                check_advice(errors, run_json(binary, '--check', '--json', '--root', root), parse_expect(expect))
+            else:
+                errors.append('no %s.expect: every fixture says what a careful person expects' % name)
+        except (AssertionError, mkhost.DescError, ValueError) as e:
+            errors.append(str(e))
+        if errors:
+            failures += 1
+            print('FAIL %s' % name)
+            for e in errors:
+                print('     ' + e)
+        else:
+            print('ok   %s: %d devices' % (name, len(host.devices)))
+    print('%d hosts, %d failed' % (len(descriptions), failures))
+    return 1 if failures else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
