@@ -17,7 +17,7 @@ struct _PpGpuCard
 
   GtkLabel  *name_label;
   GtkLabel  *vendor_label;
-  GtkBox    *badges_box;
+  GtkFlowBox *badges_box;
   GtkGrid   *facts_grid;
   GtkImage  *verdict_icon;
   GtkLabel  *verdict_label;
@@ -60,7 +60,10 @@ pp_gpu_card_add_badge (PpGpuCard  *self,
 {
   GtkWidget *badge = pp_badge_new (text, style_class);
 
-  gtk_box_append (self->badges_box, badge);
+  gtk_widget_set_halign (badge, GTK_ALIGN_START);
+  gtk_flow_box_append (self->badges_box, badge);
+  /* badges are read, never picked */
+  gtk_widget_set_can_focus (gtk_widget_get_parent (badge), FALSE);
 }
 
 static char *

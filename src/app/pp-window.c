@@ -44,6 +44,7 @@ struct _PpWindow
   GtkImage             *verdict_icon;
   GtkLabel             *verdict_title;
   GtkLabel             *verdict_description;
+  GtkLabel             *host_label;
   AdwPreferencesGroup  *checks_group;
   AdwPreferencesGroup  *warnings_group;
   GtkStack             *gpus_stack;
@@ -183,6 +184,17 @@ pp_window_show_readiness (PpWindow *self)
     description = g_strdup (snapshot->advice->scenario_summary);
 
   gtk_label_set_label (self->verdict_title, title);
+  {
+    const PpHost *host = snapshot->host;
+    const char *os_name = host->os_name != NULL ? host->os_name : _("Unknown system");
+    g_autofree char *host_text = NULL;
+
+    if (g_strcmp0 (self->root, "/") == 0)
+      host_text = g_strdup_printf (_("%s, this computer"), os_name);
+    else
+      host_text = g_strdup_printf (_("%s, read from %s"), os_name, self->root);
+    gtk_label_set_label (self->host_label, host_text);
+  }
   gtk_label_set_label (self->verdict_description, description);
   gtk_image_set_from_icon_name (self->verdict_icon, pp_check_status_icon_name (overall));
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "success");
@@ -647,6 +659,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, verdict_title);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, verdict_description);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, host_label);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, checks_group);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, warnings_group);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, gpus_stack);
