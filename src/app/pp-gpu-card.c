@@ -46,9 +46,6 @@ pp_gpu_card_add_fact (PpGpuCard  *self,
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
   gtk_widget_set_hexpand (value_label, TRUE);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (value_label),
-                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY, name_label, NULL,
-                                  -1);
   gtk_grid_attach (self->facts_grid, name_label, 0, row, 1, 1);
   gtk_grid_attach (self->facts_grid, value_label, 1, row, 1, 1);
 }
@@ -64,6 +61,7 @@ pp_gpu_card_add_badge (PpGpuCard  *self,
   gtk_flow_box_append (self->badges_box, badge);
   /* badges are read, never picked */
   gtk_widget_set_can_focus (gtk_widget_get_parent (badge), FALSE);
+  gtk_widget_set_focusable (gtk_widget_get_parent (badge), FALSE);
 }
 
 static char *

@@ -305,17 +305,8 @@ pp_group_card_sort (GtkFlowBoxChild *a,
   return id_a < id_b ? -1 : id_a > id_b;
 }
 
-static gboolean
-pp_group_card_filter (GtkFlowBoxChild *child,
-                      gpointer         user_data)
-{
-  PpWindow *self = PP_WINDOW (user_data);
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *needle = g_utf8_casefold (g_strstrip (g_strdup (text)), -1);
-
-  return pp_group_card_matches (PP_GROUP_CARD (gtk_flow_box_child_get_child (child)), needle);
-}
-
+/* Hides the group cards the search does not match. Hidden rather than filtered
+ * so that screen readers, too, only meet the cards that are shown. */
 static void
 pp_window_update_search_results (PpWindow *self)
 {
@@ -324,10 +315,15 @@ pp_window_update_search_results (PpWindow *self)
   gboolean any = FALSE;
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->group_flow_box));
-       child != NULL && !any;
+       child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    any = pp_group_card_matches (PP_GROUP_CARD (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child))),
-                                 needle);
+    {
+      GtkWidget *card = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+      gboolean matches = pp_group_card_matches (PP_GROUP_CARD (card), needle);
+
+      gtk_widget_set_visible (child, matches);
+      any |= matches;
+    }
   gtk_stack_set_visible_child_name (self->groups_results_stack, any ? "results" : "no-results");
 }
 
@@ -508,7 +504,6 @@ pp_window_gpu_selection_changed (PpWindow *self)
 static void
 pp_window_search_changed (PpWindow *self)
 {
-  gtk_flow_box_invalidate_filter (self->group_flow_box);
   pp_window_update_search_results (self);
 }
 
@@ -691,5 +686,4 @@ pp_window_init (PpWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_flow_box_set_sort_func (self->group_flow_box, pp_group_card_sort, NULL, NULL);
-  gtk_flow_box_set_filter_func (self->group_flow_box, pp_group_card_filter, self, NULL);
 }
