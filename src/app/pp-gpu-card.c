@@ -17,7 +17,7 @@ struct _PpGpuCard
 
   GtkLabel  *name_label;
   GtkLabel  *vendor_label;
-  GtkFlowBox *badges_box;
+  GtkBox    *badges_box;
   GtkGrid   *facts_grid;
   GtkImage  *verdict_icon;
   GtkLabel  *verdict_label;
@@ -45,6 +45,7 @@ pp_gpu_card_add_fact (PpGpuCard  *self,
   gtk_label_set_xalign (GTK_LABEL (value_label), 0);
   gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (value_label), 24);
   gtk_widget_set_hexpand (value_label, TRUE);
   gtk_grid_attach (self->facts_grid, name_label, 0, row, 1, 1);
   gtk_grid_attach (self->facts_grid, value_label, 1, row, 1, 1);
@@ -57,11 +58,7 @@ pp_gpu_card_add_badge (PpGpuCard  *self,
 {
   GtkWidget *badge = pp_badge_new (text, style_class);
 
-  gtk_widget_set_halign (badge, GTK_ALIGN_START);
-  gtk_flow_box_append (self->badges_box, badge);
-  /* badges are read, never picked */
-  gtk_widget_set_can_focus (gtk_widget_get_parent (badge), FALSE);
-  gtk_widget_set_focusable (gtk_widget_get_parent (badge), FALSE);
+  gtk_box_append (self->badges_box, badge);
 }
 
 static char *
@@ -117,13 +114,13 @@ pp_gpu_card_set_advice (PpGpuCard         *self,
 
   if (gpu->boot_vga)
     pp_gpu_card_add_badge (self, _("Drives the display"), "warning");
-  pp_gpu_card_add_badge (self, advice->integrated ? _("Integrated") : _("Discrete"), NULL);
   if (advice->viable)
     pp_gpu_card_add_badge (self, _("Viable"), "success");
   else
     pp_gpu_card_add_badge (self, _("Not viable"), "error");
 
   groups = pp_describe_groups (advice->groups);
+  pp_gpu_card_add_fact (self, row++, _("Type"), advice->integrated ? _("Integrated") : _("Discrete"));
   pp_gpu_card_add_fact (self, row++, _("Address"), gpu->address);
   pp_gpu_card_add_fact (self, row++, _("IDs"), ids);
   pp_gpu_card_add_fact (self, row++, _("Driver"), gpu->driver != NULL ? gpu->driver : _("None"));

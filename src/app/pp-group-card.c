@@ -49,14 +49,17 @@ pp_device_row_new (const PpPciDevice *device)
   gtk_label_set_xalign (GTK_LABEL (name_label), 0);
   gtk_label_set_wrap (GTK_LABEL (name_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (name_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (name_label), 44);
   gtk_label_set_xalign (GTK_LABEL (vendor_label), 0);
   gtk_label_set_wrap (GTK_LABEL (vendor_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (vendor_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (vendor_label), 44);
   gtk_widget_add_css_class (vendor_label, "caption");
   gtk_widget_add_css_class (vendor_label, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (detail_label), 0);
   gtk_label_set_wrap (GTK_LABEL (detail_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (detail_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (detail_label), 44);
   gtk_widget_add_css_class (detail_label, "caption");
   gtk_widget_add_css_class (detail_label, "numeric");
   gtk_widget_add_css_class (detail_label, "dim-label");
