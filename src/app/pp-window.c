@@ -41,6 +41,7 @@ struct _PpWindow
   GtkSpinner           *loading_spinner;
   AdwStatusPage        *error_page;
   AdwViewStack         *view_stack;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkImage             *verdict_icon;
   GtkLabel             *verdict_title;
   GtkLabel             *verdict_description;
@@ -495,6 +496,20 @@ pp_window_read_host (PpWindow *self)
   g_task_run_in_thread (task, pp_snapshot_read_in_thread);
 }
 
+/* The views exist only once the host is read: no switcher on the loading and error pages */
+static void
+pp_window_update_switchers (PpWindow *self)
+{
+  gboolean host_shown;
+
+  if (self->main_stack == NULL || self->switcher_title == NULL || self->switcher_bar == NULL)
+    return;
+  host_shown = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "host") == 0;
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, host_shown);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    host_shown && adw_view_switcher_title_get_title_visible (self->switcher_title));
+}
+
 static void
 pp_window_gpu_selection_changed (PpWindow *self)
 {
@@ -651,6 +666,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, verdict_title);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, verdict_description);
@@ -665,6 +681,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_results_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, group_flow_box);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_status);
+  gtk_widget_class_bind_template_callback (widget_class, pp_window_update_switchers);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_gpu_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_stop_search);
@@ -684,6 +701,7 @@ pp_window_init (PpWindow *self)
   self->warning_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  pp_window_update_switchers (self);
 
   gtk_flow_box_set_sort_func (self->group_flow_box, pp_group_card_sort, NULL, NULL);
 }
