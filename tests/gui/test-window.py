@@ -430,6 +430,66 @@ def check_keyboard(app, expect):
         watch.close()
 
 
+KEYSYM_F5 = 0xffc2
+KEYSYM_F = 0x66
+KEYCODE_CONTROL = 37    # Control_L in Xvfb's default keymap
+
+
+def press_with_control(watch, keysym):
+    pyatspi.Registry.generateKeyboardEvent(KEYCODE_CONTROL, None, pyatspi.KEY_PRESS)
+    result = watch.press(keysym)
+    pyatspi.Registry.generateKeyboardEvent(KEYCODE_CONTROL, None, pyatspi.KEY_RELEASE)
+    return result
+
+
+def check_shortcuts(app):
+    """F5 reads the host again (a toast says so), Ctrl+F opens the group search."""
+    watch = FocusWatch()
+    try:
+        watch.press(KEYSYM_F5)
+        wait_for('the refresh toast', lambda: has_text(app.acc, 'Read the host again'), timeout=10)
+        press_with_control(watch, KEYSYM_F)
+        wait_for('Ctrl+F to focus the search entry',
+                 lambda: watch.focused is not None and watch.focused[0] == 'entry', timeout=5)
+        tab = find_one(app.acc, 'IOMMU Groups tab', role=pyatspi.ROLE_PAGE_TAB, name='IOMMU Groups')
+        check(tab.getState().contains(pyatspi.STATE_SELECTED), 'Ctrl+F did not show the IOMMU groups')
+    finally:
+        watch.close()
+
+
+def open_menu_item(app, label):
+    button = next(a for a in walk(app.acc) if a.getRole() == pyatspi.ROLE_PUSH_BUTTON
+                  and a.description == 'Main Menu' and a.queryAction().nActions > 0)
+    click(button)
+    item = wait_for('menu item “%s”' % label,
+                    lambda: next(iter(find_all(app.acc, role=pyatspi.ROLE_MENU_ITEM, name=label)), None),
+                    timeout=5)
+    click(item)
+
+
+def frames(app):
+    return [app.acc.getChildAtIndex(i).name for i in range(app.acc.childCount)]
+
+
+def check_menu(app, artifacts):
+    open_menu_item(app, 'Copy Report')
+    wait_for('the copied toast', lambda: has_text(app.acc, 'Report copied'), timeout=5)
+    open_menu_item(app, 'Keyboard Shortcuts')
+    wait_for('the shortcuts window', lambda: len(frames(app)) == 2, timeout=10)
+    screenshot(app, artifacts, 'shortcuts')
+    shortcuts = app.acc.getChildAtIndex(1)
+    for title in ('Read the host again', 'Copy the report as Markdown', 'Search the IOMMU groups'):
+        check(has_text(shortcuts, title), 'the shortcuts window lacks “%s”' % title)
+
+
+def check_about(app, artifacts):
+    open_menu_item(app, 'About PassthroughPrep')
+    wait_for('the about window', lambda: len(frames(app)) == 2, timeout=10)
+    about = app.acc.getChildAtIndex(1)
+    check(has_text(about, 'PassthroughPrep'), 'the about window does not name the app')
+    screenshot(app, artifacts, 'about')
+
+
 # ---------------------------------------------------------------- the run
 
 def build_root(builder, desc, root):
@@ -457,7 +517,7 @@ def main_inner(binary, srcdir, builddir):
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
-    print('1..%d' % (len(hosts) * 3 + 4), file=TAP, flush=True)
+    print('1..%d' % (len(hosts) * 3 + 6), file=TAP, flush=True)
 
     try:
         roots = {}
@@ -490,6 +550,33 @@ def main_inner(binary, srcdir, builddir):
             finally:
                 app.stop()
         run_case('keyboard: view switcher and Reserve buttons', keyboard)
+
+        def shortcuts_and_menu():
+            app = App(binary, roots[main_host], wide_display)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                check_shortcuts(app)
+                check_menu(app, artifacts)
+            finally:
+                app.stop()
+            app = App(binary, roots[main_host], wide_display)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                check_about(app, artifacts)
+            finally:
+                app.stop()
+        run_case('F5, Ctrl+F, Copy Report, shortcuts and about windows', shortcuts_and_menu)
+
+        def first_frame():
+            env = dict(os.environ, DISPLAY=wide_display, GDK_BACKEND='x11', NO_AT_BRIDGE='1',
+                       PP_EXIT_AFTER_FIRST_FRAME='1')
+            start = time.monotonic()
+            r = subprocess.run([binary, '--root', roots[main_host]], env=env, timeout=30,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            check(r.returncode == 0, 'exit status %d' % r.returncode)
+            check(r.stdout == '', 'printed: %r' % r.stdout)
+            log('first frame after %.2f s' % (time.monotonic() - start))
+        run_case('PP_EXIT_AFTER_FIRST_FRAME=1 quits after the first frame, silently', first_frame)
 
         def unreadable():
             empty = os.path.join(tmp, 'no-sysfs')
