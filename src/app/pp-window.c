@@ -156,6 +156,8 @@ pp_window_show_readiness (PpWindow *self)
 {
   const PpSnapshot *snapshot = self->snapshot;
   PpCheckStatus overall = pp_readiness_overall (snapshot->checks);
+  /* notes for information do not make the verdict any less ready */
+  PpCheckStatus verdict = overall == PP_CHECK_INFO ? PP_CHECK_OK : overall;
   const char *title;
   g_autofree char *description = NULL;
 
@@ -197,12 +199,12 @@ pp_window_show_readiness (PpWindow *self)
     gtk_label_set_label (self->host_label, host_text);
   }
   gtk_label_set_label (self->verdict_description, description);
-  gtk_image_set_from_icon_name (self->verdict_icon, pp_check_status_icon_name (overall));
+  gtk_image_set_from_icon_name (self->verdict_icon, pp_check_status_icon_name (verdict));
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "accent");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "warning");
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), pp_check_status_style_class (overall));
+  gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), pp_check_status_style_class (verdict));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->verdict_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
 

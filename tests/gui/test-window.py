@@ -25,6 +25,7 @@ import tempfile
 import time
 
 INNER = 'PP_GUI_TEST_INNER'
+SRCDIR = None   # set in main()
 
 # from tests/hosts: one of each scenario, a group with a device in the way,
 # and the IOMMU off; the first is also shown dark, narrow and by keyboard
@@ -118,6 +119,9 @@ class App:
             'ADW_DEBUG_COLOR_SCHEME': 'prefer-dark' if dark else 'prefer-light',
             'LANG': 'C.UTF-8',
             'LC_ALL': 'C.UTF-8',
+            # the app's icon from the source tree, as if installed
+            'XDG_DATA_DIRS': '%s:%s' % (os.path.join(SRCDIR, 'data'),
+                                        os.environ.get('XDG_DATA_DIRS', '/usr/local/share:/usr/share')),
         })
         env.pop('NO_AT_BRIDGE', None)
         env.pop('PP_EXIT_AFTER_FIRST_FRAME', None)
@@ -259,8 +263,18 @@ def check_readiness(app, expect):
         check(has_text(app.acc, 'Off: the kernel made no IOMMU groups'), 'IOMMU row does not say off')
 
 
+def flow_box(app, name):
+    """The flow box labelled @name, looked up once: walking only below it keeps
+    the many waits of the test cheap."""
+    cache = app.__dict__.setdefault('flow_boxes', {})
+    if name not in cache:
+        cache[name] = next(a for a in walk(app.acc) if a.name == name
+                           and a.getRole() not in (pyatspi.ROLE_LABEL, pyatspi.ROLE_PAGE_TAB))
+    return cache[name]
+
+
 def gpu_cards(app):
-    return [a for a in walk(app.acc) if a.getRole() == pyatspi.ROLE_PANEL and a.name
+    return [a for a in walk(flow_box(app, 'GPUs')) if a.getRole() == pyatspi.ROLE_PANEL and a.name
             and (a.description or '').startswith(('Viable', 'Not viable'))]
 
 
@@ -303,7 +317,7 @@ def check_gpus(app, expect):
 
 
 def group_cards(app):
-    return [a for a in walk(app.acc)
+    return [a for a in walk(flow_box(app, 'IOMMU groups'))
             if a.getRole() == pyatspi.ROLE_PANEL and a.name.startswith(('Group ', 'Not in a Group'))]
 
 
@@ -517,7 +531,7 @@ def main_inner(binary, srcdir, builddir):
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
-    print('1..%d' % (len(hosts) * 3 + 6), file=TAP, flush=True)
+    print('1..%d' % (len(hosts) * 3 + 8), file=TAP, flush=True)
 
     try:
         roots = {}
@@ -542,30 +556,23 @@ def main_inner(binary, srcdir, builddir):
         main_host = hosts[0]
         expect = Expect(binary, roots[main_host])
 
-        def keyboard():
-            app = App(binary, roots[main_host], wide_display)
-            try:
-                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
-                check_keyboard(app, expect)
-            finally:
-                app.stop()
-        run_case('keyboard: view switcher and Reserve buttons', keyboard)
+        app = App(binary, roots[main_host], wide_display)
+        try:
+            wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+            run_case('keyboard: view switcher and Reserve buttons', lambda: check_keyboard(app, expect))
+            run_case('F5 and Ctrl+F', lambda: check_shortcuts(app))
+            run_case('Copy Report and the shortcuts window', lambda: check_menu(app, artifacts))
+        finally:
+            app.stop()
 
-        def shortcuts_and_menu():
-            app = App(binary, roots[main_host], wide_display)
-            try:
-                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
-                check_shortcuts(app)
-                check_menu(app, artifacts)
-            finally:
-                app.stop()
+        def about():
             app = App(binary, roots[main_host], wide_display)
             try:
                 wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
                 check_about(app, artifacts)
             finally:
                 app.stop()
-        run_case('F5, Ctrl+F, Copy Report, shortcuts and about windows', shortcuts_and_menu)
+        run_case('the about window', about)
 
         def first_frame():
             env = dict(os.environ, DISPLAY=wide_display, GDK_BACKEND='x11', NO_AT_BRIDGE='1',
@@ -631,6 +638,8 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     binary, srcdir, builddir = (os.path.abspath(a) for a in sys.argv[1:])
+    global SRCDIR
+    SRCDIR = srcdir
     if os.environ.get(INNER) != '1':
         # the bus daemons chatter on stdout: only our TAP goes there
         tap_fd = os.dup(sys.stdout.fileno())
