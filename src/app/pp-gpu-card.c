@@ -91,6 +91,47 @@ pp_describe_groups (GArray *groups)
 }
 
 static void
+pp_gpu_card_set_macos (PpGpuCard         *self,
+                       const PpGpuAdvice *advice)
+{
+  g_autofree char *macos_text = g_strdup_printf (_("macOS: %s"), advice->macos_note);
+  const char *icon_name;
+
+  switch (advice->macos)
+    {
+    case PP_MACOS_SUPPORTED:
+      icon_name = "emblem-ok-symbolic";
+      break;
+    case PP_MACOS_UNSUPPORTED:
+      icon_name = "action-unavailable-symbolic";
+      break;
+    case PP_MACOS_UNKNOWN:
+    default:
+      icon_name = "dialog-question-symbolic";
+      break;
+    }
+  gtk_image_set_from_icon_name (self->macos_icon, icon_name);
+  gtk_widget_add_css_class (GTK_WIDGET (self->macos_icon), "dim-label");
+  gtk_label_set_label (self->macos_label, macos_text);
+}
+
+/* win.reserve with the GPU's address: the window decides what reserving means */
+static void
+pp_gpu_card_set_reserve_button (PpGpuCard         *self,
+                                const PpGpuAdvice *advice)
+{
+  g_autofree char *description = g_strdup_printf (_("Reserve %s for a virtual machine"),
+                                                  advice->gpu->device_name);
+
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->reserve_button), "s", advice->gpu->address);
+  if (advice->viable && !advice->gpu->boot_vga)
+    gtk_widget_add_css_class (GTK_WIDGET (self->reserve_button), "suggested-action");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reserve_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+}
+
+static void
 pp_gpu_card_set_advice (PpGpuCard         *self,
                         const PpGpuAdvice *advice)
 {
@@ -99,7 +140,6 @@ pp_gpu_card_set_advice (PpGpuCard         *self,
   g_autofree char *groups = NULL;
   g_autofree char *functions = NULL;
   g_autofree char *reserve_text = NULL;
-  const char *macos_icon;
   int row = 0;
 
   self->address = g_strdup (gpu->address);
@@ -150,38 +190,8 @@ pp_gpu_card_set_advice (PpGpuCard         *self,
       gtk_widget_set_visible (GTK_WIDGET (self->blockers_label), TRUE);
     }
 
-  switch (advice->macos)
-    {
-    case PP_MACOS_SUPPORTED:
-      macos_icon = "emblem-ok-symbolic";
-      break;
-    case PP_MACOS_UNSUPPORTED:
-      macos_icon = "action-unavailable-symbolic";
-      break;
-    case PP_MACOS_UNKNOWN:
-    default:
-      macos_icon = "dialog-question-symbolic";
-      break;
-    }
-  {
-    g_autofree char *macos_text = g_strdup_printf (_("macOS: %s"), advice->macos_note);
-
-    gtk_image_set_from_icon_name (self->macos_icon, macos_icon);
-    gtk_widget_add_css_class (GTK_WIDGET (self->macos_icon), "dim-label");
-    gtk_label_set_label (self->macos_label, macos_text);
-  }
-
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->reserve_button), "s", gpu->address);
-  if (advice->viable && !gpu->boot_vga)
-    gtk_widget_add_css_class (GTK_WIDGET (self->reserve_button), "suggested-action");
-  {
-    g_autofree char *description = g_strdup_printf (_("Reserve %s for a virtual machine"),
-                                                    gpu->device_name);
-
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->reserve_button),
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
-                                    -1);
-  }
+  pp_gpu_card_set_macos (self, advice);
+  pp_gpu_card_set_reserve_button (self, advice);
 }
 
 GtkWidget *

@@ -158,8 +158,15 @@ pp_window_show_readiness (PpWindow *self)
   PpCheckStatus overall = pp_readiness_overall (snapshot->checks);
   /* notes for information do not make the verdict any less ready */
   PpCheckStatus verdict = overall == PP_CHECK_INFO ? PP_CHECK_OK : overall;
+  const char *os_name = snapshot->host->os_name != NULL ? snapshot->host->os_name : _("Unknown system");
   const char *title;
   g_autofree char *description = NULL;
+  g_autofree char *host_text = NULL;
+
+  if (g_strcmp0 (self->root, "/") == 0)
+    host_text = g_strdup_printf (_("%s, this computer"), os_name);
+  else
+    host_text = g_strdup_printf (_("%s, read from %s"), os_name, self->root);
 
   switch (snapshot->advice->scenario)
     {
@@ -187,17 +194,7 @@ pp_window_show_readiness (PpWindow *self)
     description = g_strdup (snapshot->advice->scenario_summary);
 
   gtk_label_set_label (self->verdict_title, title);
-  {
-    const PpHost *host = snapshot->host;
-    const char *os_name = host->os_name != NULL ? host->os_name : _("Unknown system");
-    g_autofree char *host_text = NULL;
-
-    if (g_strcmp0 (self->root, "/") == 0)
-      host_text = g_strdup_printf (_("%s, this computer"), os_name);
-    else
-      host_text = g_strdup_printf (_("%s, read from %s"), os_name, self->root);
-    gtk_label_set_label (self->host_label, host_text);
-  }
+  gtk_label_set_label (self->host_label, host_text);
   gtk_label_set_label (self->verdict_description, description);
   gtk_image_set_from_icon_name (self->verdict_icon, pp_check_status_icon_name (verdict));
   gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "success");
