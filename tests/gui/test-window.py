@@ -542,7 +542,7 @@ def main_inner(binary, srcdir, builddir):
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
-    print('1..%d' % (len(hosts) * 3 + 8), file=TAP, flush=True)
+    print('1..%d' % (len(hosts) * 3 + 9), file=TAP, flush=True)
 
     try:
         roots = {}
@@ -609,6 +609,22 @@ def main_inner(binary, srcdir, builddir):
             finally:
                 app.stop()
         run_case('unreadable sysfs: error page', unreadable)
+
+        def skipped():
+            odd = os.path.join(tmp, 'stray-entry')
+            shutil.copytree(roots[main_host], odd, symlinks=True)
+            os.makedirs(os.path.join(odd, 'sys', 'bus', 'pci', 'devices', 'not-an-address'))
+            app = App(binary, odd, wide_display)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                text = names(app.acc)
+                check('Skipped While Reading' in text, 'no group of skipped entries on the Readiness page')
+                check(any('not-an-address' in t and 'skipped' in t for t in text),
+                      'the stray entry is not named')
+                check(len(gpu_cards(app)) == len(expect.check['gpus']), 'a stray entry lost GPU cards')
+            finally:
+                app.stop()
+        run_case('a stray sysfs entry: listed as skipped, the rest shown', skipped)
 
         def dark():
             app = App(binary, roots[main_host], wide_display, dark=True)
