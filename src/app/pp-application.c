@@ -54,6 +54,8 @@ pp_application_handle_local_options (GApplication *app,
 
       g_free (self->root);
       self->root = g_file_get_path (file);
+      /* a captured host is its own window, not one more look at the running one */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
     }
   return -1;
 }
