@@ -86,8 +86,6 @@ pp_application_about (GSimpleAction *action,
                          "developer-name", _("The PassthroughPrep authors"),
                          "developers", developers,
                          "comments", _("Prepare this computer to pass a GPU through to a virtual machine"),
-                         "website", "https://github.com/ultmos/PassthroughPrep",
-                         "issue-url", "https://github.com/ultmos/PassthroughPrep/issues",
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
                          NULL);
