@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 import shutil
-import stat
 import struct
 import sys
 
@@ -354,7 +353,7 @@ def parse(path):
     section = None          # group number, 'ungrouped' or None
     by_addr = {}
     with open(path, encoding='utf-8') as f:
-        lines = f.read().split('\n')
+        lines = f.read().splitlines()
     lineno = 0
     for lineno, raw in enumerate(lines, 1):
         stripped = raw.strip()
@@ -615,7 +614,7 @@ def build_pci_tree(host, root):
             drivers.add('vfio-pci')
     for index, dev in enumerate(host.devices):
         ddir = device_dir(dev)
-        bar = 0xe0000000 + index * 0x100000
+        bar = 0xc0000000 + (index % 1024) * 0x100000  # stays a 32-bit address on big trees
         irq = dev.irq if dev.irq is not None else 16 + index % 16
         dev.irq = irq
         cls_text = '0x%06x\n' % dev.cls
@@ -628,6 +627,7 @@ def build_pci_tree(host, root):
             'revision': '0x%02x\n' % dev.rev,
             'irq': '%d\n' % irq,
             'enable': '1\n',
+            'driver_override': '(null)\n',
             'resource': resource_file(dev, bar),
             'modalias': 'pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X\n' % (
                 dev.vendor, dev.device, dev.subvendor, dev.subdevice,
@@ -655,12 +655,18 @@ def build_pci_tree(host, root):
             group_dir = os.path.join('sys', 'kernel', 'iommu_groups', str(dev.group))
             link(root, os.path.join(ddir, 'iommu_group'), group_dir)
             link(root, os.path.join(group_dir, 'devices', dev.addr), ddir)
+    write(root, 'sys/bus/pci/drivers_probe', '', 0o200)
+    write(root, 'sys/bus/pci/rescan', '', 0o200)
     for driver in drivers:
         driver_dir = os.path.join(root, 'sys', 'bus', 'pci', 'drivers', driver)
         os.makedirs(driver_dir, exist_ok=True)
         for fname in ('bind', 'unbind', 'new_id', 'remove_id', 'uevent'):
             write(root, os.path.join(driver_dir, fname), '', 0o200)
 
+    if host.iommu and host.cpu[0] in ('intel', 'amd'):
+        unit = 'dmar0' if host.cpu[0] == 'intel' else 'ivhd0'
+        write(root, os.path.join('sys', 'devices', 'virtual', 'iommu', unit, 'uevent'), '')
+        link(root, os.path.join('sys', 'class', 'iommu', unit), os.path.join('sys', 'devices', 'virtual', 'iommu', unit))
     if host.iommu:
         domain_type = 'identity' if 'iommu=pt' in host.cmdline.split() else 'DMA-FQ'
         for number in set(host.groups) | {m[0] for m in host.mdevs}:
