@@ -257,6 +257,18 @@ pp_pci_link_basename (const char *dir,
   return g_path_get_basename (target);
 }
 
+/* A driver link into nothing (a driver being unloaded) is no driver. */
+static char *
+pp_pci_read_driver (const char *devdir)
+{
+  g_autofree char *path = g_build_filename (devdir, "driver", NULL);
+  g_autofree char *target = g_file_read_link (path, NULL);
+
+  if (target == NULL || access (path, F_OK) != 0)
+    return NULL;
+  return g_path_get_basename (target);
+}
+
 static void
 pp_pci_read_group_and_vga (PpPciDevice *device,
                            const char  *devdir,
@@ -336,7 +348,7 @@ pp_pci_read_devices_one_by_one (const char        *devices_dir,
         device->subsys_vendor_id = value;
       if (pp_pci_read_hex_file (devdir, "subsystem_device", 0xffff, &value, NULL))
         device->subsys_device_id = value;
-      device->driver = pp_pci_link_basename (devdir, "driver");
+      device->driver = pp_pci_read_driver (devdir);
       device->iommu_group = PP_NO_IOMMU_GROUP;
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
@@ -375,14 +387,15 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
                                  GPtrArray         *devices,
                                  GPtrArray         *warnings)
 {
-  const int fill = PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
-                   | PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP;
+  /* Not PCI_FILL_DRIVER nor PCI_FILL_IOMMU_GROUP: libpci resolves those links
+   * with realpath(), a readlink() per path component (some 30 system calls a
+   * device, twice lspci's whole cost); one readlink() each does here. */
+  const int fill = PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS;
 
   pci_scan_bus (pacc);
   for (struct pci_dev *dev = pacc->devices; dev != NULL; dev = dev->next)
     {
       PpPciDevice *device;
-      const char *driver, *group;
       char devdir[PATH_MAX];
 
       /* nothing of ours is allocated across this call: libpci may longjmp out of it */
@@ -405,18 +418,8 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
       device->revision = dev->rev_id;
       device->subsys_vendor_id = dev->subsys_vendor_id;
       device->subsys_device_id = dev->subsys_id;
-      driver = pci_get_string_property (dev, PCI_FILL_DRIVER);
-      device->driver = g_strdup (driver);
+      device->driver = pp_pci_read_driver (devdir);
       device->iommu_group = PP_NO_IOMMU_GROUP;
-      group = pci_get_string_property (dev, PCI_FILL_IOMMU_GROUP);
-      if (group != NULL)
-        {
-          char *end = NULL;
-          guint64 id = g_ascii_strtoull (group, &end, 10);
-
-          if (*group != '\0' && *end == '\0' && id <= G_MAXINT)
-            device->iommu_group = (int) id;
-        }
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
       g_ptr_array_add (devices, device);
