@@ -257,16 +257,30 @@ pp_pci_link_basename (const char *dir,
   return g_path_get_basename (target);
 }
 
-/* A driver link into nothing (a driver being unloaded) is no driver. */
+/* A driver link into nothing (a driver being unloaded) is no driver: the
+ * driver must be registered in DRIVERS_DIR. That is checked once a driver
+ * (KNOWN: name -> registered or not), not once a device. */
 static char *
-pp_pci_read_driver (const char *devdir)
+pp_pci_read_driver (const char *devdir,
+                    const char *drivers_dir,
+                    GHashTable *known)
 {
   g_autofree char *path = g_build_filename (devdir, "driver", NULL);
   g_autofree char *target = g_file_read_link (path, NULL);
+  g_autofree char *name = NULL;
+  gpointer registered;
 
-  if (target == NULL || access (path, F_OK) != 0)
+  if (target == NULL)
     return NULL;
-  return g_path_get_basename (target);
+  name = g_path_get_basename (target);
+  if (!g_hash_table_lookup_extended (known, name, NULL, &registered))
+    {
+      g_autofree char *driver_dir = g_build_filename (drivers_dir, name, NULL);
+
+      registered = GINT_TO_POINTER (g_file_test (driver_dir, G_FILE_TEST_IS_DIR));
+      g_hash_table_insert (known, g_strdup (name), registered);
+    }
+  return registered ? g_steal_pointer (&name) : NULL;
 }
 
 static void
@@ -303,6 +317,8 @@ pp_pci_read_group_and_vga (PpPciDevice *device,
  * a broken one is skipped with a warning that names the file. */
 static GPtrArray *
 pp_pci_read_devices_one_by_one (const char        *devices_dir,
+                                const char        *drivers_dir,
+                                GHashTable        *drivers,
                                 struct pci_access *pacc,
                                 GPtrArray         *warnings,
                                 GError           **error)
@@ -348,7 +364,7 @@ pp_pci_read_devices_one_by_one (const char        *devices_dir,
         device->subsys_vendor_id = value;
       if (pp_pci_read_hex_file (devdir, "subsystem_device", 0xffff, &value, NULL))
         device->subsys_device_id = value;
-      device->driver = pp_pci_read_driver (devdir);
+      device->driver = pp_pci_read_driver (devdir, drivers_dir, drivers);
       device->iommu_group = PP_NO_IOMMU_GROUP;
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
@@ -383,6 +399,8 @@ pp_pci_libpci_values_plausible (struct pci_dev *dev,
 
 static void
 pp_pci_read_devices_with_libpci (const char        *devices_dir,
+                                 const char        *drivers_dir,
+                                 GHashTable        *drivers,
                                  struct pci_access *pacc,
                                  GPtrArray         *devices,
                                  GPtrArray         *warnings)
@@ -418,7 +436,7 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
       device->revision = dev->rev_id;
       device->subsys_vendor_id = dev->subsys_vendor_id;
       device->subsys_device_id = dev->subsys_id;
-      device->driver = pp_pci_read_driver (devdir);
+      device->driver = pp_pci_read_driver (devdir, drivers_dir, drivers);
       device->iommu_group = PP_NO_IOMMU_GROUP;
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
@@ -457,6 +475,8 @@ pp_pci_read_devices (const char  *root,
 {
   g_autofree char *sysfs = g_build_filename (root, "sys", "bus", "pci", NULL);
   g_autofree char *devices_dir = g_build_filename (sysfs, "devices", NULL);
+  g_autofree char *drivers_dir = g_build_filename (sysfs, "drivers", NULL);
+  g_autoptr(GHashTable) drivers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *ids_file = pp_pci_find_ids_file (root);
   g_autoptr(GPtrArray) own_warnings = NULL;
   /* volatile: set before setjmp() and read after a longjmp() */
@@ -496,7 +516,7 @@ pp_pci_read_devices (const char  *root,
   if (!pp_pci_entries_are_addresses (devices_dir))
     {
       if (setjmp (jump) == 0)
-        devices = pp_pci_read_devices_one_by_one (devices_dir, pacc, warnings, error);
+        devices = pp_pci_read_devices_one_by_one (devices_dir, drivers_dir, drivers, pacc, warnings, error);
       else
         g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_PCI, "libpci: %s", pp_pci_error_message);
       g_clear_pointer (&pp_pci_error_message, g_free);
@@ -505,7 +525,7 @@ pp_pci_read_devices (const char  *root,
     {
       pci_init (pacc);
       devices = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_pci_device_free);
-      pp_pci_read_devices_with_libpci (devices_dir, pacc, devices, warnings);
+      pp_pci_read_devices_with_libpci (devices_dir, drivers_dir, drivers, pacc, devices, warnings);
     }
   else
     {
@@ -516,7 +536,7 @@ pp_pci_read_devices (const char  *root,
       g_ptr_array_add (warnings, g_strdup_printf (_("libpci: %s"), pp_pci_error_message));
       g_clear_pointer (&pp_pci_error_message, g_free);
       if (setjmp (jump) == 0)
-        devices = pp_pci_read_devices_one_by_one (devices_dir, pacc, warnings, &local_error);
+        devices = pp_pci_read_devices_one_by_one (devices_dir, drivers_dir, drivers, pacc, warnings, &local_error);
       if (devices == NULL)
         g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_PCI, "%s",
                      local_error != NULL ? local_error->message : pp_pci_error_message);
