@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -397,6 +398,111 @@ pp_pci_libpci_values_plausible (struct pci_dev *dev,
   return FALSE;
 }
 
+/* One read() of a small sysfs attribute into BUFFER, NUL-terminated. */
+static gboolean
+pp_pci_read_small_file (const char *path,
+                        char       *buffer,
+                        gsize       size)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  gssize length;
+
+  if (fd < 0)
+    return FALSE;
+  length = read (fd, buffer, size - 1);
+  close (fd);
+  if (length <= 0 || (gsize) length == size - 1)
+    return FALSE;
+  buffer[length] = '\0';
+  return TRUE;
+}
+
+static gboolean
+pp_pci_parse_hex (const char *text,
+                  guint64     max,
+                  guint64    *value)
+{
+  char *end = NULL;
+
+  if (!g_ascii_isxdigit (*text))
+    return FALSE;
+  errno = 0;
+  *value = g_ascii_strtoull (text, &end, 16);
+  return errno == 0 && *end == '\0' && *value <= max;
+}
+
+static gboolean
+pp_pci_parse_id_pair (const char *text,
+                      guint16    *first,
+                      guint16    *second)
+{
+  char left[5];
+  guint64 a, b;
+
+  if (strlen (text) != 9 || text[4] != ':')
+    return FALSE;
+  memcpy (left, text, 4);
+  left[4] = '\0';
+  if (!pp_pci_parse_hex (left, 0xffff, &a) || !pp_pci_parse_hex (text + 5, 0xffff, &b))
+    return FALSE;
+  *first = a;
+  *second = b;
+  return TRUE;
+}
+
+/* The kernel's uevent file holds a device's ids, subsystem ids and class:
+ * one file instead of the five libpci opens for them (vendor, device, class,
+ * subsystem_vendor, subsystem_device), with revision the only other one.
+ * FALSE when a file is missing, incomplete, garbled or names no plausible
+ * device: then libpci reads that device, with its checks and warnings. */
+static gboolean
+pp_pci_read_uevent_ids (PpPciDevice *device,
+                        const char  *devdir)
+{
+  enum { HAVE_ID = 1, HAVE_SUBSYS = 2, HAVE_CLASS = 4, HAVE_ALL = 7 };
+  char path[PATH_MAX];
+  char text[2048];
+  char *line, *next;
+  guint have = 0;
+  guint64 value;
+
+  g_snprintf (path, sizeof path, "%s/uevent", devdir);
+  if (!pp_pci_read_small_file (path, text, sizeof text))
+    return FALSE;
+  for (line = text; line != NULL && *line != '\0'; line = next)
+    {
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      if (g_str_has_prefix (line, "PCI_ID=")
+          && pp_pci_parse_id_pair (line + 7, &device->vendor_id, &device->device_id))
+        have |= HAVE_ID;
+      else if (g_str_has_prefix (line, "PCI_SUBSYS_ID=")
+               && pp_pci_parse_id_pair (line + 14, &device->subsys_vendor_id,
+                                        &device->subsys_device_id))
+        have |= HAVE_SUBSYS;
+      else if (g_str_has_prefix (line, "PCI_CLASS=")
+               && pp_pci_parse_hex (line + 10, 0xffffff, &value))
+        {
+          device->class_id = value >> 8;
+          device->prog_if = value & 0xff;
+          have |= HAVE_CLASS;
+        }
+    }
+  if (have != HAVE_ALL || device->vendor_id == 0 || device->vendor_id == 0xffff
+      || device->device_id == 0xffff || device->class_id == 0)
+    return FALSE;
+
+  g_snprintf (path, sizeof path, "%s/revision", devdir);
+  if (!pp_pci_read_small_file (path, text, sizeof text))
+    return FALSE;
+  g_strchomp (text);
+  if (!g_str_has_prefix (text, "0x") || !pp_pci_parse_hex (text + 2, 0xff, &value))
+    return FALSE;
+  device->revision = value;
+  return TRUE;
+}
+
 static void
 pp_pci_read_devices_with_libpci (const char        *devices_dir,
                                  const char        *drivers_dir,
@@ -413,15 +519,26 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
   pci_scan_bus (pacc);
   for (struct pci_dev *dev = pacc->devices; dev != NULL; dev = dev->next)
     {
+      PpPciDevice ids = { 0 };
       PpPciDevice *device;
       char devdir[PATH_MAX];
 
-      /* nothing of ours is allocated across this call: libpci may longjmp out of it */
-      pci_fill_info (dev, fill);
       g_snprintf (devdir, sizeof devdir, "%s/%04x:%02x:%02x.%u", devices_dir, dev->domain,
                   dev->bus, dev->dev, dev->func);
-      if (!pp_pci_libpci_values_plausible (dev, devdir, warnings))
-        continue;
+      if (!pp_pci_read_uevent_ids (&ids, devdir))
+        {
+          /* nothing of ours is allocated across this call: libpci may longjmp out of it */
+          pci_fill_info (dev, fill);
+          if (!pp_pci_libpci_values_plausible (dev, devdir, warnings))
+            continue;
+          ids.vendor_id = dev->vendor_id;
+          ids.device_id = dev->device_id;
+          ids.class_id = dev->device_class;
+          ids.prog_if = dev->prog_if;
+          ids.revision = dev->rev_id;
+          ids.subsys_vendor_id = dev->subsys_vendor_id;
+          ids.subsys_device_id = dev->subsys_id;
+        }
       device = g_new0 (PpPciDevice, 1);
       device->domain = dev->domain;
       device->bus = dev->bus;
@@ -429,13 +546,13 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
       device->function = dev->func;
       device->address = g_strdup_printf ("%04x:%02x:%02x.%u", dev->domain, dev->bus,
                                          dev->dev, dev->func);
-      device->vendor_id = dev->vendor_id;
-      device->device_id = dev->device_id;
-      device->class_id = dev->device_class;
-      device->prog_if = dev->prog_if;
-      device->revision = dev->rev_id;
-      device->subsys_vendor_id = dev->subsys_vendor_id;
-      device->subsys_device_id = dev->subsys_id;
+      device->vendor_id = ids.vendor_id;
+      device->device_id = ids.device_id;
+      device->class_id = ids.class_id;
+      device->prog_if = ids.prog_if;
+      device->revision = ids.revision;
+      device->subsys_vendor_id = ids.subsys_vendor_id;
+      device->subsys_device_id = ids.subsys_device_id;
       device->driver = pp_pci_read_driver (devdir, drivers_dir, drivers);
       device->iommu_group = PP_NO_IOMMU_GROUP;
       pp_pci_read_group_and_vga (device, devdir, warnings);
