@@ -192,18 +192,27 @@ pp_describe_devices (GPtrArray *devices)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static gpointer
+pp_slot_key (const PpPciDevice *device)
+{
+  return GUINT_TO_POINTER ((device->domain << 16) | (device->bus << 8) | device->slot);
+}
+
+/* SLOTS: slot key -> the functions of that slot, in host order; GROUPS: group
+ * id -> PpIommuGroup. Looked up once a GPU, so that a host with hundreds of
+ * GPUs is not judged in time that grows with the square of its devices. */
 static void
 pp_gpu_advice_judge (PpGpuAdvice  *advice,
-                     const PpHost *host)
+                     GHashTable   *slots,
+                     GHashTable   *groups)
 {
+  GPtrArray *functions = g_hash_table_lookup (slots, pp_slot_key (advice->gpu));
   gboolean all_grouped = TRUE;
 
-  for (guint i = 0; i < host->devices->len; i++)
+  for (guint i = 0; i < functions->len; i++)
     {
-      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+      PpPciDevice *device = g_ptr_array_index (functions, i);
 
-      if (!pp_pci_device_same_slot (device, advice->gpu))
-        continue;
       g_ptr_array_add (advice->reserve, device);
       if (device->iommu_group == PP_NO_IOMMU_GROUP)
         all_grouped = FALSE;
@@ -213,7 +222,8 @@ pp_gpu_advice_judge (PpGpuAdvice  *advice,
 
   for (guint i = 0; i < advice->groups->len; i++)
     {
-      PpIommuGroup *group = pp_host_find_group (host, g_array_index (advice->groups, int, i));
+      PpIommuGroup *group = g_hash_table_lookup (groups,
+                                                 GINT_TO_POINTER (g_array_index (advice->groups, int, i)));
 
       for (guint j = 0; group != NULL && j < group->devices->len; j++)
         {
@@ -310,6 +320,30 @@ PpAdvice *
 pp_advice_new (const PpHost *host)
 {
   PpAdvice *advice = g_new0 (PpAdvice, 1);
+  g_autoptr(GHashTable) slots = g_hash_table_new_full (NULL, NULL, NULL,
+                                                       (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) groups = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+      GPtrArray *functions = g_hash_table_lookup (slots, pp_slot_key (device));
+
+      if (functions == NULL)
+        {
+          functions = g_ptr_array_new ();
+          g_hash_table_insert (slots, pp_slot_key (device), functions);
+        }
+      g_ptr_array_add (functions, device);
+    }
+  for (guint i = 0; i < host->groups->len; i++)
+    {
+      PpIommuGroup *group = g_ptr_array_index (host->groups, i);
+
+      /* the first of a (malformed) duplicate id wins, as pp_host_find_group() has it */
+      if (!g_hash_table_contains (groups, GINT_TO_POINTER (group->id)))
+        g_hash_table_insert (groups, GINT_TO_POINTER (group->id), group);
+    }
 
   advice->gpus = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_gpu_advice_free);
   for (guint i = 0; i < host->devices->len; i++)
@@ -325,7 +359,7 @@ pp_advice_new (const PpHost *host)
       gpu->reserve = g_ptr_array_new ();
       gpu->blockers = g_ptr_array_new ();
       gpu->groups = g_array_new (FALSE, FALSE, sizeof (int));
-      pp_gpu_advice_judge (gpu, host);
+      pp_gpu_advice_judge (gpu, slots, groups);
       pp_gpu_advice_set_macos (gpu);
       g_ptr_array_add (advice->gpus, gpu);
     }
