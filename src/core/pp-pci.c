@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -257,6 +258,32 @@ pp_pci_link_basename (const char *dir,
   return g_path_get_basename (target);
 }
 
+/* A driver link into nothing (a driver being unloaded) is no driver: the
+ * driver must be registered in DRIVERS_DIR. That is checked once a driver
+ * (KNOWN: name -> registered or not), not once a device. */
+static char *
+pp_pci_read_driver (const char *devdir,
+                    const char *drivers_dir,
+                    GHashTable *known)
+{
+  g_autofree char *path = g_build_filename (devdir, "driver", NULL);
+  g_autofree char *target = g_file_read_link (path, NULL);
+  g_autofree char *name = NULL;
+  gpointer registered;
+
+  if (target == NULL)
+    return NULL;
+  name = g_path_get_basename (target);
+  if (!g_hash_table_lookup_extended (known, name, NULL, &registered))
+    {
+      g_autofree char *driver_dir = g_build_filename (drivers_dir, name, NULL);
+
+      registered = GINT_TO_POINTER (g_file_test (driver_dir, G_FILE_TEST_IS_DIR));
+      g_hash_table_insert (known, g_strdup (name), registered);
+    }
+  return registered ? g_steal_pointer (&name) : NULL;
+}
+
 static void
 pp_pci_read_group_and_vga (PpPciDevice *device,
                            const char  *devdir,
@@ -291,6 +318,8 @@ pp_pci_read_group_and_vga (PpPciDevice *device,
  * a broken one is skipped with a warning that names the file. */
 static GPtrArray *
 pp_pci_read_devices_one_by_one (const char        *devices_dir,
+                                const char        *drivers_dir,
+                                GHashTable        *drivers,
                                 struct pci_access *pacc,
                                 GPtrArray         *warnings,
                                 GError           **error)
@@ -336,7 +365,7 @@ pp_pci_read_devices_one_by_one (const char        *devices_dir,
         device->subsys_vendor_id = value;
       if (pp_pci_read_hex_file (devdir, "subsystem_device", 0xffff, &value, NULL))
         device->subsys_device_id = value;
-      device->driver = pp_pci_link_basename (devdir, "driver");
+      device->driver = pp_pci_read_driver (devdir, drivers_dir, drivers);
       device->iommu_group = PP_NO_IOMMU_GROUP;
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
@@ -369,28 +398,147 @@ pp_pci_libpci_values_plausible (struct pci_dev *dev,
   return FALSE;
 }
 
+/* One read() of a small sysfs attribute into BUFFER, NUL-terminated. */
+static gboolean
+pp_pci_read_small_file (const char *path,
+                        char       *buffer,
+                        gsize       size)
+{
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  gssize length;
+
+  if (fd < 0)
+    return FALSE;
+  length = read (fd, buffer, size - 1);
+  close (fd);
+  if (length <= 0 || (gsize) length == size - 1)
+    return FALSE;
+  buffer[length] = '\0';
+  return TRUE;
+}
+
+static gboolean
+pp_pci_parse_hex (const char *text,
+                  guint64     max,
+                  guint64    *value)
+{
+  char *end = NULL;
+
+  if (!g_ascii_isxdigit (*text))
+    return FALSE;
+  errno = 0;
+  *value = g_ascii_strtoull (text, &end, 16);
+  return errno == 0 && *end == '\0' && *value <= max;
+}
+
+static gboolean
+pp_pci_parse_id_pair (const char *text,
+                      guint16    *first,
+                      guint16    *second)
+{
+  char left[5];
+  guint64 a, b;
+
+  if (strlen (text) != 9 || text[4] != ':')
+    return FALSE;
+  memcpy (left, text, 4);
+  left[4] = '\0';
+  if (!pp_pci_parse_hex (left, 0xffff, &a) || !pp_pci_parse_hex (text + 5, 0xffff, &b))
+    return FALSE;
+  *first = a;
+  *second = b;
+  return TRUE;
+}
+
+/* The kernel's uevent file holds a device's ids, subsystem ids and class:
+ * one file instead of the five libpci opens for them (vendor, device, class,
+ * subsystem_vendor, subsystem_device), with revision the only other one.
+ * FALSE when a file is missing, incomplete, garbled or names no plausible
+ * device: then libpci reads that device, with its checks and warnings. */
+static gboolean
+pp_pci_read_uevent_ids (PpPciDevice *device,
+                        const char  *devdir)
+{
+  enum { HAVE_ID = 1, HAVE_SUBSYS = 2, HAVE_CLASS = 4, HAVE_ALL = 7 };
+  char path[PATH_MAX];
+  char text[2048];
+  char *line, *next;
+  guint have = 0;
+  guint64 value;
+
+  g_snprintf (path, sizeof path, "%s/uevent", devdir);
+  if (!pp_pci_read_small_file (path, text, sizeof text))
+    return FALSE;
+  for (line = text; line != NULL && *line != '\0'; line = next)
+    {
+      next = strchr (line, '\n');
+      if (next != NULL)
+        *next++ = '\0';
+      if (g_str_has_prefix (line, "PCI_ID=")
+          && pp_pci_parse_id_pair (line + 7, &device->vendor_id, &device->device_id))
+        have |= HAVE_ID;
+      else if (g_str_has_prefix (line, "PCI_SUBSYS_ID=")
+               && pp_pci_parse_id_pair (line + 14, &device->subsys_vendor_id,
+                                        &device->subsys_device_id))
+        have |= HAVE_SUBSYS;
+      else if (g_str_has_prefix (line, "PCI_CLASS=")
+               && pp_pci_parse_hex (line + 10, 0xffffff, &value))
+        {
+          device->class_id = value >> 8;
+          device->prog_if = value & 0xff;
+          have |= HAVE_CLASS;
+        }
+    }
+  if (have != HAVE_ALL || device->vendor_id == 0 || device->vendor_id == 0xffff
+      || device->device_id == 0xffff || device->class_id == 0)
+    return FALSE;
+
+  g_snprintf (path, sizeof path, "%s/revision", devdir);
+  if (!pp_pci_read_small_file (path, text, sizeof text))
+    return FALSE;
+  g_strchomp (text);
+  if (!g_str_has_prefix (text, "0x") || !pp_pci_parse_hex (text + 2, 0xff, &value))
+    return FALSE;
+  device->revision = value;
+  return TRUE;
+}
+
 static void
 pp_pci_read_devices_with_libpci (const char        *devices_dir,
+                                 const char        *drivers_dir,
+                                 GHashTable        *drivers,
                                  struct pci_access *pacc,
                                  GPtrArray         *devices,
                                  GPtrArray         *warnings)
 {
-  const int fill = PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS
-                   | PCI_FILL_DRIVER | PCI_FILL_IOMMU_GROUP;
+  /* Not PCI_FILL_DRIVER nor PCI_FILL_IOMMU_GROUP: libpci resolves those links
+   * with realpath(), a readlink() per path component (some 30 system calls a
+   * device, twice lspci's whole cost); one readlink() each does here. */
+  const int fill = PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_CLASS_EXT | PCI_FILL_SUBSYS;
 
   pci_scan_bus (pacc);
   for (struct pci_dev *dev = pacc->devices; dev != NULL; dev = dev->next)
     {
+      PpPciDevice ids = { 0 };
       PpPciDevice *device;
-      const char *driver, *group;
       char devdir[PATH_MAX];
 
-      /* nothing of ours is allocated across this call: libpci may longjmp out of it */
-      pci_fill_info (dev, fill);
       g_snprintf (devdir, sizeof devdir, "%s/%04x:%02x:%02x.%u", devices_dir, dev->domain,
                   dev->bus, dev->dev, dev->func);
-      if (!pp_pci_libpci_values_plausible (dev, devdir, warnings))
-        continue;
+      if (!pp_pci_read_uevent_ids (&ids, devdir))
+        {
+          /* nothing of ours is allocated across this call: libpci may longjmp out of it */
+          pci_fill_info (dev, fill);
+          if (!pp_pci_libpci_values_plausible (dev, devdir, warnings))
+            continue;
+          ids.vendor_id = dev->vendor_id;
+          ids.device_id = dev->device_id;
+          ids.class_id = dev->device_class;
+          ids.prog_if = dev->prog_if;
+          ids.revision = dev->rev_id;
+          ids.subsys_vendor_id = dev->subsys_vendor_id;
+          ids.subsys_device_id = dev->subsys_id;
+        }
       device = g_new0 (PpPciDevice, 1);
       device->domain = dev->domain;
       device->bus = dev->bus;
@@ -398,25 +546,15 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
       device->function = dev->func;
       device->address = g_strdup_printf ("%04x:%02x:%02x.%u", dev->domain, dev->bus,
                                          dev->dev, dev->func);
-      device->vendor_id = dev->vendor_id;
-      device->device_id = dev->device_id;
-      device->class_id = dev->device_class;
-      device->prog_if = dev->prog_if;
-      device->revision = dev->rev_id;
-      device->subsys_vendor_id = dev->subsys_vendor_id;
-      device->subsys_device_id = dev->subsys_id;
-      driver = pci_get_string_property (dev, PCI_FILL_DRIVER);
-      device->driver = g_strdup (driver);
+      device->vendor_id = ids.vendor_id;
+      device->device_id = ids.device_id;
+      device->class_id = ids.class_id;
+      device->prog_if = ids.prog_if;
+      device->revision = ids.revision;
+      device->subsys_vendor_id = ids.subsys_vendor_id;
+      device->subsys_device_id = ids.subsys_device_id;
+      device->driver = pp_pci_read_driver (devdir, drivers_dir, drivers);
       device->iommu_group = PP_NO_IOMMU_GROUP;
-      group = pci_get_string_property (dev, PCI_FILL_IOMMU_GROUP);
-      if (group != NULL)
-        {
-          char *end = NULL;
-          guint64 id = g_ascii_strtoull (group, &end, 10);
-
-          if (*group != '\0' && *end == '\0' && id <= G_MAXINT)
-            device->iommu_group = (int) id;
-        }
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
       g_ptr_array_add (devices, device);
@@ -454,6 +592,8 @@ pp_pci_read_devices (const char  *root,
 {
   g_autofree char *sysfs = g_build_filename (root, "sys", "bus", "pci", NULL);
   g_autofree char *devices_dir = g_build_filename (sysfs, "devices", NULL);
+  g_autofree char *drivers_dir = g_build_filename (sysfs, "drivers", NULL);
+  g_autoptr(GHashTable) drivers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *ids_file = pp_pci_find_ids_file (root);
   g_autoptr(GPtrArray) own_warnings = NULL;
   /* volatile: set before setjmp() and read after a longjmp() */
@@ -495,7 +635,7 @@ pp_pci_read_devices (const char  *root,
   if (!pp_pci_entries_are_addresses (devices_dir))
     {
       if (setjmp (jump) == 0)
-        devices = pp_pci_read_devices_one_by_one (devices_dir, pacc, warnings, error);
+        devices = pp_pci_read_devices_one_by_one (devices_dir, drivers_dir, drivers, pacc, warnings, error);
       else
         g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_PCI, "libpci: %s", pp_pci_error_message);
       g_clear_pointer (&pp_pci_error_message, g_free);
@@ -504,7 +644,7 @@ pp_pci_read_devices (const char  *root,
     {
       pci_init (pacc);
       devices = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_pci_device_free);
-      pp_pci_read_devices_with_libpci (devices_dir, pacc, devices, warnings);
+      pp_pci_read_devices_with_libpci (devices_dir, drivers_dir, drivers, pacc, devices, warnings);
     }
   else
     {
@@ -515,7 +655,7 @@ pp_pci_read_devices (const char  *root,
       g_ptr_array_add (warnings, g_strdup_printf (_("libpci: %s"), pp_pci_error_message));
       g_clear_pointer (&pp_pci_error_message, g_free);
       if (setjmp (jump) == 0)
-        devices = pp_pci_read_devices_one_by_one (devices_dir, pacc, warnings, &local_error);
+        devices = pp_pci_read_devices_one_by_one (devices_dir, drivers_dir, drivers, pacc, warnings, &local_error);
       if (devices == NULL)
         g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_PCI, "%s",
                      local_error != NULL ? local_error->message : pp_pci_error_message);
