@@ -25,6 +25,17 @@ struct _PpGroupCard
 
 G_DEFINE_FINAL_TYPE (PpGroupCard, pp_group_card, GTK_TYPE_BOX)
 
+/* Wrapping labels cost a Pango layout per width GTK tries, for every device of
+ * every group, before the first frame; one ellipsized line with the whole
+ * text in its tooltip costs one. */
+static void
+pp_label_set_single_line (GtkLabel *label)
+{
+  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (label, 44);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), gtk_label_get_label (label));
+}
+
 static GtkWidget *
 pp_device_row_new (const PpPciDevice *device)
 {
@@ -47,16 +58,13 @@ pp_device_row_new (const PpPciDevice *device)
   gtk_widget_add_css_class (icon, "device-icon");
 
   gtk_label_set_xalign (GTK_LABEL (name_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (name_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (name_label), 44);
+  pp_label_set_single_line (GTK_LABEL (name_label));
   gtk_label_set_xalign (GTK_LABEL (vendor_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (vendor_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (vendor_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (vendor_label), 44);
+  pp_label_set_single_line (GTK_LABEL (vendor_label));
   gtk_widget_add_css_class (vendor_label, "caption");
   gtk_widget_add_css_class (vendor_label, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (detail_label), 0);
+  /* address, IDs and driver are what people copy from here: never cut them */
   gtk_label_set_wrap (GTK_LABEL (detail_label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (detail_label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_max_width_chars (GTK_LABEL (detail_label), 44);

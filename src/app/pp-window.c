@@ -31,6 +31,7 @@ struct _PpWindow
   GCancellable         *cancellable;
   gboolean              loading;
   gboolean              shown_once;
+  guint                 cards_idle_id;
   char                 *selected_gpu;
   GPtrArray            *check_rows;       /* GtkWidget*, in checks_group */
   GPtrArray            *warning_rows;     /* GtkWidget*, in warnings_group */
@@ -432,6 +433,27 @@ pp_window_set_loading (PpWindow *self,
 }
 
 static void
+pp_window_show_cards (PpWindow *self)
+{
+  pp_window_show_groups (self);
+  pp_window_show_gpus (self);
+  pp_window_highlight_groups (self);
+}
+
+/* The GPU and group cards are laid out text by text; with the Readiness page in
+ * front they are built after it has been painted, at the lowest priority, so
+ * the verdict is on screen as fast as an empty window would be. */
+static gboolean
+pp_window_show_cards_idle (gpointer user_data)
+{
+  PpWindow *self = user_data;
+
+  self->cards_idle_id = 0;
+  pp_window_show_cards (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
 pp_window_read_done (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -462,9 +484,12 @@ pp_window_read_done (GObject      *source,
       g_list_free (selected);
 
       pp_window_show_readiness (self);
-      pp_window_show_groups (self);
-      pp_window_show_gpus (self);
-      pp_window_highlight_groups (self);
+      g_clear_handle_id (&self->cards_idle_id, g_source_remove);
+      if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "readiness") == 0)
+        self->cards_idle_id = g_idle_add_full (G_PRIORITY_LOW, pp_window_show_cards_idle,
+                                               self, NULL);
+      else
+        pp_window_show_cards (self);
       gtk_stack_set_visible_child_name (self->main_stack, "host");
       if (!first)
         adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Read the host again")));
@@ -629,6 +654,7 @@ pp_window_dispose (GObject *object)
 {
   PpWindow *self = PP_WINDOW (object);
 
+  g_clear_handle_id (&self->cards_idle_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
 
   G_OBJECT_CLASS (pp_window_parent_class)->dispose (object);
