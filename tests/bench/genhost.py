@@ -40,6 +40,13 @@ CHIPSET = [
     ('0c03', '1022:149c', 'xhci_hcd', 'Matisse USB 3.0 Host Controller'),
 ]
 
+# the one card --plan is timed on: its IDs appear nowhere else, since cards
+# sharing vendor:device IDs are refused (vfio-pci.ids would take them all)
+PLAN_CARD = [
+    ('0300', '1002:67df', 'amdgpu', 'Ellesmere [Radeon RX 470/480/570/570X/580/580X/590]'),
+    ('0403', '1002:aaf0', 'snd_hda_intel', 'Ellesmere HDMI Audio [Radeon RX 470/480 / 570/580/590]'),
+]
+
 CARDS = {
     # name: (weight, [functions], how the card's functions are grouped)
     'gpu-ampere': (3, [
@@ -150,13 +157,15 @@ def fill_domain(w, domain):
             if len(functions) + 1 > left:
                 name = 'nvme'
                 _weight, functions, policy = CARDS[name]
+            plan_card = name.startswith('gpu') and w.plan_gpu is None and w.boot_vga_given
+            if plan_card:
+                functions, policy = PLAN_CARD, 'alone'
             port = ('%04x:00:%02x.%d' % (domain, slot, function), ROOT_PORT,
                     ['bus=%02x' % next_bus])
             members = [('%04x:%02x:00.%d' % (domain, next_bus, i), f, [])
                        for i, f in enumerate(functions)]
             groups = card_groups(rng, port, None, members, policy)
-            if name.startswith('gpu') and w.plan_gpu is None and w.boot_vga_given \
-               and len(groups) > 1:
+            if plan_card:
                 w.plan_gpu = members[0][0]
             for g in groups:
                 w.group(g)
