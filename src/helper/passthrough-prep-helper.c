@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* passthrough-prep-helper: the only code of PassthroughPrep that runs as
- * root, through pkexec. Takes an intent and nothing else; see docs/helper.md. */
+ * root, through pkexec. Takes an intent and nothing else; see "The privileged helper" in README.md. */
 #define G_LOG_DOMAIN "pp-helper"
 
 #include "config.h"
