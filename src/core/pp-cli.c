@@ -220,6 +220,7 @@ pp_cli_list (const PpHost *host,
   if (json_output)
     {
       g_autoptr(PpJson) json = pp_json_new (TRUE);
+      g_autofree char *text = NULL;
 
       pp_json_begin_object (json, NULL);
       pp_json_begin_array (json, "groups");
@@ -242,7 +243,8 @@ pp_cli_list (const PpHost *host,
       pp_json_end_array (json);
       pp_json_warnings (json, host);
       pp_json_end_object (json);
-      fputs (pp_json_steal_text (g_steal_pointer (&json)), stdout);
+      text = pp_json_steal_text (g_steal_pointer (&json));
+      fputs (text, stdout);
     }
   else
     {
@@ -285,6 +287,7 @@ pp_cli_check_json (const PpHost   *host,
                    GPtrArray      *checks)
 {
   g_autoptr(PpJson) json = pp_json_new (TRUE);
+  g_autofree char *text = NULL;
 
   pp_json_begin_object (json, NULL);
   pp_json_begin_object (json, "cpu");
@@ -359,7 +362,8 @@ pp_cli_check_json (const PpHost   *host,
   pp_json_end_array (json);
   pp_json_warnings (json, host);
   pp_json_end_object (json);
-  fputs (pp_json_steal_text (g_steal_pointer (&json)), stdout);
+  text = pp_json_steal_text (g_steal_pointer (&json));
+  fputs (text, stdout);
 }
 
 static const char *

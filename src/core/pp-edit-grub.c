@@ -192,21 +192,8 @@ edit_cmdline (GPtrArray                  *files,
                                           target->name, paths[last->file], paths[0]));
     }
 
-  for (guint f = 0; ok && f < files->len; f++)
-    {
-      PpTextFile *file = g_ptr_array_index (files, f);
-      char *text;
-
-      if (pp_splices_count (splices[f]) == 0)
-        continue;
-      text = pp_splices_apply (splices[f], file->path, file->text ? file->text : "", error);
-      if (text == NULL)
-        ok = FALSE;
-      else if (file->text != NULL && g_str_equal (text, file->text))
-        g_free (text);
-      else
-        g_ptr_array_index (result->texts, f) = text;
-    }
+  if (ok)
+    ok = pp_edit_result_take_splices (result, files, splices, error);
 
   for (guint f = 0; f < files->len; f++)
     pp_splices_free (splices[f]);

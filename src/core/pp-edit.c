@@ -258,3 +258,27 @@ pp_edit_result_is_empty (PpEditResult *result)
       return FALSE;
   return TRUE;
 }
+
+gboolean
+pp_edit_result_take_splices (PpEditResult *result,
+                             GPtrArray    *files,
+                             PpSplices   **splices,
+                             GError      **error)
+{
+  for (guint f = 0; f < files->len; f++)
+    {
+      PpTextFile *file = g_ptr_array_index (files, f);
+      char *text;
+
+      if (pp_splices_count (splices[f]) == 0)
+        continue;
+      text = pp_splices_apply (splices[f], file->path, file->text ? file->text : "", error);
+      if (text == NULL)
+        return FALSE;
+      if (file->text != NULL && g_str_equal (text, file->text))
+        g_free (text);
+      else
+        g_ptr_array_index (result->texts, f) = text;
+    }
+  return TRUE;
+}

@@ -70,6 +70,13 @@ char       *pp_splices_apply      (PpSplices  *splices,
                                    const char *text,
                                    GError    **error);
 
+/* Applies splices[i] to files[i] and stores each changed text in
+ * result->texts[i]; FALSE with @error when a set of ranges overlaps. */
+gboolean    pp_edit_result_take_splices (PpEditResult *result,
+                                         GPtrArray    *files,
+                                         PpSplices   **splices,
+                                         GError      **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTextFile, pp_text_file_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpEditResult, pp_edit_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpSplices, pp_splices_free)

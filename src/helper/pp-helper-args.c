@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pp-helper-args.h"
+#include "pp-pci.h"
 
 #define MAX_QUOTED_ARG 64
 
@@ -13,45 +14,6 @@ G_DEFINE_QUARK (pp-helper-error-quark, pp_helper_error)
 
 static const char usage[] =
   "usage: passthrough-prep-helper reserve ADDRESS | revert | status";
-
-static gboolean
-is_lower_hex (char c)
-{
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-}
-
-gboolean
-pp_helper_address_is_valid (const char *address)
-{
-  /* ^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$ */
-  static const char shape[] = "xxxx:xx:xx.f";
-
-  if (address == NULL || strlen (address) != strlen (shape))
-    return FALSE;
-
-  for (gsize i = 0; shape[i] != '\0'; i++)
-    {
-      char c = address[i];
-
-      switch (shape[i])
-        {
-        case 'x':
-          if (!is_lower_hex (c))
-            return FALSE;
-          break;
-        case 'f':
-          if (c < '0' || c > '7')
-            return FALSE;
-          break;
-        default:
-          if (c != shape[i])
-            return FALSE;
-          break;
-        }
-    }
-
-  return TRUE;
-}
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -127,7 +89,7 @@ parse_into (int                 argc,
       if (rest < 1)
         return fail (error, PP_HELPER_EXIT_USAGE,
                      "reserve needs the PCI address of a GPU, like 0000:01:00.0");
-      if (!pp_helper_address_is_valid (args[i]))
+      if (!pp_pci_address_is_valid (args[i]))
         {
           what = describe_arg (args[i]);
           return fail (error, PP_HELPER_EXIT_USAGE,

@@ -30,7 +30,6 @@ gboolean     pp_helper_args_parse         (int                 argc,
                                            PpHelperArgs       *out,
                                            GError            **error);
 void         pp_helper_args_clear         (PpHelperArgs *args);
-gboolean     pp_helper_address_is_valid   (const char *address);
 const char  *pp_intent_to_string          (PpIntent intent);
 
 G_END_DECLS

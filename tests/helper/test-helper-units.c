@@ -10,6 +10,7 @@
 #include "pp-backup.h"
 #include "pp-helper-apply.h"
 #include "pp-helper-args.h"
+#include "pp-pci.h"
 #include "pp-helper-events.h"
 #include "pp-helper-exit.h"
 #include "pp-helper-faults.h"
@@ -190,13 +191,13 @@ test_args_refused (void)
 static void
 test_address_shape (void)
 {
-  g_assert_true (pp_helper_address_is_valid ("0000:00:02.0"));
-  g_assert_false (pp_helper_address_is_valid ("0000:00:02"));
-  g_assert_false (pp_helper_address_is_valid ("0000:00:02.0 "));
-  g_assert_false (pp_helper_address_is_valid ("0000-00-02.0"));
-  g_assert_false (pp_helper_address_is_valid ("g000:00:02.0"));
-  g_assert_false (pp_helper_address_is_valid (""));
-  g_assert_false (pp_helper_address_is_valid (NULL));
+  g_assert_true (pp_pci_address_is_valid ("0000:00:02.0"));
+  g_assert_false (pp_pci_address_is_valid ("0000:00:02"));
+  g_assert_false (pp_pci_address_is_valid ("0000:00:02.0 "));
+  g_assert_false (pp_pci_address_is_valid ("0000-00-02.0"));
+  g_assert_false (pp_pci_address_is_valid ("g000:00:02.0"));
+  g_assert_false (pp_pci_address_is_valid (""));
+  g_assert_false (pp_pci_address_is_valid (NULL));
 }
 
 /* events */
