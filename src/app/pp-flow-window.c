@@ -59,7 +59,7 @@ struct _PpFlowWindow
   gboolean           running;
   char              *failure;        /* text of the helper's "failed" event */
   char              *backup;         /* path of its "backup" event */
-  GPtrArray         *notes;          /* char*: its "warning" and "manual" events */
+  GPtrArray         *notes;          /* char*: its "manual" events */
   GtkTextMark       *log_end;
 
   AdwToastOverlay   *toast_overlay;
@@ -259,9 +259,8 @@ pp_flow_window_file_row_new (PpFlowWindow     *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_widget_add_css_class (view, "diff-view");
 
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
+  /* a diff is a few hunks: all of it shows, the page scrolls; long lines scroll sideways */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), scroller);
   return row;
@@ -401,7 +400,8 @@ pp_flow_window_handle_event (PpFlowWindow *self,
     }
   else if (g_str_equal (keyword, "log"))
     pp_flow_window_append_log (self, text);
-  else if (g_str_equal (keyword, "warning") || g_str_equal (keyword, "manual"))
+  /* the warnings were on the review already; the steps by hand are still to do after it */
+  else if (g_str_equal (keyword, "manual"))
     {
       g_ptr_array_add (self->notes, g_strdup (text));
       pp_flow_window_append_log (self, line);
