@@ -72,8 +72,9 @@ def check_list(errors, listing, host):
 
 
 def parse_expect(path):
-    """scenario NAME | iommu on|off | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]"""
-    want = {'gpus': {}}
+    """scenario NAME | iommu on|off | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]
+    | check ID ok|info|warning|error|absent [next=WORD]"""
+    want = {'gpus': {}, 'checks': {}}
     with open(path, encoding='utf-8') as f:
         for lineno, raw in enumerate(f, 1):
             words = raw.split('#', 1)[0].split()
@@ -92,6 +93,15 @@ def parse_expect(path):
                     else:
                         raise SystemExit('%s:%d: unknown %r' % (path, lineno, word))
                 want['gpus'][words[1]] = gpu
+            elif words[0] == 'check' and len(words) in (3, 4) \
+                    and words[2] in ('ok', 'info', 'warning', 'error', 'absent'):
+                check = {'status': words[2]}
+                if len(words) == 4:
+                    key, _, value = words[3].partition('=')
+                    if key != 'next' or not value:
+                        raise SystemExit('%s:%d: unknown %r' % (path, lineno, words[3]))
+                    check['next'] = value
+                want['checks'][words[1]] = check
             else:
                 raise SystemExit('%s:%d: cannot read %r' % (path, lineno, raw.strip()))
     return want
@@ -107,6 +117,12 @@ def check_advice(errors, report, want):
             expect_equal(errors, key, report[key], want[key])
     if 'cpu' in want:
         expect_equal(errors, 'cpu', report['cpu']['vendor'], want['cpu'])
+    checks = {c['id']: c for c in report['checks']}
+    for check_id, cwant in want['checks'].items():
+        got = checks.get(check_id)
+        expect_equal(errors, 'check ' + check_id, got['status'] if got else 'absent', cwant['status'])
+        if got and 'next' in cwant and cwant['next'] not in (got['next_step'] or ''):
+            errors.append('check %s: next step does not say %r: %r' % (check_id, cwant['next'], got['next_step']))
     gpus = {g['address']: g for g in report['gpus']}
     expect_equal(errors, 'gpus', sorted(gpus), sorted(want['gpus']))
     for addr, gwant in want['gpus'].items():

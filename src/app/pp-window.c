@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pp-advice.h"
+#include "pp-flow-window.h"
 #include "pp-gpu-card.h"
 #include "pp-group-card.h"
 #include "pp-host.h"
@@ -608,30 +609,49 @@ pp_window_reserve_action (GtkWidget  *widget,
 {
   PpWindow *self = PP_WINDOW (widget);
   const char *address = g_variant_get_string (parameter, NULL);
-  const PpGpuAdvice *gpu;
-  g_autoptr(GString) body = g_string_new (NULL);
-  g_autofree char *heading = NULL;
+  PpFlowWindow *flow;
+
+  if (!pp_pci_address_is_valid (address))
+    return;
+  flow = pp_flow_window_new_reserve (GTK_WINDOW (self), self->root, address);
+  g_signal_connect_object (flow, "host-changed", G_CALLBACK (pp_window_read_host), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (flow));
+}
+
+static void
+pp_window_revert_response (AdwMessageDialog *dialog,
+                           const char       *response,
+                           PpWindow         *self)
+{
+  PpFlowWindow *flow;
+
+  if (g_strcmp0 (response, "revert") != 0)
+    return;
+  flow = pp_flow_window_new_revert (GTK_WINDOW (self), self->root);
+  g_signal_connect_object (flow, "host-changed", G_CALLBACK (pp_window_read_host), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (flow));
+}
+
+static void
+pp_window_revert_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PpWindow *self = PP_WINDOW (widget);
   GtkWidget *dialog;
 
-  if (self->snapshot == NULL || (gpu = pp_advice_find_gpu (self->snapshot->advice, address)) == NULL)
-    return;
-
-  heading = g_strdup_printf (_("Reserve %s?"), gpu->gpu->device_name);
-  g_string_append (body, gpu->verdict);
-  g_string_append (body, "\n\n");
-  g_string_append (body, _("These functions would be bound to vfio-pci at boot:"));
-  for (guint i = 0; i < gpu->reserve->len; i++)
-    {
-      const PpPciDevice *device = g_ptr_array_index (gpu->reserve, i);
-      g_autofree char *ids = pp_pci_device_dup_ids (device);
-
-      g_string_append_printf (body, "\n%s  %s [%s]", device->address, device->device_name, ids);
-    }
-  g_string_append (body, "\n\n");
-  g_string_append (body, _("Reviewing and applying the file changes is not available in this version yet."));
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body->str);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Revert the Changes?"),
+                                   _("Every file PassthroughPrep changed is put back from its backup, byte "
+                                     "for byte, and the initramfs and boot configuration are rebuilt. "
+                                     "After a restart the GPU is used by its own driver again."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "revert", _("_Revert"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revert", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (pp_window_revert_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -716,6 +736,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.view", "s", pp_window_view_action);
   gtk_widget_class_install_action (widget_class, "win.copy-report", NULL, pp_window_copy_report_action);
   gtk_widget_class_install_action (widget_class, "win.reserve", "s", pp_window_reserve_action);
+  gtk_widget_class_install_action (widget_class, "win.revert", NULL, pp_window_revert_action);
 }
 
 static void

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
+
+#include "pp-edit-modprobe.h"
 
 #include "pp-readiness.h"
 
@@ -236,6 +240,134 @@ pp_check_scenario (GPtrArray      *checks,
                                    "PCIe slot, or a firmware update."));
 }
 
+/* The IDs reserved for vfio-pci: those of vfio-pci.ids on the command line in
+ * effect and those of our modprobe.d file. Empty when nothing was reserved. */
+static GPtrArray *
+pp_reserved_ids (const PpHost *host,
+                 gboolean     *file_exists)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  const char *cmdline_ids = pp_host_cmdline_value (host, "vfio-pci.ids");
+  g_autofree char *path = pp_host_path (host, PP_MODPROBE_FILE);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) values = NULL;
+  g_autoptr(GString) joined = g_string_new (cmdline_ids);
+
+  *file_exists = g_file_get_contents (path, &text, NULL, NULL);
+  if (text != NULL)
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_auto(GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
+
+          if (g_strv_length (words) < 3 || g_strcmp0 (words[0], "options") != 0
+              || (g_strcmp0 (words[1], "vfio-pci") != 0 && g_strcmp0 (words[1], "vfio_pci") != 0))
+            continue;
+          for (guint w = 2; words[w] != NULL; w++)
+            if (g_str_has_prefix (words[w], "ids="))
+              g_string_append_printf (joined, ",%s", words[w] + strlen ("ids="));
+        }
+    }
+
+  values = g_strsplit (joined->str, ",", -1);
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      /* "10de:1401:ffffffff:ffffffff" also names 10de:1401 */
+      g_auto(GStrv) parts = g_strsplit (g_strstrip (values[i]), ":", 3);
+      g_autofree char *pair = NULL;
+      g_autofree char *id = NULL;
+
+      if (g_strv_length (parts) < 2)
+        continue;
+      pair = g_strdup_printf ("%s:%s", parts[0], parts[1]);
+      id = g_ascii_strdown (pair, -1);
+      if (!g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL))
+        g_ptr_array_add (ids, g_steal_pointer (&id));
+    }
+  return ids;
+}
+
+static char *
+pp_reserved_device_cause (const PpHost      *host,
+                          const PpPciDevice *device)
+{
+  if (pp_host_cmdline_value (host, "vfio-pci.ids") == NULL)
+    return g_strdup (_("vfio-pci.ids is not on the kernel command line in effect: restart the computer; "
+                       "if it is still missing after a restart, the boot configuration was not rebuilt."));
+  if (host->mod_vfio_pci == PP_MODULE_ABSENT)
+    return g_strdup (_("The vfio_pci module is not loaded: the initramfs was not rebuilt with it, or the "
+                       "computer started an older initramfs."));
+  if (device->driver == NULL)
+    return g_strdup (_("vfio-pci is loaded but did not take the device: the kernel log (journalctl -k) says why."));
+  return g_strdup_printf (_("%s loaded before vfio-pci: vfio_pci must come first in the initramfs modules, "
+                            "and modprobe.d needs “softdep %s pre: vfio-pci”."),
+                          device->driver, device->driver);
+}
+
+static void
+pp_check_reserved (GPtrArray    *checks,
+                   const PpHost *host)
+{
+  gboolean file_exists = FALSE;
+  g_autoptr(GPtrArray) ids = pp_reserved_ids (host, &file_exists);
+  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autofree char *cause = NULL;
+  gboolean restarted = pp_host_cmdline_value (host, "vfio-pci.ids") != NULL;
+  guint reserved = 0;
+  guint bound = 0;
+  PpCheck *check;
+
+  if (!restarted && !file_exists)
+    return;
+
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      const PpPciDevice *device = g_ptr_array_index (host->devices, i);
+      g_autofree char *device_ids = pp_pci_device_dup_ids (device);
+
+      if (!g_ptr_array_find_with_equal_func (ids, device_ids, g_str_equal, NULL))
+        continue;
+      reserved++;
+      if (summary->len > 0)
+        g_string_append_c (summary, '\n');
+      if (g_strcmp0 (device->driver, "vfio-pci") == 0)
+        {
+          bound++;
+          g_string_append_printf (summary, _("%s %s: bound to vfio-pci"), device->address, device->device_name);
+        }
+      else
+        {
+          if (device->driver != NULL)
+            g_string_append_printf (summary, _("%s %s: bound to %s, not vfio-pci"),
+                                    device->address, device->device_name, device->driver);
+          else
+            g_string_append_printf (summary, _("%s %s: no driver bound"), device->address, device->device_name);
+          if (cause == NULL)
+            cause = pp_reserved_device_cause (host, device);
+        }
+    }
+
+  if (reserved == 0)
+    {
+      check = pp_check_add (checks, "reserved", PP_CHECK_WARNING, _("Reserved functions"));
+      check->summary = g_strdup (_("vfio-pci is set to take devices this computer does not have"));
+      check->next_step = g_strdup (_("Revert the reservation, then reserve the GPU again."));
+      return;
+    }
+  if (bound == reserved)
+    {
+      check = pp_check_add (checks, "reserved", PP_CHECK_OK, _("Reserved functions"));
+      check->summary = g_string_free (g_steal_pointer (&summary), FALSE);
+      return;
+    }
+  check = pp_check_add (checks, "reserved", restarted ? PP_CHECK_ERROR : PP_CHECK_WARNING,
+                        _("Reserved functions"));
+  check->summary = g_string_free (g_steal_pointer (&summary), FALSE);
+  check->next_step = g_steal_pointer (&cause);
+}
+
 GPtrArray *
 pp_readiness_checks (const PpHost   *host,
                      const PpAdvice *advice)
@@ -247,6 +379,7 @@ pp_readiness_checks (const PpHost   *host,
   pp_check_iommu (checks, host);
   pp_check_cmdline (checks, host);
   pp_check_vfio (checks, host);
+  pp_check_reserved (checks, host);
   pp_check_bootloader (checks, host);
   pp_check_initramfs (checks, host);
   pp_check_firmware (checks, host);

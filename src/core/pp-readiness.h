@@ -19,7 +19,7 @@ typedef enum
 /* One line of the readiness report, the same in --check and in the window */
 typedef struct
 {
-  const char    *id;        /* "cpu", "iommu", "cmdline", "vfio", "bootloader", "initramfs", "firmware", "scenario" */
+  const char    *id;        /* "cpu", "iommu", "cmdline", "vfio", "bootloader", "initramfs", "firmware", "scenario", "reserved" */
   PpCheckStatus  status;
   char          *title;     /* "IOMMU" */
   char          *summary;   /* "Off: no IOMMU groups" */

@@ -1,0 +1,882 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pp-flow"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+#include <gtksourceview/gtksource.h>
+
+#include "pp-advice.h"
+#include "pp-helper-exit.h"
+#include "pp-host.h"
+#include "pp-plan.h"
+#include "pp-flow-window.h"
+
+typedef enum
+{
+  PP_FLOW_RESERVE,
+  PP_FLOW_REVERT,
+} PpFlowIntent;
+
+typedef enum
+{
+  PP_FLOW_MODE_WAIT,     /* planning, or the plan failed */
+  PP_FLOW_MODE_REVIEW,
+  PP_FLOW_MODE_RUN,
+  PP_FLOW_MODE_RESULT,
+} PpFlowMode;
+
+/* The host read again and planned, off the main loop */
+typedef struct
+{
+  PpHost   *host;
+  PpAdvice *advice;
+  PpPlan   *plan;
+} PpReview;
+
+typedef struct
+{
+  char *root;
+  char *address;
+} PpReviewRequest;
+
+struct _PpFlowWindow
+{
+  AdwWindow          parent_instance;
+
+  PpFlowIntent       intent;
+  char              *root;
+  char              *address;
+  PpReview          *review;
+  GCancellable      *cancellable;
+  GPtrArray         *diff_buffers;   /* GtkSourceBuffer* */
+
+  GSubprocess       *subprocess;
+  GDataInputStream  *events;
+  gboolean           through_pkexec;
+  gboolean           running;
+  char              *failure;        /* text of the helper's "failed" event */
+  char              *backup;         /* path of its "backup" event */
+  GPtrArray         *notes;          /* char*: its "manual" events */
+  GtkTextMark       *log_end;
+
+  AdwToastOverlay   *toast_overlay;
+  AdwHeaderBar      *header_bar;
+  AdwWindowTitle    *window_title;
+  GtkButton         *cancel_button;
+  GtkButton         *apply_button;
+  GtkStack          *stack;
+  GtkSpinner        *loading_spinner;
+  AdwStatusPage     *error_page;
+  AdwPreferencesPage *review_page;
+  AdwPreferencesGroup *refusal_group;
+  AdwPreferencesGroup *reserve_group;
+  AdwPreferencesGroup *warnings_group;
+  AdwPreferencesGroup *files_group;
+  AdwPreferencesGroup *commands_group;
+  AdwPreferencesGroup *manual_group;
+  GtkImage          *run_icon;
+  GtkLabel          *run_title;
+  GtkLabel          *run_description;
+  GtkProgressBar    *progress_bar;
+  GtkWidget         *result_buttons;
+  GtkButton         *later_button;
+  GtkButton         *restart_button;
+  GtkButton         *close_button;
+  GtkTextView       *log_view;
+};
+
+G_DEFINE_FINAL_TYPE (PpFlowWindow, pp_flow_window, ADW_TYPE_WINDOW)
+
+enum
+{
+  HOST_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+pp_review_free (PpReview *review)
+{
+  g_clear_pointer (&review->plan, pp_plan_free);
+  g_clear_pointer (&review->advice, pp_advice_free);
+  g_clear_pointer (&review->host, pp_host_free);
+  g_free (review);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpReview, pp_review_free)
+
+static void
+pp_review_request_free (PpReviewRequest *request)
+{
+  g_free (request->root);
+  g_free (request->address);
+  g_free (request);
+}
+
+static void
+pp_review_plan_in_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  const PpReviewRequest *request = task_data;
+  g_autoptr(PpReview) review = g_new0 (PpReview, 1);
+  GError *error = NULL;
+
+  review->host = pp_host_read (request->root, &error);
+  if (review->host == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  review->advice = pp_advice_new (review->host);
+  review->plan = pp_plan_reserve (review->host, review->advice, request->address, &error);
+  if (review->plan == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&review), (GDestroyNotify) pp_review_free);
+}
+
+static void
+pp_flow_window_set_mode (PpFlowWindow *self,
+                         PpFlowMode    mode)
+{
+  gboolean review = mode == PP_FLOW_MODE_REVIEW;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), review);
+  gtk_widget_set_visible (GTK_WIDGET (self->apply_button), review);
+  adw_header_bar_set_show_start_title_buttons (self->header_bar, !review && mode != PP_FLOW_MODE_RUN);
+  adw_header_bar_set_show_end_title_buttons (self->header_bar, !review && mode != PP_FLOW_MODE_RUN);
+  gtk_window_set_deletable (GTK_WINDOW (self), mode != PP_FLOW_MODE_RUN);
+}
+
+/* ------------------------------------------------------------------ review */
+
+static void
+pp_flow_window_update_style_scheme (PpFlowWindow *self)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkSourceStyleScheme *scheme;
+
+  scheme = gtk_source_style_scheme_manager_get_scheme (gtk_source_style_scheme_manager_get_default (),
+                                                       adw_style_manager_get_dark (style) ? "Adwaita-dark" : "Adwaita");
+  for (guint i = 0; i < self->diff_buffers->len; i++)
+    gtk_source_buffer_set_style_scheme (g_ptr_array_index (self->diff_buffers, i), scheme);
+}
+
+static GtkWidget *
+pp_flow_row_new (const char *title,
+                 const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  if (subtitle != NULL)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+    }
+  return row;
+}
+
+static GtkWidget *
+pp_flow_icon_row_new (const char *title,
+                      const char *icon_name,
+                      const char *style_class)
+{
+  GtkWidget *row = pp_flow_row_new (title, NULL);
+  GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+  gtk_widget_add_css_class (icon, style_class);
+  gtk_widget_set_valign (icon, GTK_ALIGN_CENTER);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  return row;
+}
+
+static void
+pp_diff_count (const char *diff,
+               guint      *added,
+               guint      *removed)
+{
+  g_auto(GStrv) lines = g_strsplit (diff, "\n", -1);
+
+  *added = *removed = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "+++") || g_str_has_prefix (lines[i], "---"))
+        continue;
+      if (lines[i][0] == '+')
+        (*added)++;
+      else if (lines[i][0] == '-')
+        (*removed)++;
+    }
+}
+
+static GtkWidget *
+pp_flow_window_file_row_new (PpFlowWindow     *self,
+                             const PpFileEdit *file)
+{
+  GtkWidget *row = adw_expander_row_new ();
+  GtkSourceLanguage *diff = gtk_source_language_manager_get_language (gtk_source_language_manager_get_default (), "diff");
+  GtkSourceBuffer *buffer = gtk_source_buffer_new_with_language (diff);
+  GtkWidget *view = gtk_source_view_new_with_buffer (buffer);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  g_autofree char *subtitle = NULL;
+  g_autofree char *label = NULL;
+  guint added, removed;
+
+  pp_diff_count (file->diff, &added, &removed);
+  if (file->old_text == NULL)
+    subtitle = g_strdup (_("New file"));
+  else
+    /* TRANSLATORS: lines of a file, e.g. "3 lines added, 1 removed" */
+    subtitle = g_strdup_printf (g_dngettext (NULL, "%u line added, %u removed", "%u lines added, %u removed", added),
+                                added, removed);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), file->path);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
+
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (buffer), file->diff, -1);
+  gtk_source_buffer_set_highlight_matching_brackets (buffer, FALSE);
+  g_ptr_array_add (self->diff_buffers, buffer);
+
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 12);
+  label = g_strdup_printf (_("Changes to %s"), file->path);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_add_css_class (view, "diff-view");
+
+  /* a diff is a few hunks: all of it shows, the page scrolls; long lines scroll sideways */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), scroller);
+  return row;
+}
+
+static void
+pp_flow_window_show_review (PpFlowWindow *self)
+{
+  const PpReview *review = self->review;
+  const PpPlan *plan = review->plan;
+  const PpGpuAdvice *gpu = pp_advice_find_gpu (review->advice, self->address);
+  gboolean changes = plan->files->len > 0 || plan->commands->len > 0;
+
+  adw_window_title_set_subtitle (self->window_title, gpu != NULL ? gpu->gpu->device_name : self->address);
+
+  if (plan->refused != NULL)
+    {
+      adw_preferences_group_add (self->refusal_group,
+                                 pp_flow_icon_row_new (plan->refused, "dialog-error-symbolic", "error"));
+      gtk_widget_set_visible (GTK_WIDGET (self->refusal_group), TRUE);
+    }
+
+  for (guint i = 0; i < plan->reserve->len; i++)
+    {
+      const char *address = g_ptr_array_index (plan->reserve, i);
+      const PpPciDevice *device = pp_host_find_device (review->host, address);
+      g_autofree char *ids = device != NULL ? pp_pci_device_dup_ids (device) : NULL;
+      g_autofree char *subtitle = NULL;
+
+      if (device == NULL)
+        continue;
+      if (device->driver != NULL)
+        /* TRANSLATORS: PCI address · vendor:device IDs · the driver that has the device now */
+        subtitle = g_strdup_printf (_("%s · %s · now %s"), address, ids, device->driver);
+      else
+        subtitle = g_strdup_printf ("%s · %s", address, ids);
+      adw_preferences_group_add (self->reserve_group, pp_flow_row_new (device->device_name, subtitle));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->reserve_group), plan->reserve->len > 0);
+
+  for (guint i = 0; i < plan->warnings->len; i++)
+    adw_preferences_group_add (self->warnings_group,
+                               pp_flow_icon_row_new (g_ptr_array_index (plan->warnings, i),
+                                                     "dialog-warning-symbolic", "warning"));
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), plan->warnings->len > 0);
+
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      GtkWidget *row = pp_flow_window_file_row_new (self, g_ptr_array_index (plan->files, i));
+
+      /* one diff open at first shows what the rows hold */
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), i == 0);
+      adw_preferences_group_add (self->files_group, row);
+    }
+  if (plan->refused == NULL && !changes)
+    adw_preferences_group_add (self->files_group,
+                               pp_flow_row_new (_("Nothing to change: this GPU is reserved already"), NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->files_group), plan->refused == NULL);
+  pp_flow_window_update_style_scheme (self);
+
+  for (guint i = 0; i < plan->commands->len; i++)
+    {
+      g_autofree char *command = g_strjoinv (" ", g_ptr_array_index (plan->commands, i));
+      GtkWidget *row = pp_flow_row_new (command, NULL);
+
+      gtk_widget_add_css_class (row, "monospace");
+      adw_preferences_group_add (self->commands_group, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->commands_group), plan->commands->len > 0);
+
+  for (guint i = 0; i < plan->manual_steps->len; i++)
+    adw_preferences_group_add (self->manual_group, pp_flow_row_new (g_ptr_array_index (plan->manual_steps, i), NULL));
+  gtk_widget_set_visible (GTK_WIDGET (self->manual_group), plan->manual_steps->len > 0);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), plan->refused == NULL && changes);
+  if (plan->refused != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->apply_button), _("This GPU cannot be reserved: see why above"));
+  pp_flow_window_set_mode (self, PP_FLOW_MODE_REVIEW);
+  gtk_stack_set_visible_child_name (self->stack, "review");
+}
+
+static void
+pp_flow_window_plan_done (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(PpFlowWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  PpReview *review = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_set_spinning (self->loading_spinner, FALSE);
+  if (review == NULL)
+    {
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+  self->review = review;
+  pp_flow_window_show_review (self);
+}
+
+/* ------------------------------------------------------------------ run */
+
+static void
+pp_flow_window_append_log (PpFlowWindow *self,
+                           const char   *line)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->log_view);
+  GtkTextIter end;
+
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  if (gtk_text_buffer_get_char_count (buffer) > 0)
+    gtk_text_buffer_insert (buffer, &end, "\n", 1);
+  gtk_text_buffer_insert (buffer, &end, line, -1);
+  gtk_text_view_scroll_mark_onscreen (self->log_view, self->log_end);
+}
+
+static void
+pp_flow_window_handle_event (PpFlowWindow *self,
+                             const char   *line)
+{
+  const char *space = strchr (line, ' ');
+  g_autofree char *keyword = space != NULL ? g_strndup (line, space - line) : g_strdup (line);
+  const char *text = space != NULL ? space + 1 : "";
+
+  if (g_str_equal (keyword, "step"))
+    {
+      guint step = 0, steps = 0;
+      const char *title = strchr (text, ' ');
+
+      if (sscanf (text, "%u/%u", &step, &steps) == 2 && steps > 0 && step > 0 && step <= steps)
+        gtk_progress_bar_set_fraction (self->progress_bar, (double) (step - 1) / steps);
+      gtk_progress_bar_set_text (self->progress_bar, title != NULL ? title + 1 : text);
+      pp_flow_window_append_log (self, line);
+    }
+  else if (g_str_equal (keyword, "log"))
+    pp_flow_window_append_log (self, text);
+  /* the warnings were on the review already; the steps by hand are still to do after it */
+  else if (g_str_equal (keyword, "manual"))
+    {
+      g_ptr_array_add (self->notes, g_strdup (text));
+      pp_flow_window_append_log (self, line);
+    }
+  else if (g_str_equal (keyword, "backup"))
+    {
+      g_free (self->backup);
+      self->backup = g_strdup (text);
+      pp_flow_window_append_log (self, line);
+    }
+  else if (g_str_equal (keyword, "failed"))
+    {
+      g_free (self->failure);
+      self->failure = g_strdup (text);
+      pp_flow_window_append_log (self, line);
+    }
+  else if (g_str_equal (keyword, "done"))
+    {
+      gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+      gtk_progress_bar_set_text (self->progress_bar, text);
+      pp_flow_window_append_log (self, line);
+    }
+  else
+    pp_flow_window_append_log (self, line);
+}
+
+static void
+pp_flow_window_set_result (PpFlowWindow *self,
+                           gboolean      success,
+                           const char   *title,
+                           const char   *description)
+{
+  gtk_image_set_from_icon_name (self->run_icon, success ? "emblem-ok-symbolic" : "dialog-error-symbolic");
+  gtk_widget_add_css_class (GTK_WIDGET (self->run_icon), success ? "success" : "error");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->run_icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  success ? _("Done") : _("Failed"), -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->run_icon), TRUE);
+  gtk_label_set_label (self->run_title, title);
+  gtk_label_set_label (self->run_description, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->run_description), description != NULL && *description != '\0');
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), success);
+  gtk_widget_set_visible (self->result_buttons, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->later_button), success);
+  gtk_widget_set_visible (GTK_WIDGET (self->restart_button), success);
+  gtk_widget_set_visible (GTK_WIDGET (self->close_button), !success);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, title);
+  pp_flow_window_set_mode (self, PP_FLOW_MODE_RESULT);
+  gtk_widget_grab_focus (GTK_WIDGET (success ? self->restart_button : self->close_button));
+}
+
+/* A failure's message: what happened, in the helper's words, and what that
+ * means for the files */
+static void
+pp_flow_window_show_failure (PpFlowWindow *self,
+                             int           status)
+{
+  const char *reason = self->failure;
+  g_autofree char *description = NULL;
+  const char *title;
+
+  if (self->through_pkexec && status == 126)
+    {
+      title = _("Authorization Dismissed");
+      description = g_strdup (_("Nothing was changed. Try again when you are ready to enter the password."));
+    }
+  else if (self->through_pkexec && status == 127)
+    {
+      title = _("Not Authorized");
+      description = g_strdup_printf (_("Either the password was not accepted, or the helper is not installed at %s. "
+                                       "Nothing was changed."), HELPER_PATH);
+    }
+  else
+    switch (status)
+      {
+      case PP_HELPER_EXIT_FAILED:
+        title = self->intent == PP_FLOW_RESERVE ? _("Reserving the GPU Failed") : _("Reverting Failed");
+        description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : _("A step failed."),
+                                       _("Every file was restored from the backup: this computer is as it was before."));
+        break;
+      case PP_HELPER_EXIT_REFUSED:
+        title = _("This GPU Cannot Be Reserved");
+        description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : "", _("Nothing was changed."));
+        break;
+      case PP_HELPER_EXIT_UNSAFE_TARGET:
+        title = _("A File Is Not Safe to Write");
+        description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : "", _("Nothing was changed."));
+        break;
+      case PP_HELPER_EXIT_CHANGED_SINCE:
+        title = _("A File Changed Since");
+        description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : "",
+                                       _("Nothing was changed: put the file back as PassthroughPrep left it, "
+                                         "or restore it by hand from the backup."));
+        break;
+      case PP_HELPER_EXIT_NOTHING_TO_DO:
+        title = _("Nothing to Revert");
+        description = g_strdup (_("PassthroughPrep has made no change on this computer that could be reverted."));
+        break;
+      case PP_HELPER_EXIT_HOST_UNREADABLE:
+        title = _("Cannot Read This Computer");
+        description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : "", _("Nothing was changed."));
+        break;
+      case PP_HELPER_EXIT_ROLLBACK_FAILED:
+        title = _("Restoring the Files Failed Too");
+        description = g_strdup_printf (_("%s\n\nSome files could not be put back: the log says which. "
+                                         "The originals are saved in %s."),
+                                       reason != NULL ? reason : "",
+                                       self->backup != NULL ? self->backup : "/var/lib/passthrough-prep/backups");
+        break;
+      case PP_HELPER_EXIT_BUSY:
+        title = _("Another Change Is Running");
+        description = g_strdup (_("Wait until it has finished, then try again. Nothing was changed."));
+        break;
+      default:
+        title = _("The Helper Failed");
+        if (reason != NULL)
+          description = g_strdup (reason);
+        else if (status < 0)
+          description = g_strdup (_("It was stopped before it finished."));
+        else
+          description = g_strdup_printf (_("It ended with status %d."), status);
+        break;
+      }
+  pp_flow_window_set_result (self, FALSE, title, description);
+}
+
+static void
+pp_flow_window_show_success (PpFlowWindow *self)
+{
+  g_autoptr(GString) description = g_string_new (NULL);
+
+  if (self->intent == PP_FLOW_RESERVE)
+    g_string_append (description, _("The files are written and the initramfs and boot configuration rebuilt. "
+                                    "After a restart the reserved functions belong to vfio-pci; "
+                                    "Readiness then shows whether each one is bound."));
+  else
+    g_string_append (description, _("Every file is back as it was. After a restart the GPU is "
+                                    "used by its own driver again."));
+  for (guint i = 0; i < self->notes->len; i++)
+    g_string_append_printf (description, "\n\n%s", (const char *) g_ptr_array_index (self->notes, i));
+  pp_flow_window_set_result (self, TRUE, _("Restart to Finish"), description->str);
+}
+
+static void
+pp_flow_window_helper_exited (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(PpFlowWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (g_subprocess_get_if_exited (G_SUBPROCESS (source)))
+    status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
+
+  self->running = FALSE;
+  g_clear_object (&self->events);
+  g_clear_object (&self->subprocess);
+  if (status == PP_HELPER_EXIT_OK)
+    pp_flow_window_show_success (self);
+  else
+    pp_flow_window_show_failure (self, status);
+  /* even a failure may have run commands again; read the host anew in any case */
+  g_signal_emit (self, signals[HOST_CHANGED], 0);
+}
+
+static void
+pp_flow_window_read_event (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(PpFlowWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (line != NULL)
+    {
+      pp_flow_window_handle_event (self, line);
+      g_data_input_stream_read_line_async (self->events, G_PRIORITY_DEFAULT, self->cancellable,
+                                           pp_flow_window_read_event, g_object_ref (self));
+      return;
+    }
+  if (error != NULL)
+    pp_flow_window_append_log (self, error->message);
+  g_subprocess_wait_async (self->subprocess, self->cancellable,
+                           pp_flow_window_helper_exited, g_object_ref (self));
+}
+
+/* PP_HELPER_COMMAND, for tests only, names a helper to run as
+ * `HELPER --root ROOT INTENT [ADDRESS]` instead of `pkexec HELPER INTENT [ADDRESS]` */
+static GStrv
+pp_flow_window_helper_argv (PpFlowWindow *self,
+                            gboolean     *through_pkexec)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char *command = g_getenv ("PP_HELPER_COMMAND");
+
+  *through_pkexec = command == NULL || *command == '\0';
+  if (*through_pkexec)
+    {
+      g_strv_builder_add (builder, "pkexec");
+      g_strv_builder_add (builder, HELPER_PATH);
+    }
+  else
+    {
+      g_strv_builder_add (builder, command);
+      g_strv_builder_add (builder, "--root");
+      g_strv_builder_add (builder, self->root);
+    }
+  if (self->intent == PP_FLOW_RESERVE)
+    {
+      g_strv_builder_add (builder, "reserve");
+      g_strv_builder_add (builder, self->address);
+    }
+  else
+    g_strv_builder_add (builder, "revert");
+  return g_strv_builder_end (builder);
+}
+
+static void
+pp_flow_window_run_helper (PpFlowWindow *self)
+{
+  g_auto(GStrv) argv = pp_flow_window_helper_argv (self, &self->through_pkexec);
+  g_autoptr(GError) error = NULL;
+  const char *title = self->intent == PP_FLOW_RESERVE ? _("Reserving the GPU") : _("Reverting the Changes");
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_title (self->window_title, title);
+  gtk_label_set_label (self->run_title, title);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Waiting for authorization…"));
+  pp_flow_window_set_mode (self, PP_FLOW_MODE_RUN);
+  gtk_stack_set_visible_child_name (self->stack, "run");
+
+  self->subprocess = g_subprocess_newv ((const char * const *) argv,
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
+                                        &error);
+  if (self->subprocess == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot run %s: %s"), argv[0], error->message);
+
+      pp_flow_window_append_log (self, message);
+      self->failure = g_steal_pointer (&message);
+      pp_flow_window_show_failure (self, -1);
+      return;
+    }
+  self->running = TRUE;
+  self->events = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->subprocess));
+  g_data_input_stream_read_line_async (self->events, G_PRIORITY_DEFAULT, self->cancellable,
+                                       pp_flow_window_read_event, g_object_ref (self));
+}
+
+static void
+pp_flow_window_apply_clicked (PpFlowWindow *self)
+{
+  if (self->review == NULL || self->review->plan->refused != NULL || self->running)
+    return;
+  pp_flow_window_run_helper (self);
+}
+
+/* ------------------------------------------------------------------ restart */
+
+static void
+pp_flow_window_restart_failed (PpFlowWindow *self,
+                               GError       *error)
+{
+  g_autofree char *message = NULL;
+
+  g_dbus_error_strip_remote_error (error);
+  message = g_strdup_printf (_("Cannot restart: %s"), error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), TRUE);
+}
+
+static void
+pp_flow_window_reboot_called (GObject      *source,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(PpFlowWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    pp_flow_window_restart_failed (self, error);
+}
+
+static void
+pp_flow_window_got_system_bus (GObject      *source,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(PpFlowWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_finish (result, &error);
+
+  if (bus == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        pp_flow_window_restart_failed (self, error);
+      return;
+    }
+  g_dbus_connection_call (bus, "org.freedesktop.login1", "/org/freedesktop/login1",
+                          "org.freedesktop.login1.Manager", "Reboot",
+                          g_variant_new ("(b)", FALSE), NULL, G_DBUS_CALL_FLAGS_NONE, -1,
+                          self->cancellable, pp_flow_window_reboot_called, g_object_ref (self));
+}
+
+static void
+pp_flow_window_restart_clicked (PpFlowWindow *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), FALSE);
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, pp_flow_window_got_system_bus, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------ object */
+
+static PpFlowWindow *
+pp_flow_window_new (GtkWindow    *parent,
+                    const char   *root,
+                    PpFlowIntent  intent)
+{
+  PpFlowWindow *self = g_object_new (PP_TYPE_FLOW_WINDOW,
+                                     "transient-for", parent,
+                                     "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
+                                     NULL);
+
+  self->root = g_strdup (root != NULL ? root : "/");
+  self->intent = intent;
+  return self;
+}
+
+PpFlowWindow *
+pp_flow_window_new_reserve (GtkWindow  *parent,
+                            const char *root,
+                            const char *address)
+{
+  PpFlowWindow *self = pp_flow_window_new (parent, root, PP_FLOW_RESERVE);
+  PpReviewRequest *request = g_new0 (PpReviewRequest, 1);
+  g_autoptr(GTask) task = NULL;
+
+  self->address = g_strdup (address);
+  gtk_window_set_title (GTK_WINDOW (self), _("Review the Changes"));
+  adw_window_title_set_title (self->window_title, _("Review the Changes"));
+  adw_window_title_set_subtitle (self->window_title, address);
+  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+  pp_flow_window_set_mode (self, PP_FLOW_MODE_WAIT);
+
+  request->root = g_strdup (self->root);
+  request->address = g_strdup (address);
+  task = g_task_new (self, self->cancellable, pp_flow_window_plan_done, g_object_ref (self));
+  g_task_set_source_tag (task, pp_flow_window_new_reserve);
+  g_task_set_task_data (task, request, (GDestroyNotify) pp_review_request_free);
+  g_task_run_in_thread (task, pp_review_plan_in_thread);
+  return self;
+}
+
+PpFlowWindow *
+pp_flow_window_new_revert (GtkWindow  *parent,
+                           const char *root)
+{
+  PpFlowWindow *self = pp_flow_window_new (parent, root, PP_FLOW_REVERT);
+
+  pp_flow_window_run_helper (self);
+  return self;
+}
+
+static gboolean
+pp_flow_window_close_request (GtkWindow *window)
+{
+  PpFlowWindow *self = PP_FLOW_WINDOW (window);
+
+  /* the helper goes on without us: stay until it says how it ended */
+  if (self->running)
+    return TRUE;
+  return GTK_WINDOW_CLASS (pp_flow_window_parent_class)->close_request (window);
+}
+
+static void
+pp_flow_window_dispose (GObject *object)
+{
+  PpFlowWindow *self = PP_FLOW_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+
+  G_OBJECT_CLASS (pp_flow_window_parent_class)->dispose (object);
+}
+
+static void
+pp_flow_window_finalize (GObject *object)
+{
+  PpFlowWindow *self = PP_FLOW_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->events);
+  g_clear_object (&self->subprocess);
+  g_clear_pointer (&self->review, pp_review_free);
+  g_clear_pointer (&self->diff_buffers, g_ptr_array_unref);
+  g_clear_pointer (&self->notes, g_ptr_array_unref);
+  g_clear_pointer (&self->root, g_free);
+  g_clear_pointer (&self->address, g_free);
+  g_clear_pointer (&self->failure, g_free);
+  g_clear_pointer (&self->backup, g_free);
+
+  G_OBJECT_CLASS (pp_flow_window_parent_class)->finalize (object);
+}
+
+static void
+pp_flow_window_class_init (PpFlowWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = pp_flow_window_dispose;
+  object_class->finalize = pp_flow_window_finalize;
+  window_class->close_request = pp_flow_window_close_request;
+
+  /* the helper ran: the host's files, and so its readiness, may differ now */
+  signals[HOST_CHANGED] = g_signal_new ("host-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_source_init ();
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/ultmos/PassthroughPrep/pp-flow-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, review_page);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, refusal_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, reserve_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, warnings_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, files_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, commands_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, manual_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, run_icon);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, run_title);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, run_description);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, result_buttons);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, later_button);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, restart_button);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, close_button);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, log_view);
+  gtk_widget_class_bind_template_callback (widget_class, pp_flow_window_apply_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, pp_flow_window_restart_clicked);
+}
+
+static void
+pp_flow_window_init (PpFlowWindow *self)
+{
+  GtkTextBuffer *log;
+  GtkTextIter end;
+
+  self->cancellable = g_cancellable_new ();
+  self->diff_buffers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->notes = g_ptr_array_new_with_free_func (g_free);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  log = gtk_text_view_get_buffer (self->log_view);
+  gtk_text_buffer_get_end_iter (log, &end);
+  self->log_end = gtk_text_buffer_create_mark (log, "log-end", &end, FALSE);
+
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (pp_flow_window_update_style_scheme), self, G_CONNECT_SWAPPED);
+}

@@ -1,0 +1,366 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The whole flow in the window under Xvfb, driven through AT-SPI: pick a GPU,
+review the plan (every diff readable as the text of its view), apply it
+through the real helper in test mode against a fixture root, watch progress
+and the done page, restart (an error toast: no system bus here), revert with
+a confirmation and get the root back byte for byte; a failing rebuild tool
+shows the helper's reason and leaves the root as it was; a refused GPU keeps
+Apply off. Screenshots (light, dark, 360 px wide) go where test-window.py
+keeps its own.
+
+The window runs the helper as `HELPER --root ROOT ...` because the test sets
+PP_HELPER_COMMAND, a variable the app alone honours (docs/helper.md).
+
+Usage: test-flow.py APP HELPER SRCDIR BUILDDIR"""
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+INNER = 'PP_GUI_TEST_INNER'
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# the tree walking, app launching and screenshot helpers of the window test
+_spec = importlib.util.spec_from_file_location('pp_window_test', os.path.join(HERE, 'test-window.py'))
+tw = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tw)
+check, wait_for, walk, names, find_all, find_one, has_text, click = (
+    tw.check, tw.wait_for, tw.walk, tw.names, tw.find_all, tw.find_one, tw.has_text, tw.click)
+
+HOST = 'desktop-intel-nvidia'
+GPU = '0000:01:00.0'
+REFUSED_HOST = 'ryzen-two-dgpu-bad-group'
+
+RESULTS = []
+
+
+def log(*args):
+    print('#', *args, file=tw.TAP, flush=True)
+
+
+def run_case(name, func):
+    start = time.monotonic()
+    try:
+        func()
+        log('%s: %.1f s' % (name, time.monotonic() - start))
+        RESULTS.append((name, True))
+        print('ok %d - %s' % (len(RESULTS), name), file=tw.TAP, flush=True)
+    except Exception as e:
+        RESULTS.append((name, False))
+        print('not ok %d - %s' % (len(RESULTS), name), file=tw.TAP, flush=True)
+        for line in str(e).splitlines():
+            log(line)
+
+
+def tree_bytes(root):
+    """Every file and link of a host tree but var/ (the helper's backups, lock
+    and the tools' command log), by path."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel = os.path.relpath(dirpath, root)
+        if rel == 'var' or rel.startswith('var' + os.sep):
+            dirnames[:] = []
+            continue
+        for name in sorted(filenames + [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]):
+            path = os.path.join(dirpath, name)
+            key = os.path.relpath(path, root)
+            if os.path.islink(path):
+                out[key] = ('link', os.readlink(path))
+            else:
+                with open(path, 'rb') as f:
+                    out[key] = ('file', f.read(), os.stat(path).st_mode)
+    return out
+
+
+def compare_trees(before, after):
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    check(not changed, 'the root differs from before in: %s' % ', '.join(changed[:10]))
+
+
+def button(acc, label):
+    """The push button showing @label (GTK 4.8 names one with a mnemonic “_Apply Apply”)."""
+    found = [b for b in find_all(acc, role=pyatspi.ROLE_PUSH_BUTTON)
+             if b.name == label or (b.name or '').endswith(' ' + label)]
+    check(found, 'no “%s” button' % label)
+    return found[0]
+
+
+def has_button(acc, label):
+    return any(b.name == label or (b.name or '').endswith(' ' + label)
+               for b in find_all(acc, role=pyatspi.ROLE_PUSH_BUTTON))
+
+
+def frames(app):
+    return tw.frames(app)
+
+
+def flow_frame(app):
+    wait_for('a second window', lambda: len(frames(app)) == 2, timeout=10)
+    return app.acc.getChildAtIndex(1)
+
+
+def open_review(app, gpu_name):
+    tw.show_view(app, 'GPUs')
+    buttons = [b for b in find_all(tw.flow_box(app, 'GPUs'), role=pyatspi.ROLE_PUSH_BUTTON)
+               if b.description == 'Reserve %s for a virtual machine' % gpu_name]
+    check(buttons, 'no Reserve button for %s' % gpu_name)
+    button = buttons[0]
+    click(button)
+    flow = flow_frame(app)
+    wait_for('the review', lambda: has_text(flow, 'Reserved for the Virtual Machine')
+             or has_text(flow, 'This GPU Cannot Be Reserved'), timeout=20)
+    return flow
+
+
+def text_of(acc):
+    text = acc.queryText()
+    return text.getText(0, text.characterCount)
+
+
+def diff_view(flow, path):
+    """The source view of the file's diff (in the tree even while its row is folded)."""
+    return wait_for('the diff view of %s' % path,
+                    lambda: next((a for a in walk(flow) if a.name == 'Changes to %s' % path
+                                  and a.getRole() == pyatspi.ROLE_TEXT), None), timeout=5)
+
+
+def check_review(app, flow, plan, expect):
+    text = names(flow)
+    for address in plan['reserve']:
+        check(any(address in t for t in text), 'reserved function %s not shown' % address)
+    for ids in plan['ids']:
+        check(any(ids in t for t in text), 'ID %s not shown' % ids)
+    for warning in plan['warnings']:
+        check(warning in text, 'warning not shown: %s' % warning)
+    for argv in plan['commands']:
+        check(' '.join(argv) in text, 'command not shown: %s' % ' '.join(argv))
+    for step in plan['manual_steps']:
+        check(step in text, 'manual step not shown: %s' % step)
+    check(plan['files'], 'the plan changes no file: nothing to review')
+    for file in plan['files']:
+        view = diff_view(flow, file['path'])
+        check(text_of(view) == file['diff'], '%s: the view shows\n%s\nnot the plan’s diff\n%s'
+              % (file['path'], text_of(view), file['diff']))
+    apply = button(flow, 'Apply')
+    check(apply.getState().contains(pyatspi.STATE_SENSITIVE), 'Apply is off for a viable GPU')
+    return apply
+
+
+def wait_result(flow, what, timeout=60):
+    return wait_for(what, lambda: has_text(flow, 'Restart to Finish') or has_text(flow, 'Failed'), timeout=timeout)
+
+
+def progress_value(flow):
+    bars = find_all(flow, role=pyatspi.ROLE_PROGRESS_BAR)
+    check(bars, 'no progress bar')
+    return bars[0].queryValue().currentValue
+
+
+def log_text(flow):
+    view = find_one(flow, 'the log', name='Log', role=pyatspi.ROLE_TEXT) if find_all(flow, name='Log', role=pyatspi.ROLE_TEXT) \
+        else next(a for a in walk(flow) if a.name == 'Log' and a.getRole() != pyatspi.ROLE_LABEL)
+    return text_of(view)
+
+
+def main_inner(binary, helper, srcdir, builddir):
+    hosts_dir = os.path.join(srcdir, 'tests', 'hosts')
+    builder = os.path.join(srcdir, 'tests', 'mkhost.py')
+    artifacts = os.environ.get('PP_ARTIFACTS_DIR') or os.path.join(builddir, 'meson-logs', 'screenshots')
+    os.makedirs(artifacts, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix='pp-flow-')
+    wide = os.environ['DISPLAY']
+    narrow = os.environ['PP_GUI_NARROW_DISPLAY']
+    # the window runs the helper in test mode; Restart meets no system bus
+    os.environ['PP_HELPER_COMMAND'] = helper
+    os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = 'unix:path=%s' % os.path.join(tmp, 'no-system-bus')
+    print('1..6', file=tw.TAP, flush=True)
+
+    def fresh_root(host, name):
+        root = os.path.join(tmp, name)
+        tw.build_root(builder, os.path.join(hosts_dir, host + '.host'), root)
+        return root
+
+    try:
+        root = fresh_root(HOST, 'apply')
+        expect = tw.Expect(binary, root)
+        gpu_name = expect.devices[GPU]['name']
+        plan = tw.cli_json(binary, root, '--plan', GPU)
+        pristine = tree_bytes(root)
+        app = tw.App(binary, root, wide)
+        state = {}
+        try:
+            wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+
+            def review():
+                flow = open_review(app, gpu_name)
+                state['flow'] = flow
+                state['apply'] = check_review(app, flow, plan, expect)
+                tw.screenshot(app, artifacts, 'flow-review')
+            run_case('review: functions, IDs, warnings, commands and every diff', review)
+
+            def apply():
+                flow = state['flow']
+                click(state['apply'])
+                wait_for('the progress page', lambda: find_all(flow, role=pyatspi.ROLE_PROGRESS_BAR), timeout=10)
+                wait_result(flow, 'the helper to finish')
+                tw.screenshot(app, artifacts, 'flow-done')
+                check(has_text(flow, 'Restart to Finish'), 'no done page: %s' % names(flow))
+                check(progress_value(flow) == 1.0, 'progress at %s after done' % progress_value(flow))
+                logged = log_text(flow)
+                for argv in plan['commands']:
+                    check(argv[0] in logged, 'the log does not show %s: %s' % (argv[0], logged))
+                with open(os.path.join(root, 'var', 'log', 'pp-test-commands.log')) as f:
+                    ran = f.read()
+                check('mkinitcpio -P' in ran, 'mkinitcpio did not run: %s' % ran)
+                after = tw.cli_json(binary, root, '--plan', GPU)
+                check(after['files'] == [], 'files still to change after apply: %s'
+                      % [f['path'] for f in after['files']])
+                # no system bus in the test: restarting fails, and says so
+                click(button(flow, 'Restart'))
+                wait_for('the restart error toast', lambda: has_text(flow, 'Cannot restart'), timeout=10)
+                tw.screenshot(app, artifacts, 'flow-restart-error')
+                click(button(flow, 'Later'))
+                wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
+                # read again: the reservation is there, waiting for the restart
+                wait_for('the reserved check', lambda: has_text(app.acc, 'Reserved functions'), timeout=20)
+            run_case('apply through the helper: progress, done, restart error, readiness', apply)
+
+            def revert():
+                tw.open_menu_item(app, 'Revert Changes…')
+                dialog = flow_frame(app)
+                check(has_text(dialog, 'Revert the Changes?'), 'no confirmation: %s' % names(dialog))
+                tw.screenshot(app, artifacts, 'flow-revert-confirm')
+                click(button(dialog, 'Revert'))
+                flow = wait_for('the revert window', lambda: len(frames(app)) == 2 and has_text(
+                    app.acc.getChildAtIndex(1), 'Log') and app.acc.getChildAtIndex(1), timeout=10)
+                wait_result(flow, 'the revert to finish')
+                tw.screenshot(app, artifacts, 'flow-revert-done')
+                check(has_text(flow, 'Restart to Finish'), 'revert did not finish: %s' % names(flow))
+                compare_trees(pristine, tree_bytes(root))
+                click(button(flow, 'Later'))
+                wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
+            run_case('revert: confirmation, then the root byte for byte', revert)
+        finally:
+            app.stop()
+
+        def failure():
+            root = fresh_root(HOST, 'failure')
+            open(os.path.join(root, 'pp-fail-mkinitcpio'), 'w').close()
+            before = tree_bytes(root)
+            app = tw.App(binary, root, wide)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                flow = open_review(app, gpu_name)
+                click(button(flow, 'Apply'))
+                wait_result(flow, 'the helper to fail')
+                text = names(flow)
+                check('Reserving the GPU Failed' in text, 'no failure title: %s' % text)
+                check(any('mkinitcpio' in t and 'Every file was restored' in t for t in text),
+                      'the failure does not give the reason and the restore: %s' % text)
+                tw.screenshot(app, artifacts, 'flow-failed')
+                compare_trees(before, tree_bytes(root))
+            finally:
+                app.stop()
+        run_case('a failing mkinitcpio: its reason, every file restored', failure)
+
+        def refused():
+            root = fresh_root(REFUSED_HOST, 'refused')
+            exp = tw.Expect(binary, root)
+            gpu = next(g for g in exp.check['gpus'] if not g['viable'])
+            app = tw.App(binary, root, wide)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                flow = open_review(app, exp.devices[gpu['address']]['name'])
+                check(has_text(flow, 'This GPU Cannot Be Reserved'), 'no refusal: %s' % names(flow))
+                # --plan exits 1 on a refusal, with the reason in its JSON
+                refusal = subprocess.run([binary, '--root', root, '--json', '--plan', gpu['address']],
+                                         stdout=subprocess.PIPE, text=True, timeout=30)
+                reason = json.loads(refusal.stdout)['refused']
+                check(reason in names(flow), 'the reason is not shown: %s' % reason)
+                apply = button(flow, 'Apply')
+                check(not apply.getState().contains(pyatspi.STATE_SENSITIVE), 'Apply is on for a refused GPU')
+                tw.screenshot(app, artifacts, 'flow-refused')
+            finally:
+                app.stop()
+        run_case('a refused GPU: the reason, Apply off', refused)
+
+        def dark_and_narrow():
+            root = fresh_root(HOST, 'dark')
+            app = tw.App(binary, root, wide, dark=True)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                flow = open_review(app, gpu_name)
+                tw.screenshot(app, artifacts, 'dark-flow-review')
+                click(button(flow, 'Apply'))
+                wait_result(flow, 'the helper to finish')
+                tw.screenshot(app, artifacts, 'dark-flow-done')
+            finally:
+                app.stop()
+            root = fresh_root(HOST, 'narrow')
+            app = tw.App(binary, root, narrow)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                flow = open_review(app, gpu_name)
+                tw.screenshot(app, artifacts, 'narrow-flow-review')
+                width = flow.queryComponent().getExtents(pyatspi.DESKTOP_COORDS).width
+                check(width <= 360, 'the review needs %d px, more than 360' % width)
+                click(button(flow, 'Apply'))
+                wait_result(flow, 'the helper to finish')
+                tw.screenshot(app, artifacts, 'narrow-flow-done')
+            finally:
+                app.stop()
+        run_case('dark and 360 px wide: review and done', dark_and_narrow)
+    finally:
+        tw.cleanup()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    return 1 if any(not ok for _, ok in RESULTS) else 0
+
+
+def main():
+    if len(sys.argv) != 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, helper, srcdir, builddir = (os.path.abspath(a) for a in sys.argv[1:])
+    missing = [tool for tool in ('Xvfb', 'dbus-run-session', 'import') if shutil.which(tool) is None]
+    if missing:
+        print('1..0 # SKIP not installed: %s' % ', '.join(missing), flush=True)
+        return 0
+    tw.SRCDIR = srcdir
+    if os.environ.get(INNER) != '1':
+        tap_fd = os.dup(sys.stdout.fileno())
+        env = dict(os.environ, **{INNER: '1', 'PP_GUI_TAP_FD': str(tap_fd)})
+        env.pop('DBUS_SESSION_BUS_ADDRESS', None)
+        env.pop('AT_SPI_BUS_ADDRESS', None)
+        try:
+            env['DISPLAY'] = tw.Xvfb(1280, 900).display
+            env['PP_GUI_NARROW_DISPLAY'] = tw.Xvfb(360, 760).display
+            return subprocess.run(['dbus-run-session', '--', sys.executable, os.path.abspath(__file__),
+                                   binary, helper, srcdir, builddir], env=env, timeout=170,
+                                  stdout=sys.stderr, pass_fds=(tap_fd,)).returncode
+        except subprocess.TimeoutExpired:
+            print('Bail out! the flow test took longer than 170 s', flush=True)
+            return 1
+        finally:
+            tw.cleanup()
+    tw.TAP = os.fdopen(int(os.environ['PP_GUI_TAP_FD']), 'w')
+    signal.signal(signal.SIGTERM, tw.on_signal)
+    signal.signal(signal.SIGINT, tw.on_signal)
+    return main_inner(binary, helper, srcdir, builddir)
+
+
+if __name__ == '__main__':
+    if os.environ.get(INNER) == '1':
+        os.environ.pop('NO_AT_BRIDGE', None)
+        import pyatspi   # noqa: E402
+        from gi.repository import GLib   # noqa: E402
+        tw.pyatspi = pyatspi
+        tw.GLib = GLib
+    sys.exit(main())

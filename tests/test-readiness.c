@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "pp-advice.h"
+#include "pp-readiness.h"
+#include "pp-test-tree.h"
+
+/* The "reserved" check: after a reservation, is each reserved function bound
+ * to vfio-pci, and if not, why. */
+
+static const char pci_ids[] =
+  "10de  NVIDIA Corporation\n"
+  "\t1401  GM206 [GeForce GTX 960]\n"
+  "\t0fba  GM206 High Definition Audio Controller\n"
+  "8086  Intel Corporation\n"
+  "\t1912  HD Graphics 530\n"
+  "C 03  Display controller\n"
+  "\t00  VGA compatible controller\n";
+
+typedef struct
+{
+  char      *root;
+  PpHost    *host;
+  PpAdvice  *advice;
+  GPtrArray *checks;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->root = pp_test_tree_new ();
+  pp_test_tree_write (fixture->root, "usr/share/misc/pci.ids", pci_ids);
+  pp_test_tree_write (fixture->root, "proc/cmdline", "root=/dev/sda1 intel_iommu=on iommu=pt\n");
+  pp_test_tree_mkdir (fixture->root, "etc/modprobe.d");
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_clear_pointer (&fixture->checks, g_ptr_array_unref);
+  g_clear_pointer (&fixture->advice, pp_advice_free);
+  g_clear_pointer (&fixture->host, pp_host_free);
+  pp_test_tree_free (fixture->root);
+}
+
+static void
+add_gpu (Fixture    *fixture,
+         const char *gpu_driver,
+         const char *audio_driver)
+{
+  pp_test_tree_add_device (fixture->root, "0000:00:02.0", "8086:1912", 0x030000, "i915", 0);
+  pp_test_tree_add_device (fixture->root, "0000:01:00.0", "10de:1401", 0x030000, gpu_driver, 1);
+  pp_test_tree_add_device (fixture->root, "0000:01:00.1", "10de:0fba", 0x040300, audio_driver, 1);
+}
+
+static void
+load_vfio_pci (Fixture *fixture)
+{
+  pp_test_tree_write (fixture->root, "sys/module/vfio_pci/initstate", "live\n");
+}
+
+static void
+set_cmdline_ids (Fixture    *fixture,
+                 const char *ids)
+{
+  g_autofree char *cmdline = g_strdup_printf ("root=/dev/sda1 intel_iommu=on iommu=pt vfio-pci.ids=%s\n", ids);
+
+  pp_test_tree_write (fixture->root, "proc/cmdline", cmdline);
+}
+
+static const PpCheck *
+read_reserved_check (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->host = pp_host_read (fixture->root, &error);
+  g_assert_no_error (error);
+  fixture->advice = pp_advice_new (fixture->host);
+  fixture->checks = pp_readiness_checks (fixture->host, fixture->advice);
+  for (guint i = 0; i < fixture->checks->len; i++)
+    {
+      const PpCheck *check = g_ptr_array_index (fixture->checks, i);
+
+      if (g_strcmp0 (check->id, "reserved") == 0)
+        return check;
+    }
+  return NULL;
+}
+
+static void
+assert_contains (const char *text,
+                 const char *part)
+{
+  if (text == NULL || strstr (text, part) == NULL)
+    g_error ("“%s” does not contain “%s”", text, part);
+}
+
+static void
+test_nothing_reserved (Fixture *fixture, gconstpointer data)
+{
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  g_assert_null (read_reserved_check (fixture));
+}
+
+static void
+test_bound (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "vfio-pci", "vfio-pci");
+  set_cmdline_ids (fixture, "10de:1401,10de:0fba");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: bound to vfio-pci");
+  assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to vfio-pci");
+  g_assert_null (strstr (check->summary, "0000:00:02.0"));
+  g_assert_null (check->next_step);
+}
+
+/* Applied, not restarted yet: only our modprobe.d file says what is reserved */
+static void
+test_not_restarted (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf",
+                      "# written by PassthroughPrep\noptions vfio-pci ids=10de:1401,10de:0fba\n"
+                      "softdep nvidia pre: vfio-pci\n");
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_WARNING);
+  assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: bound to nvidia, not vfio-pci");
+  assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to snd_hda_intel");
+  assert_contains (check->next_step, "restart");
+  assert_contains (check->next_step, "boot configuration was not rebuilt");
+}
+
+static void
+test_initramfs_not_rebuilt (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  set_cmdline_ids (fixture, "10de:1401,10de:0fba");
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_ERROR);
+  assert_contains (check->next_step, "vfio_pci module is not loaded");
+  assert_contains (check->next_step, "initramfs was not rebuilt");
+}
+
+static void
+test_driver_first (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "vfio-pci");
+  /* upper case and the long vendor:device:subvendor:subdevice form name the same IDs */
+  set_cmdline_ids (fixture, "10DE:1401:ffffffff:ffffffff,10de:0fba");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_ERROR);
+  assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: bound to nvidia, not vfio-pci");
+  assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to vfio-pci");
+  assert_contains (check->next_step, "nvidia loaded before vfio-pci");
+  assert_contains (check->next_step, "softdep nvidia pre: vfio-pci");
+}
+
+static void
+test_unbound (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, NULL, "vfio-pci");
+  set_cmdline_ids (fixture, "10de:1401,10de:0fba");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_ERROR);
+  assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: no driver bound");
+  assert_contains (check->next_step, "journalctl -k");
+}
+
+static void
+test_ids_not_present (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  set_cmdline_ids (fixture, "1002:67df");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_WARNING);
+  assert_contains (check->summary, "does not have");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/core/readiness/reserved/nothing-reserved", test_nothing_reserved);
+  ADD ("/core/readiness/reserved/bound", test_bound);
+  ADD ("/core/readiness/reserved/not-restarted", test_not_restarted);
+  ADD ("/core/readiness/reserved/initramfs-not-rebuilt", test_initramfs_not_rebuilt);
+  ADD ("/core/readiness/reserved/driver-loaded-first", test_driver_first);
+  ADD ("/core/readiness/reserved/no-driver", test_unbound);
+  ADD ("/core/readiness/reserved/ids-not-present", test_ids_not_present);
+#undef ADD
+
+  return g_test_run ();
+}
