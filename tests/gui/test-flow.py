@@ -84,6 +84,14 @@ def compare_trees(before, after):
     check(not changed, 'the root differs from before in: %s' % ', '.join(changed[:10]))
 
 
+def settled_text(acc, text):
+    """has_text, where a row the window is replacing right now counts as not there yet."""
+    try:
+        return has_text(acc, text)
+    except Exception:
+        return False
+
+
 def button(acc, label):
     """The push button showing @label (GTK 4.8 names one with a mnemonic “_Apply Apply”)."""
     found = [b for b in find_all(acc, role=pyatspi.ROLE_PUSH_BUTTON)
@@ -229,7 +237,9 @@ def main_inner(binary, helper, srcdir, builddir):
                 click(button(flow, 'Later'))
                 wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
                 # read again: the reservation is there, waiting for the restart
-                wait_for('the reserved check', lambda: has_text(app.acc, 'Reserved functions'), timeout=20)
+                wait_for('the reserved check', lambda: settled_text(app.acc, 'Reserved functions'), timeout=20)
+                # the tree settles after the refresh before the menu is used
+                wait_for('the refresh toast', lambda: settled_text(app.acc, 'Read the host again'), timeout=10)
             run_case('apply through the helper: progress, done, restart error, readiness', apply)
 
             def revert():
@@ -248,6 +258,8 @@ def main_inner(binary, helper, srcdir, builddir):
                 wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
             run_case('revert: confirmation, then the root byte for byte', revert)
         finally:
+            if app.proc.poll() is not None:
+                log('the app exited with %d: %s' % (app.proc.returncode, app.output()))
             app.stop()
 
         def failure():
