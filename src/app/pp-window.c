@@ -434,6 +434,19 @@ pp_window_set_loading (PpWindow *self,
 }
 
 static void
+pp_window_remember_selected_gpu (PpWindow *self)
+{
+  GList *selected = gtk_flow_box_get_selected_children (self->gpu_flow_box);
+
+  if (selected != NULL)
+    {
+      g_free (self->selected_gpu);
+      self->selected_gpu = g_strdup (pp_gpu_card_get_address (PP_GPU_CARD (gtk_flow_box_child_get_child (selected->data))));
+    }
+  g_list_free (selected);
+}
+
+static void
 pp_window_show_cards (PpWindow *self)
 {
   pp_window_show_groups (self);
@@ -467,6 +480,12 @@ pp_window_read_done (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
+  pp_window_remember_selected_gpu (self);
+  /* the cards point into the snapshot: they go before it does, even when the
+   * new ones are only built later */
+  g_clear_handle_id (&self->cards_idle_id, g_source_remove);
+  pp_flow_box_remove_all (self->gpu_flow_box);
+  pp_flow_box_remove_all (self->group_flow_box);
   g_clear_pointer (&self->snapshot, pp_snapshot_free);
   self->snapshot = snapshot;
   pp_window_set_loading (self, FALSE);
@@ -478,14 +497,7 @@ pp_window_read_done (GObject      *source,
     }
   else
     {
-      GList *selected = gtk_flow_box_get_selected_children (self->gpu_flow_box);
-
-      if (selected != NULL)
-        self->selected_gpu = g_strdup (pp_gpu_card_get_address (PP_GPU_CARD (gtk_flow_box_child_get_child (selected->data))));
-      g_list_free (selected);
-
       pp_window_show_readiness (self);
-      g_clear_handle_id (&self->cards_idle_id, g_source_remove);
       if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "readiness") == 0)
         self->cards_idle_id = g_idle_add_full (G_PRIORITY_LOW, pp_window_show_cards_idle,
                                                self, NULL);
