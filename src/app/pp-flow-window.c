@@ -61,6 +61,7 @@ struct _PpFlowWindow
   char              *backup;         /* path of its "backup" event */
   GPtrArray         *notes;          /* char*: its "manual" events */
   GtkTextMark       *log_end;
+  AdwToast          *restart_toast;
 
   AdwToastOverlay   *toast_overlay;
   AdwHeaderBar      *header_bar;
@@ -281,6 +282,8 @@ pp_flow_window_show_review (PpFlowWindow *self)
       adw_preferences_group_add (self->refusal_group,
                                  pp_flow_icon_row_new (plan->refused, "dialog-error-symbolic", "error"));
       gtk_widget_set_visible (GTK_WIDGET (self->refusal_group), TRUE);
+      adw_preferences_group_set_title (self->reserve_group, _("Functions of This GPU"));
+      adw_preferences_group_set_description (self->reserve_group, NULL);
     }
 
   for (guint i = 0; i < plan->reserve->len; i++)
@@ -677,7 +680,10 @@ pp_flow_window_restart_failed (PpFlowWindow *self,
 
   g_dbus_error_strip_remote_error (error);
   message = g_strdup_printf (_("Cannot restart: %s"), error->message);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  if (self->restart_toast != NULL)
+    adw_toast_dismiss (self->restart_toast);
+  g_set_object (&self->restart_toast, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->restart_toast));
   gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), TRUE);
 }
 
@@ -782,6 +788,9 @@ pp_flow_window_close_request (GtkWindow *window)
   /* the helper goes on without us: stay until it says how it ended */
   if (self->running)
     return TRUE;
+  /* GTK 4.8 crashes announcing a toast of a window that is gone */
+  if (self->restart_toast != NULL)
+    adw_toast_dismiss (self->restart_toast);
   return GTK_WINDOW_CLASS (pp_flow_window_parent_class)->close_request (window);
 }
 
@@ -802,6 +811,7 @@ pp_flow_window_finalize (GObject *object)
   PpFlowWindow *self = PP_FLOW_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->restart_toast);
   g_clear_object (&self->events);
   g_clear_object (&self->subprocess);
   g_clear_pointer (&self->review, pp_review_free);
