@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "pp-edit.h"
 #include "pp-test-shell.h"
 
 char *
@@ -182,3 +183,21 @@ pp_test_assert_same_except (GHashTable *before,
       g_assert_true (g_hash_table_contains (before, key));
     }
 }
+
+GPtrArray *
+pp_test_write_text_files (const char *dir,
+                          GPtrArray  *files)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      PpTextFile *file = g_ptr_array_index (files, i);
+
+      if (file->text != NULL)
+        g_ptr_array_add (paths, pp_test_write_file (dir, file->path + 1, file->text));
+    }
+  g_ptr_array_add (paths, NULL);
+  return paths;
+}
+

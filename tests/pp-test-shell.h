@@ -8,6 +8,10 @@ G_BEGIN_DECLS
 /* The shell oracle: what the real shell makes of config files. */
 
 /* Writes @text (NULL: nothing) to DIR/NAME, creating parents; returns the path */
+/* Writes each PpTextFile that has a text under @dir; returns their paths,
+ * NULL-terminated, for the shell to source in order */
+GPtrArray  *pp_test_write_text_files (const char *dir,
+                                      GPtrArray  *files);
 char       *pp_test_write_file       (const char *dir,
                                       const char *name,
                                       const char *text);

@@ -247,23 +247,6 @@ case_files (const GrubCase *c)
   return files;
 }
 
-static GPtrArray *
-write_files (const char *dir,
-             GPtrArray  *files)
-{
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < files->len; i++)
-    {
-      PpTextFile *file = g_ptr_array_index (files, i);
-
-      if (file->text != NULL)
-        g_ptr_array_add (paths, pp_test_write_file (dir, file->path + 1, file->text));
-    }
-  g_ptr_array_add (paths, NULL);
-  return paths;
-}
-
 static void
 assert_value (const char         *shell,
               const char * const *paths,
@@ -329,8 +312,8 @@ test_grub_case (gconstpointer data)
     }
 
   /* the shell sees the old value plus the change, and nothing else moved */
-  before_paths = write_files (before_dir, files);
-  after_paths = write_files (after_dir, edited);
+  before_paths = pp_test_write_text_files (before_dir, files);
+  after_paths = pp_test_write_text_files (after_dir, edited);
   for (guint s = c->bash_only ? 1 : 0; s < G_N_ELEMENTS (shells); s++)
     {
       const char * const *before = (const char * const *) before_paths->pdata;

@@ -163,23 +163,6 @@ case_files (const MkinitcpioCase *c)
   return files;
 }
 
-static GPtrArray *
-write_files (const char *dir,
-             GPtrArray  *files)
-{
-  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < files->len; i++)
-    {
-      PpTextFile *file = g_ptr_array_index (files, i);
-
-      if (file->text != NULL)
-        g_ptr_array_add (paths, pp_test_write_file (dir, file->path + 1, file->text));
-    }
-  g_ptr_array_add (paths, NULL);
-  return paths;
-}
-
 /* MODULES as mkinitcpio's arrayize_config() sees it */
 static char *
 modules_as_mkinitcpio_reads (const char * const *paths)
@@ -261,8 +244,8 @@ test_mkinitcpio_case (gconstpointer data)
     for (guint i = 0; i < result->warnings->len; i++)
       g_assert_null (strstr (g_ptr_array_index (result->warnings, i), "HOOKS"));
 
-  before_paths = write_files (before_dir, files);
-  after_paths = write_files (after_dir, edited);
+  before_paths = pp_test_write_text_files (before_dir, files);
+  after_paths = pp_test_write_text_files (after_dir, edited);
   vars_before = pp_test_shell_variables ("bash", (const char * const *) before_paths->pdata);
   vars_after = pp_test_shell_variables ("bash", (const char * const *) after_paths->pdata);
   pp_test_assert_same_except (vars_before, vars_after, "MODULES");
