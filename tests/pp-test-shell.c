@@ -201,3 +201,63 @@ pp_test_write_text_files (const char *dir,
   return paths;
 }
 
+
+gboolean
+pp_test_expect_error (const GError  *error,
+                      gconstpointer  result,
+                      const char    *want_error)
+{
+  if (want_error == NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (result);
+      return FALSE;
+    }
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  if (!g_str_has_prefix (error->message, want_error))
+    g_error ("message “%s” does not start with “%s”", error->message, want_error);
+  return TRUE;
+}
+
+GPtrArray *
+pp_test_edited_files (GPtrArray    *files,
+                      PpEditResult *result)
+{
+  GPtrArray *edited = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      PpTextFile *file = g_ptr_array_index (files, i);
+      const char *text = g_ptr_array_index (result->texts, i);
+
+      g_ptr_array_add (edited, pp_text_file_new (file->path, text ? text : file->text));
+    }
+  return edited;
+}
+
+gboolean
+pp_test_warnings_mention (GPtrArray  *warnings,
+                          const char *needle)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    if (strstr (g_ptr_array_index (warnings, i), needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+void
+pp_test_assert_no_change (PpEditResult *again,
+                          const GError *error)
+{
+  g_assert_no_error (error);
+  for (guint i = 0; i < again->texts->len; i++)
+    g_assert_null (g_ptr_array_index (again->texts, i));
+}
+
+void
+pp_test_unlink_paths (GPtrArray *paths)
+{
+  for (guint i = 0; paths->pdata[i]; i++)
+    g_unlink (paths->pdata[i]);
+}

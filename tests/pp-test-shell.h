@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "pp-edit.h"
+
 G_BEGIN_DECLS
 
 /* The shell oracle: what the real shell makes of config files. */
@@ -10,6 +12,21 @@ G_BEGIN_DECLS
 /* Writes @text (NULL: nothing) to DIR/NAME, creating parents; returns the path */
 /* Writes each PpTextFile that has a text under @dir; returns their paths,
  * NULL-terminated, for the shell to source in order */
+/* TRUE when the case wanted an error and got one starting with @want_error
+ * (the case is then done); fails the test on any other outcome */
+gboolean    pp_test_expect_error     (const GError *error,
+                                      gconstpointer result,
+                                      const char   *want_error);
+/* @files with each text the edit changed put in place */
+GPtrArray  *pp_test_edited_files     (GPtrArray        *files,
+                                      PpEditResult     *result);
+gboolean    pp_test_warnings_mention (GPtrArray  *warnings,
+                                      const char *needle);
+/* a second edit of the edited files must change nothing */
+void        pp_test_assert_no_change (PpEditResult     *again,
+                                      const GError     *error);
+/* removes the files of a NULL-terminated array of paths */
+void        pp_test_unlink_paths     (GPtrArray  *paths);
 GPtrArray  *pp_test_write_text_files (const char *dir,
                                       GPtrArray  *files);
 char       *pp_test_write_file       (const char *dir,

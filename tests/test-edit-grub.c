@@ -270,7 +270,7 @@ test_grub_case (gconstpointer data)
   const GrubCase *c = data;
   PpKernelParamsIntent intent = { c->vendor, TRUE, IDS };
   g_autoptr(GPtrArray) files = case_files (c);
-  g_autoptr(GPtrArray) edited = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+  g_autoptr(GPtrArray) edited = NULL;
   g_autoptr(PpEditResult) result = NULL;
   g_autoptr(PpEditResult) again = NULL;
   g_autoptr(GError) error = NULL;
@@ -282,34 +282,15 @@ test_grub_case (gconstpointer data)
   const char *shells[] = { "sh", "bash" };
 
   result = pp_grub_edit_cmdline (files, &intent, c->prefer_linux, &error);
-  if (c->want_error != NULL)
-    {
-      g_assert_null (result);
-      g_assert_nonnull (error);
-      if (!g_str_has_prefix (error->message, c->want_error))
-        g_error ("message “%s” does not start with “%s”", error->message, c->want_error);
-      return;
-    }
-  g_assert_no_error (error);
+  if (pp_test_expect_error (error, result, c->want_error))
+    return;
   g_assert_nonnull (result);
 
-  for (guint i = 0; i < files->len; i++)
-    {
-      PpTextFile *file = g_ptr_array_index (files, i);
-      const char *text = g_ptr_array_index (result->texts, i);
-
-      g_ptr_array_add (edited, pp_text_file_new (file->path, text ? text : file->text));
-    }
+  edited = pp_test_edited_files (files, result);
   if (c->want_text != NULL)
     g_assert_cmpstr (((PpTextFile *) g_ptr_array_index (edited, 0))->text, ==, c->want_text);
   if (c->want_warning != NULL)
-    {
-      gboolean found = FALSE;
-
-      for (guint i = 0; i < result->warnings->len; i++)
-        found |= strstr (g_ptr_array_index (result->warnings, i), c->want_warning) != NULL;
-      g_assert_true (found);
-    }
+    g_assert_true (pp_test_warnings_mention (result->warnings, c->want_warning));
 
   /* the shell sees the old value plus the change, and nothing else moved */
   before_paths = pp_test_write_text_files (before_dir, files);
@@ -320,7 +301,6 @@ test_grub_case (gconstpointer data)
       const char * const *after = (const char * const *) after_paths->pdata;
       g_autoptr(GHashTable) vars_before = pp_test_shell_variables (shells[s], before);
       g_autoptr(GHashTable) vars_after = pp_test_shell_variables (shells[s], after);
-      g_autoptr(GHashTable) rest_before = NULL;
       g_auto(GStrv) old_linux = pp_test_shell_value (shells[s], before, "GRUB_CMDLINE_LINUX");
 
       g_hash_table_remove (vars_before, "GRUB_CMDLINE_LINUX");
@@ -329,19 +309,14 @@ test_grub_case (gconstpointer data)
       assert_value (shells[s], after, "GRUB_CMDLINE_LINUX_DEFAULT", c->want_default);
       assert_value (shells[s], after, "GRUB_CMDLINE_LINUX",
                     c->want_linux ? c->want_linux : (old_linux[0] ? old_linux[0] : NULL));
-      (void) rest_before;
     }
 
   /* applying twice is applying once */
   again = pp_grub_edit_cmdline (edited, &intent, c->prefer_linux, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < edited->len; i++)
-    g_assert_null (g_ptr_array_index (again->texts, i));
+  pp_test_assert_no_change (again, error);
 
-  for (guint i = 0; before_paths->pdata[i]; i++)
-    g_unlink (before_paths->pdata[i]);
-  for (guint i = 0; after_paths->pdata[i]; i++)
-    g_unlink (after_paths->pdata[i]);
+  pp_test_unlink_paths (before_paths);
+  pp_test_unlink_paths (after_paths);
 }
 
 int

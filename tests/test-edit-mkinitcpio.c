@@ -198,7 +198,7 @@ test_mkinitcpio_case (gconstpointer data)
   const MkinitcpioCase *c = data;
   PpMkinitcpioIntent intent = { c->kvmgt };
   g_autoptr(GPtrArray) files = case_files (c);
-  g_autoptr(GPtrArray) edited = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+  g_autoptr(GPtrArray) edited = NULL;
   g_autoptr(PpEditResult) result = NULL;
   g_autoptr(PpEditResult) again = NULL;
   g_autoptr(GError) error = NULL;
@@ -212,32 +212,15 @@ test_mkinitcpio_case (gconstpointer data)
   g_autofree char *modules = NULL;
 
   result = pp_mkinitcpio_edit_modules (files, &intent, &error);
-  if (c->want_error != NULL)
-    {
-      g_assert_null (result);
-      g_assert_nonnull (error);
-      if (!g_str_has_prefix (error->message, c->want_error))
-        g_error ("message “%s” does not start with “%s”", error->message, c->want_error);
-      return;
-    }
-  g_assert_no_error (error);
+  if (pp_test_expect_error (error, result, c->want_error))
+    return;
 
-  for (guint i = 0; i < files->len; i++)
-    {
-      PpTextFile *file = g_ptr_array_index (files, i);
-      const char *text = g_ptr_array_index (result->texts, i);
-
-      g_ptr_array_add (edited, pp_text_file_new (file->path, text ? text : file->text));
-    }
+  edited = pp_test_edited_files (files, result);
   if (c->want_text != NULL)
     g_assert_cmpstr (((PpTextFile *) g_ptr_array_index (edited, 0))->text, ==, c->want_text);
   if (c->want_warning != NULL)
     {
-      gboolean found = FALSE;
-
-      for (guint i = 0; i < result->warnings->len; i++)
-        found |= strstr (g_ptr_array_index (result->warnings, i), c->want_warning) != NULL;
-      if (!found)
+      if (!pp_test_warnings_mention (result->warnings, c->want_warning))
         g_error ("no warning says “%s”", c->want_warning);
     }
   else
@@ -255,14 +238,10 @@ test_mkinitcpio_case (gconstpointer data)
   g_assert_cmpstr (modules, ==, c->want_modules);
 
   again = pp_mkinitcpio_edit_modules (edited, &intent, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < edited->len; i++)
-    g_assert_null (g_ptr_array_index (again->texts, i));
+  pp_test_assert_no_change (again, error);
 
-  for (guint i = 0; before_paths->pdata[i]; i++)
-    g_unlink (before_paths->pdata[i]);
-  for (guint i = 0; after_paths->pdata[i]; i++)
-    g_unlink (after_paths->pdata[i]);
+  pp_test_unlink_paths (before_paths);
+  pp_test_unlink_paths (after_paths);
 }
 
 static void
