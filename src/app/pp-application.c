@@ -111,6 +111,7 @@ pp_application_startup (GApplication *app)
   static const char *refresh_accels[] = { "F5", "<Control>r", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *copy_accels[] = { "<Control><Shift>c", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
   static const char *view_accels[3][2] = {
     { "<Alt>1", NULL }, { "<Alt>2", NULL }, { "<Alt>3", NULL },
   };
@@ -123,6 +124,7 @@ pp_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.refresh", refresh_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.copy-report", copy_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay", shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.view::readiness", view_accels[0]);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.view::gpus", view_accels[1]);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.view::groups", view_accels[2]);

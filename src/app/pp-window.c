@@ -667,6 +667,24 @@ pp_window_revert_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* Built when asked for and destroyed when closed, not kept hidden as
+ * GtkApplication's automatic help overlay is: GTK 4.8 answers an AT-SPI
+ * GetChildAtIndex past the last shown window with the last toplevel in its
+ * list, and a hidden shortcuts window that was never realized has no object
+ * path, so a screen reader walking the windows while one closes crashed the
+ * app. */
+static void
+pp_window_shortcuts_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/ultmos/PassthroughPrep/pp-shortcuts-window.ui");
+  GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+
+  gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
+  gtk_window_present (shortcuts);
+}
+
 PpWindow *
 pp_window_new (PpApplication *application,
                const char    *root)
@@ -749,6 +767,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-report", NULL, pp_window_copy_report_action);
   gtk_widget_class_install_action (widget_class, "win.reserve", "s", pp_window_reserve_action);
   gtk_widget_class_install_action (widget_class, "win.revert", NULL, pp_window_revert_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, pp_window_shortcuts_action);
 }
 
 static void

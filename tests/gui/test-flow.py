@@ -43,7 +43,9 @@ RESULTS = []
 
 
 def log(*args):
-    print('#', *args, file=tw.TAP, flush=True)
+    # every line a TAP comment: the app's own output has several
+    text = ' '.join(str(a) for a in args)
+    print('\n'.join('# ' + line for line in text.splitlines() or ['']), file=tw.TAP, flush=True)
 
 
 def run_case(name, func):
@@ -381,7 +383,8 @@ if __name__ == '__main__':
     if os.environ.get(INNER) == '1':
         os.environ.pop('NO_AT_BRIDGE', None)
         import pyatspi   # noqa: E402
-        from gi.repository import GLib   # noqa: E402
+        from gi.repository import Gio, GLib   # noqa: E402
         tw.pyatspi = pyatspi
         tw.GLib = GLib
+        tw.Gio = Gio
     sys.exit(main())

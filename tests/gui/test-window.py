@@ -45,7 +45,9 @@ TAP = sys.stdout    # the inner run writes TAP to the fd the outer run hands it
 
 
 def log(*args):
-    print('#', *args, file=TAP, flush=True)
+    # every line a TAP comment: the app's own output has several
+    text = ' '.join(str(a) for a in args)
+    print('\n'.join('# ' + line for line in text.splitlines() or ['']), file=TAP, flush=True)
 
 
 def cleanup():
@@ -505,6 +507,69 @@ def check_menu(app, artifacts):
         check(has_text(shortcuts, title), 'the shortcuts window lacks “%s”' % title)
 
 
+KEYSYM_QUESTION = 0x3f
+KEYSYM_ESCAPE = 0xff1b
+
+
+def a11y_call(app, path, interface, method, args, reply_type):
+    """One raw AT-SPI call on the app's own objects, past pyatspi's cache."""
+    session = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    address = session.call_sync('org.a11y.Bus', '/org/a11y/bus', 'org.a11y.Bus', 'GetAddress', None,
+                                GLib.VariantType.new('(s)'), Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]
+    bus = Gio.DBusConnection.new_for_address_sync(
+        address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+        None, None)
+    try:
+        names = bus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
+                              'ListNames', None, GLib.VariantType.new('(as)'), Gio.DBusCallFlags.NONE,
+                              5000, None).unpack()[0]
+        for name in names:
+            if not name.startswith(':'):
+                continue
+            try:
+                pid = bus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
+                                    'GetConnectionUnixProcessID', GLib.Variant('(s)', (name,)),
+                                    GLib.VariantType.new('(u)'), Gio.DBusCallFlags.NONE, 5000, None).unpack()[0]
+            except GLib.Error:
+                continue
+            if pid != app.proc.pid:
+                continue
+            try:
+                return bus.call_sync(name, path, interface, method, args, GLib.VariantType.new(reply_type),
+                                     Gio.DBusCallFlags.NONE, 5000, None).unpack()
+            except GLib.Error as e:
+                if 'UnknownObject' in str(e) or 'UnknownMethod' in str(e):
+                    continue
+                raise
+        raise Failure('the app has no %s on the accessibility bus' % path)
+    finally:
+        bus.close_sync(None)
+
+
+def check_stale_window_index(app):
+    """Ctrl+? opens the shortcuts window, Escape closes it; then a screen
+    reader that still counts it asks for the window past the last one. GTK 4.8
+    answers with the last toplevel it holds, which crashed the app while that
+    was GtkApplication's never-shown help overlay."""
+    watch = FocusWatch()
+    try:
+        press_with_control(watch, KEYSYM_QUESTION)
+        wait_for('Ctrl+? to open the shortcuts window', lambda: len(frames(app)) == 2, timeout=10)
+        watch.press(KEYSYM_ESCAPE)
+        wait_for('Escape to close the shortcuts window', lambda: len(frames(app)) == 1, timeout=10)
+    finally:
+        watch.close()
+    for index in (1, 2, 7):
+        try:
+            a11y_call(app, '/org/a11y/atspi/accessible/root', 'org.a11y.atspi.Accessible',
+                      'GetChildAtIndex', GLib.Variant('(i)', (index,)), '((so))')
+        except GLib.Error:
+            pass    # an error for a missing child is a fine answer
+        check(app.proc.poll() is None, 'the app died answering GetChildAtIndex(%d): %s'
+              % (index, app.output()[-2000:]))
+    check(find_all(app.acc, name='Processor'), 'the window no longer answers')
+
+
 def check_about(app, artifacts):
     open_menu_item(app, 'About PassthroughPrep')
     wait_for('the about window', lambda: len(frames(app)) == 2, timeout=10)
@@ -542,7 +607,7 @@ def main_inner(binary, srcdir, builddir):
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
-    print('1..%d' % (len(hosts) * 3 + 9), file=TAP, flush=True)
+    print('1..%d' % (len(hosts) * 3 + 10), file=TAP, flush=True)
 
     try:
         roots = {}
@@ -585,6 +650,7 @@ def main_inner(binary, srcdir, builddir):
             run_case('keyboard: view switcher and Reserve buttons', lambda: check_keyboard(app, expect))
             run_case('F5 and Ctrl+F', lambda: check_shortcuts(app))
             run_case('Copy Report and the shortcuts window', lambda: check_menu(app, artifacts))
+            run_case('Ctrl+?, Escape, then a window index past the last', lambda: check_stale_window_index(app))
         finally:
             app.stop()
 
@@ -714,5 +780,5 @@ if __name__ == '__main__':
         # the AT-SPI bus must be found on the private session bus, so import here
         os.environ.pop('NO_AT_BRIDGE', None)
         import pyatspi   # noqa: E402
-        from gi.repository import GLib   # noqa: E402
+        from gi.repository import Gio, GLib   # noqa: E402
     sys.exit(main())
