@@ -41,6 +41,8 @@ struct _PpWindow
   AdwViewSwitcherTitle *switcher_title;
   GtkStack             *main_stack;
   GtkSpinner           *loading_spinner;
+  /* the status pages get their icons when shown: each icon not on the first
+   * frame is a file loaded (an SVG rendered at 128 px) that start-up need not pay for */
   AdwStatusPage        *error_page;
   AdwViewStack         *view_stack;
   AdwViewSwitcherBar   *switcher_bar;
@@ -58,6 +60,7 @@ struct _PpWindow
   GtkStack             *groups_results_stack;
   GtkFlowBox           *group_flow_box;
   AdwStatusPage        *groups_status;
+  AdwStatusPage        *no_results_status;
 };
 
 G_DEFINE_FINAL_TYPE (PpWindow, pp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -273,6 +276,7 @@ pp_window_show_gpus (PpWindow *self)
 
   if (advice->gpus->len == 0)
     {
+      adw_status_page_set_icon_name (self->gpus_status, "video-display-symbolic");
       adw_status_page_set_title (self->gpus_status, _("No GPU Found"));
       adw_status_page_set_description (self->gpus_status,
                                        _("This computer shows no display controller on its PCI bus. "
@@ -326,6 +330,8 @@ pp_window_update_search_results (PpWindow *self)
       gtk_widget_set_visible (child, matches);
       any |= matches;
     }
+  if (!any)
+    adw_status_page_set_icon_name (self->no_results_status, "edit-find-symbolic");
   gtk_stack_set_visible_child_name (self->groups_results_stack, any ? "results" : "no-results");
 }
 
@@ -492,6 +498,7 @@ pp_window_read_done (GObject      *source,
 
   if (snapshot == NULL)
     {
+      adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
       adw_status_page_set_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->main_stack, "error");
     }
@@ -756,6 +763,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_results_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, group_flow_box);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_status);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, no_results_status);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_update_switchers);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_gpu_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_search_changed);
