@@ -674,19 +674,40 @@ pp_window_revert_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Built when asked for and destroyed when closed, not kept hidden as
+/* Built when asked for and destroyed when closed, never kept hidden as
  * GtkApplication's automatic help overlay is: GTK 4.8 answers an AT-SPI
  * GetChildAtIndex past the last shown window with the last toplevel in its
- * list, and a hidden shortcuts window that was never realized has no object
- * path, so a screen reader walking the windows while one closes crashed the
- * app. */
+ * list, and a hidden window has no object path, so a screen reader walking the
+ * windows while one closed crashed the app. Without being the help overlay the
+ * shortcuts do not look up their keys, so they are given them here. */
 static void
 pp_window_shortcuts_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
 {
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/ultmos/PassthroughPrep/pp-shortcuts-window.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
   GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+
+  for (GSList *l = objects; l != NULL && app != NULL; l = l->next)
+    {
+      g_autofree char *shortcut_action = NULL;
+      g_auto(GStrv) accels = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "action-name", &shortcut_action, NULL);
+      if (shortcut_action == NULL)
+        continue;
+      accels = gtk_application_get_accels_for_action (app, shortcut_action);
+      if (accels[0] != NULL)
+        {
+          g_autofree char *accelerator = g_strjoinv (" ", accels);
+
+          g_object_set (l->data, "accelerator", accelerator, NULL);
+        }
+    }
 
   gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
   gtk_window_present (shortcuts);

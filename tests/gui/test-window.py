@@ -505,6 +505,9 @@ def check_menu(app, artifacts):
     shortcuts = app.acc.getChildAtIndex(1)
     for title in ('Read the host again', 'Copy the report as Markdown', 'Search the IOMMU groups'):
         check(has_text(shortcuts, title), 'the shortcuts window lacks “%s”' % title)
+    # the keys of the application's accelerators, not only the written-in ones
+    for key in ('F5', 'Q', 'F'):
+        check(find_all(shortcuts, name=key), 'the shortcuts window shows no “%s” key: %s' % (key, names(shortcuts)))
 
 
 KEYSYM_QUESTION = 0x3f
@@ -523,6 +526,7 @@ def a11y_call(app, path, interface, method, args, reply_type):
         names = bus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
                               'ListNames', None, GLib.VariantType.new('(as)'), Gio.DBusCallFlags.NONE,
                               5000, None).unpack()[0]
+        refused = []
         for name in names:
             if not name.startswith(':'):
                 continue
@@ -539,9 +543,12 @@ def a11y_call(app, path, interface, method, args, reply_type):
                                      Gio.DBusCallFlags.NONE, 5000, None).unpack()
             except GLib.Error as e:
                 if 'UnknownObject' in str(e) or 'UnknownMethod' in str(e):
+                    refused.append('%s: %s' % (name, e.message))
                     continue
                 raise
-        raise Failure('the app has no %s on the accessibility bus' % path)
+        raise Failure('the app (pid %d, %s) has no %s on the accessibility bus: %s'
+                      % (app.proc.pid, 'running' if app.proc.poll() is None else 'exited %s' % app.proc.returncode,
+                         path, refused))
     finally:
         bus.close_sync(None)
 
