@@ -302,6 +302,30 @@ fail:
   return -1;
 }
 
+/* Opens, without following links, the directory that holds HOST_PATH; *leaf
+ * is its last component, kept in *parts */
+static int
+open_parent_dir (PpSafeRoot   *self,
+                 const char   *host_path,
+                 gboolean      create,
+                 GPtrArray    *created_dirs,
+                 gboolean     *missing,
+                 GStrv        *parts,
+                 const char  **leaf,
+                 GError      **error)
+{
+  guint n;
+
+  if (missing != NULL)
+    *missing = FALSE;
+  *parts = split_host_path (host_path, error);
+  if (*parts == NULL)
+    return -1;
+  n = g_strv_length (*parts);
+  *leaf = (*parts)[n - 1];
+  return open_dir_chain (self, *parts, n - 1, create, created_dirs, missing, error);
+}
+
 static gboolean
 read_all (int           fd,
           const char   *host_path,
@@ -343,25 +367,21 @@ pp_safe_read (PpSafeRoot   *self,
               PpFileState  *state,
               GError      **error)
 {
-  g_auto(GStrv) parts = split_host_path (host_path, error);
+  g_auto(GStrv) parts = NULL;
+  const char *leaf = NULL;
   g_autofree char *base = NULL;
   struct stat st;
   gboolean missing = FALSE;
-  guint n;
   int dirfd;
   int fd;
   gboolean ok;
 
   memset (state, 0, sizeof *state);
-  if (parts == NULL)
-    return FALSE;
-  n = g_strv_length (parts);
-
-  dirfd = open_dir_chain (self, parts, n - 1, FALSE, NULL, &missing, error);
+  dirfd = open_parent_dir (self, host_path, FALSE, NULL, &missing, &parts, &leaf, error);
   if (dirfd < 0)
     return missing;
 
-  if (fstatat (dirfd, parts[n - 1], &st, AT_SYMLINK_NOFOLLOW) < 0)
+  if (fstatat (dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
     {
       int saved_errno = errno;
 
@@ -376,7 +396,7 @@ pp_safe_read (PpSafeRoot   *self,
       return FALSE;
     }
 
-  fd = openat (dirfd, parts[n - 1], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  fd = openat (dirfd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   close (dirfd);
   if (fd < 0)
     return set_errno_error (error, errno, host_path, "cannot open");
@@ -469,22 +489,18 @@ pp_safe_write (PpSafeRoot   *self,
                GPtrArray    *created_dirs,
                GError      **error)
 {
-  g_auto(GStrv) parts = split_host_path (host_path, error);
+  g_auto(GStrv) parts = NULL;
+  const char *leaf = NULL;
   g_autofree char *temp_name = NULL;
   struct stat st;
-  guint n;
   int dirfd;
   int fd;
 
-  if (parts == NULL)
-    return FALSE;
-  n = g_strv_length (parts);
-
-  dirfd = open_dir_chain (self, parts, n - 1, TRUE, created_dirs, NULL, error);
+  dirfd = open_parent_dir (self, host_path, TRUE, created_dirs, NULL, &parts, &leaf, error);
   if (dirfd < 0)
     return FALSE;
 
-  if (fstatat (dirfd, parts[n - 1], &st, AT_SYMLINK_NOFOLLOW) == 0)
+  if (fstatat (dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0)
     {
       if (!check_target (self, host_path, &st, error))
         goto fail;
@@ -495,7 +511,7 @@ pp_safe_write (PpSafeRoot   *self,
       goto fail;
     }
 
-  temp_name = g_strdup_printf (".%.200s.pp-%08x", parts[n - 1], g_random_int ());
+  temp_name = g_strdup_printf (".%.200s.pp-%08x", leaf, g_random_int ());
   fd = openat (dirfd, temp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     {
@@ -515,7 +531,7 @@ pp_safe_write (PpSafeRoot   *self,
 
   if (!pp_faults_check (self->faults, PP_FAULT_RENAME, error))
     goto fail_unlink;
-  if (renameat (dirfd, temp_name, dirfd, parts[n - 1]) < 0)
+  if (renameat (dirfd, temp_name, dirfd, leaf) < 0)
     {
       set_errno_error (error, errno, host_path, "cannot replace");
       goto fail_unlink;
@@ -541,21 +557,17 @@ pp_safe_remove (PpSafeRoot   *self,
                 const char   *host_path,
                 GError      **error)
 {
-  g_auto(GStrv) parts = split_host_path (host_path, error);
+  g_auto(GStrv) parts = NULL;
+  const char *leaf = NULL;
   gboolean missing = FALSE;
   struct stat st;
-  guint n;
   int dirfd;
 
-  if (parts == NULL)
-    return FALSE;
-  n = g_strv_length (parts);
-
-  dirfd = open_dir_chain (self, parts, n - 1, FALSE, NULL, &missing, error);
+  dirfd = open_parent_dir (self, host_path, FALSE, NULL, &missing, &parts, &leaf, error);
   if (dirfd < 0)
     return missing;
 
-  if (fstatat (dirfd, parts[n - 1], &st, AT_SYMLINK_NOFOLLOW) < 0)
+  if (fstatat (dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0)
     {
       int saved_errno = errno;
 
@@ -567,7 +579,7 @@ pp_safe_remove (PpSafeRoot   *self,
       close (dirfd);
       return FALSE;
     }
-  if (unlinkat (dirfd, parts[n - 1], 0) < 0 || fsync (dirfd) < 0)
+  if (unlinkat (dirfd, leaf, 0) < 0 || fsync (dirfd) < 0)
     {
       int saved_errno = errno;
 
@@ -584,22 +596,18 @@ pp_safe_remove_empty_dir (PpSafeRoot   *self,
                           const char   *host_path,
                           GError      **error)
 {
-  g_auto(GStrv) parts = split_host_path (host_path, error);
+  g_auto(GStrv) parts = NULL;
+  const char *leaf = NULL;
   gboolean missing = FALSE;
   struct stat st;
-  guint n;
   int dirfd;
 
-  if (parts == NULL)
-    return FALSE;
-  n = g_strv_length (parts);
-
-  dirfd = open_dir_chain (self, parts, n - 1, FALSE, NULL, &missing, error);
+  dirfd = open_parent_dir (self, host_path, FALSE, NULL, &missing, &parts, &leaf, error);
   if (dirfd < 0)
     return missing;
 
-  if (fstatat (dirfd, parts[n - 1], &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode)
-      && unlinkat (dirfd, parts[n - 1], AT_REMOVEDIR) == 0)
+  if (fstatat (dirfd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode)
+      && unlinkat (dirfd, leaf, AT_REMOVEDIR) == 0)
     fsync (dirfd);
 
   close (dirfd);
@@ -624,20 +632,16 @@ pp_safe_lock (PpSafeRoot  *self,
               const char  *host_path,
               GError     **error)
 {
-  g_auto(GStrv) parts = split_host_path (host_path, error);
+  g_auto(GStrv) parts = NULL;
+  const char *leaf = NULL;
   struct stat st;
-  guint n;
   int dirfd;
   int fd;
 
-  if (parts == NULL)
-    return -1;
-  n = g_strv_length (parts);
-
-  dirfd = open_dir_chain (self, parts, n - 1, TRUE, NULL, NULL, error);
+  dirfd = open_parent_dir (self, host_path, TRUE, NULL, NULL, &parts, &leaf, error);
   if (dirfd < 0)
     return -1;
-  fd = openat (dirfd, parts[n - 1], O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+  fd = openat (dirfd, leaf, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
   if (fd < 0)
     {
       int saved_errno = errno;
