@@ -676,13 +676,27 @@ static void
 pp_flow_window_restart_failed (PpFlowWindow *self,
                                GError       *error)
 {
+  g_autofree char *remote_error = g_dbus_error_get_remote_error (error);
   g_autofree char *message = NULL;
 
-  g_dbus_error_strip_remote_error (error);
-  message = g_strdup_printf (_("Cannot restart: %s"), error->message);
+  if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED)
+      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED)
+      || g_strcmp0 (remote_error, "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") == 0)
+    message = g_strdup (_("Restart not allowed here: use the system menu"));
+  else if (error->domain == G_IO_ERROR
+           || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+           || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+           || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_FILE_NOT_FOUND))
+    message = g_strdup (_("Cannot reach logind to restart: use the system menu"));
+  else
+    {
+      g_dbus_error_strip_remote_error (error);
+      message = g_strdup_printf (_("Cannot restart: %s"), error->message);
+    }
   if (self->restart_toast != NULL)
     adw_toast_dismiss (self->restart_toast);
   g_set_object (&self->restart_toast, adw_toast_new (message));
+  adw_toast_set_timeout (self->restart_toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->restart_toast));
   gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), TRUE);
 }
@@ -715,9 +729,10 @@ pp_flow_window_got_system_bus (GObject      *source,
         pp_flow_window_restart_failed (self, error);
       return;
     }
+  /* interactive: where polkit wants a password for restarting, the user is asked for it */
   g_dbus_connection_call (bus, "org.freedesktop.login1", "/org/freedesktop/login1",
                           "org.freedesktop.login1.Manager", "Reboot",
-                          g_variant_new ("(b)", FALSE), NULL, G_DBUS_CALL_FLAGS_NONE, -1,
+                          g_variant_new ("(b)", TRUE), NULL, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1,
                           self->cancellable, pp_flow_window_reboot_called, g_object_ref (self));
 }
 

@@ -3,7 +3,8 @@
 """The whole flow in the window under Xvfb, driven through AT-SPI: pick a GPU,
 review the plan (every diff readable as the text of its view), apply it
 through the real helper in test mode against a fixture root, watch progress
-and the done page, restart (an error toast: no system bus here), revert with
+and the done page, restart through a stand-in logind on a private bus (the
+first Reboot refused: a toast says so; the second asked for), revert with
 a confirmation and get the root back byte for byte; a failing rebuild tool
 shows the helper's reason and leaves the root as it was; a refused GPU keeps
 Apply off. Screenshots (light, dark, 360 px wide) go where test-window.py
@@ -189,6 +190,28 @@ def log_text(flow):
     return text_of(view)
 
 
+def start_fake_logind(tmp, record):
+    """A private bus with tests/gui/fake-logind.py on it; returns the bus address."""
+    bus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--print-address=1',
+                            '--address=unix:path=%s' % os.path.join(tmp, 'system-bus')],
+                           stdout=subprocess.PIPE, text=True)
+    tw.CHILDREN.append(bus)
+    address = bus.stdout.readline().strip()
+    check(address, 'the private bus for logind did not start')
+    logind = subprocess.Popen([sys.executable, os.path.join(HERE, 'fake-logind.py'), address, record],
+                              stdout=subprocess.PIPE, text=True)
+    tw.CHILDREN.append(logind)
+    check(logind.stdout.readline().strip() == 'ready', 'the stand-in logind did not start')
+    return address
+
+
+def reboot_calls(record):
+    if not os.path.exists(record):
+        return []
+    with open(record) as f:
+        return f.read().splitlines()
+
+
 def main_inner(binary, helper, srcdir, builddir):
     hosts_dir = os.path.join(srcdir, 'tests', 'hosts')
     builder = os.path.join(srcdir, 'tests', 'mkhost.py')
@@ -197,9 +220,11 @@ def main_inner(binary, helper, srcdir, builddir):
     tmp = tempfile.mkdtemp(prefix='pp-flow-')
     wide = os.environ['DISPLAY']
     narrow = os.environ['PP_GUI_NARROW_DISPLAY']
-    # the window runs the helper in test mode; Restart meets no system bus
+    # the window runs the helper in test mode, and restarts through a stand-in
+    # logind on a bus of the test's own
     os.environ['PP_HELPER_COMMAND'] = helper
-    os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = 'unix:path=%s' % os.path.join(tmp, 'no-system-bus')
+    reboot_record = os.path.join(tmp, 'reboot-calls')
+    os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = start_fake_logind(tmp, reboot_record)
     print('1..6', file=tw.TAP, flush=True)
 
     def fresh_root(host, name):
@@ -242,10 +267,16 @@ def main_inner(binary, helper, srcdir, builddir):
                 after = tw.cli_json(binary, root, '--plan', GPU)
                 check(after['files'] == [], 'files still to change after apply: %s'
                       % [f['path'] for f in after['files']])
-                # no system bus in the test: restarting fails, and says so
+                # the stand-in logind refuses the first Reboot, and the window says so
                 click(button(flow, 'Restart'))
-                wait_for('the restart error toast', lambda: has_text(flow, 'Cannot restart'), timeout=10)
+                wait_for('the restart refused toast', lambda: has_text(flow, 'Restart not allowed here'),
+                         timeout=10)
                 tw.screenshot(app, artifacts, 'flow-restart-error')
+                click(button(flow, 'Restart'))
+                asked = wait_for('the second Reboot call', lambda: reboot_calls(reboot_record)
+                                 if len(reboot_calls(reboot_record)) == 2 else None, timeout=10)
+                want = 'Reboot interactive=true allow-interactive-authorization=true'
+                check(asked == [want, want], 'logind was asked %s, expected twice “%s”' % (asked, want))
                 click(button(flow, 'Later'))
                 wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
                 # read again: the reservation is there, waiting for the restart
