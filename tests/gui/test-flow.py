@@ -347,7 +347,13 @@ def main_inner(binary, helper, srcdir, builddir):
 
         def dark_and_narrow():
             root = fresh_root(HOST, 'dark')
-            app = tw.App(binary, root, wide, dark=True)
+            # this window finds no system bus at all: Restart says logind is out of reach
+            logind_bus = os.environ['DBUS_SYSTEM_BUS_ADDRESS']
+            os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = 'unix:path=%s' % os.path.join(tmp, 'no-system-bus')
+            try:
+                app = tw.App(binary, root, wide, dark=True)
+            finally:
+                os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = logind_bus
             try:
                 wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
                 flow = open_review(app, gpu_name)
@@ -355,6 +361,9 @@ def main_inner(binary, helper, srcdir, builddir):
                 click(button(flow, 'Apply'))
                 wait_result(flow, 'the helper to finish')
                 tw.screenshot(app, artifacts, 'dark-flow-done')
+                click(button(flow, 'Restart'))
+                wait_for('the no-logind toast', lambda: has_text(flow, 'Cannot reach logind'), timeout=10)
+                tw.screenshot(app, artifacts, 'dark-flow-no-logind')
             finally:
                 app.stop()
             root = fresh_root(HOST, 'narrow')
@@ -370,7 +379,7 @@ def main_inner(binary, helper, srcdir, builddir):
                 tw.screenshot(app, artifacts, 'narrow-flow-done')
             finally:
                 app.stop()
-        run_case('dark and 360 px wide: review and done', dark_and_narrow)
+        run_case('dark and 360 px wide: review and done; no logind to restart', dark_and_narrow)
     finally:
         tw.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
