@@ -683,7 +683,7 @@ pp_flow_window_restart_failed (PpFlowWindow *self,
       || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED)
       || g_strcmp0 (remote_error, "org.freedesktop.DBus.Error.InteractiveAuthorizationRequired") == 0)
     message = g_strdup (_("Restart not allowed here: use the system menu"));
-  else if (error->domain == G_IO_ERROR
+  else if ((error->domain == G_IO_ERROR && error->code != G_IO_ERROR_DBUS_ERROR)
            || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
            || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
            || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_FILE_NOT_FOUND))
@@ -732,7 +732,8 @@ pp_flow_window_got_system_bus (GObject      *source,
   /* interactive: where polkit wants a password for restarting, the user is asked for it */
   g_dbus_connection_call (bus, "org.freedesktop.login1", "/org/freedesktop/login1",
                           "org.freedesktop.login1.Manager", "Reboot",
-                          g_variant_new ("(b)", TRUE), NULL, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, -1,
+                          g_variant_new ("(b)", TRUE), NULL, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                          G_MAXINT /* logind answers once the password dialog is done */,
                           self->cancellable, pp_flow_window_reboot_called, g_object_ref (self));
 }
 
@@ -740,6 +741,9 @@ static void
 pp_flow_window_restart_clicked (PpFlowWindow *self)
 {
   gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), FALSE);
+  if (self->restart_toast != NULL)
+    adw_toast_dismiss (self->restart_toast);
+  g_clear_object (&self->restart_toast);
   g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, pp_flow_window_got_system_bus, g_object_ref (self));
 }
 

@@ -674,6 +674,35 @@ pp_window_revert_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The copies GtkShortcutsWindow makes for its search page are widgets too, so
+ * the whole tree is walked rather than the builder's objects */
+static void
+pp_window_give_shortcuts_keys (GtkWidget      *widget,
+                               GtkApplication *app)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_SHORTCUTS_SHORTCUT (child))
+        {
+          g_autofree char *shortcut_action = NULL;
+          g_auto(GStrv) accels = NULL;
+
+          g_object_get (child, "action-name", &shortcut_action, NULL);
+          if (shortcut_action != NULL)
+            accels = gtk_application_get_accels_for_action (app, shortcut_action);
+          if (accels != NULL && accels[0] != NULL)
+            {
+              g_autofree char *accelerator = g_strjoinv (" ", accels);
+
+              g_object_set (child, "accelerator", accelerator, NULL);
+            }
+        }
+      pp_window_give_shortcuts_keys (child, app);
+    }
+}
+
 /* Built when asked for and destroyed when closed, never kept hidden as
  * GtkApplication's automatic help overlay is: GTK 4.8 answers an AT-SPI
  * GetChildAtIndex past the last shown window with the last toplevel in its
@@ -687,28 +716,10 @@ pp_window_shortcuts_action (GtkWidget  *widget,
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (widget));
   g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/ultmos/PassthroughPrep/pp-shortcuts-window.ui");
-  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
   GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
 
-  for (GSList *l = objects; l != NULL && app != NULL; l = l->next)
-    {
-      g_autofree char *shortcut_action = NULL;
-      g_auto(GStrv) accels = NULL;
-
-      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
-        continue;
-      g_object_get (l->data, "action-name", &shortcut_action, NULL);
-      if (shortcut_action == NULL)
-        continue;
-      accels = gtk_application_get_accels_for_action (app, shortcut_action);
-      if (accels[0] != NULL)
-        {
-          g_autofree char *accelerator = g_strjoinv (" ", accels);
-
-          g_object_set (l->data, "accelerator", accelerator, NULL);
-        }
-    }
-
+  if (app != NULL)
+    pp_window_give_shortcuts_keys (GTK_WIDGET (shortcuts), app);
   gtk_window_set_transient_for (shortcuts, GTK_WINDOW (widget));
   gtk_window_present (shortcuts);
 }

@@ -5,12 +5,14 @@
 Usage: fake-logind.py BUS_ADDRESS RECORD_FILE
 
 Owns org.freedesktop.login1 on the bus at BUS_ADDRESS and answers
-org.freedesktop.login1.Manager.Reboot: the first call is refused the way
-polkit refuses (AccessDenied), every later one succeeds. Each call is
+org.freedesktop.login1.Manager.Reboot: while RECORD_FILE.refuse exists a
+call is refused the way polkit refuses (AccessDenied), otherwise it
+succeeds. Each call is
 appended to RECORD_FILE as "Reboot <interactive> <flags>" before the answer,
 so the test sees what the window asked for. Prints "ready" once the name is
 owned."""
 
+import os
 import sys
 
 from gi.repository import Gio, GLib
@@ -31,17 +33,15 @@ def main():
     bus = Gio.DBusConnection.new_for_address_sync(
         address, Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
         None, None)
-    calls = []
 
     def on_call(connection, sender, path, interface, method, params, invocation):
         interactive = params.unpack()[0]
         flags = invocation.get_message().get_flags()
         asks = bool(flags & Gio.DBusMessageFlags.ALLOW_INTERACTIVE_AUTHORIZATION)
-        calls.append(method)
         with open(record, 'a') as f:
             f.write('%s interactive=%s allow-interactive-authorization=%s\n'
                     % (method, str(interactive).lower(), str(asks).lower()))
-        if len(calls) == 1:
+        if os.path.exists(record + '.refuse'):
             invocation.return_dbus_error('org.freedesktop.DBus.Error.AccessDenied',
                                          'Access denied by the test')
         else:
