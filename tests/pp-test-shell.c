@@ -220,22 +220,6 @@ pp_test_expect_error (const GError  *error,
   return TRUE;
 }
 
-GPtrArray *
-pp_test_edited_files (GPtrArray    *files,
-                      PpEditResult *result)
-{
-  GPtrArray *edited = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
-
-  for (guint i = 0; i < files->len; i++)
-    {
-      PpTextFile *file = g_ptr_array_index (files, i);
-      const char *text = g_ptr_array_index (result->texts, i);
-
-      g_ptr_array_add (edited, pp_text_file_new (file->path, text ? text : file->text));
-    }
-  return edited;
-}
-
 gboolean
 pp_test_warnings_mention (GPtrArray  *warnings,
                           const char *needle)

@@ -17,9 +17,6 @@ G_BEGIN_DECLS
 gboolean    pp_test_expect_error     (const GError *error,
                                       gconstpointer result,
                                       const char   *want_error);
-/* @files with each text the edit changed put in place */
-GPtrArray  *pp_test_edited_files     (GPtrArray        *files,
-                                      PpEditResult     *result);
 gboolean    pp_test_warnings_mention (GPtrArray  *warnings,
                                       const char *needle);
 /* a second edit of the edited files must change nothing */

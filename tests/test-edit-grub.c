@@ -286,7 +286,7 @@ test_grub_case (gconstpointer data)
     return;
   g_assert_nonnull (result);
 
-  edited = pp_test_edited_files (files, result);
+  edited = pp_edit_result_apply (result, files);
   if (c->want_text != NULL)
     g_assert_cmpstr (((PpTextFile *) g_ptr_array_index (edited, 0))->text, ==, c->want_text);
   if (c->want_warning != NULL)

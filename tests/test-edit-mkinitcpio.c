@@ -215,7 +215,7 @@ test_mkinitcpio_case (gconstpointer data)
   if (pp_test_expect_error (error, result, c->want_error))
     return;
 
-  edited = pp_test_edited_files (files, result);
+  edited = pp_edit_result_apply (result, files);
   if (c->want_text != NULL)
     g_assert_cmpstr (((PpTextFile *) g_ptr_array_index (edited, 0))->text, ==, c->want_text);
   if (c->want_warning != NULL)

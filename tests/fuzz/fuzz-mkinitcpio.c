@@ -10,19 +10,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   g_autofree char *text = fuzz_text (data, size);
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
-  g_autoptr(GPtrArray) edited = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+  g_autoptr(GPtrArray) files = fuzz_files (text, "/etc/mkinitcpio.conf", "/etc/mkinitcpio.conf.d/10-x.conf");
+  g_autoptr(GPtrArray) edited = NULL;
   PpMkinitcpioIntent intent = { size % 2 == 0 };
   g_autoptr(PpEditResult) result = NULL;
   g_autoptr(PpEditResult) again = NULL;
   g_autoptr(GError) error = NULL;
-  char *dropin = strchr (text, '\f');
-
-  if (dropin != NULL)
-    *dropin++ = '\0';
-  g_ptr_array_add (files, pp_text_file_new ("/etc/mkinitcpio.conf", text));
-  if (dropin != NULL)
-    g_ptr_array_add (files, pp_text_file_new ("/etc/mkinitcpio.conf.d/10-x.conf", dropin));
 
   result = pp_mkinitcpio_edit_modules (files, &intent, &error);
   if (result == NULL)
@@ -30,18 +23,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       FUZZ_REQUIRE (error != NULL);
       return 0;
     }
-  for (guint i = 0; i < files->len; i++)
-    {
-      PpTextFile *file = g_ptr_array_index (files, i);
-      const char *new_text = g_ptr_array_index (result->texts, i);
-
-      g_ptr_array_add (edited, pp_text_file_new (file->path, new_text ? new_text : file->text));
-    }
+  edited = pp_edit_result_apply (result, files);
   again = pp_mkinitcpio_edit_modules (edited, &intent, &error);
-  if (again == NULL)
-    g_printerr ("fuzz: the edited file does not edit again: %s\n", error->message);
-  FUZZ_REQUIRE (again != NULL);
-  for (guint i = 0; i < edited->len; i++)
-    FUZZ_REQUIRE (g_ptr_array_index (again->texts, i) == NULL);
+  fuzz_require_idempotent (again, edited, error);
   return 0;
 }
