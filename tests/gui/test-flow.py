@@ -22,9 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
 INNER = 'PP_GUI_TEST_INNER'
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -40,30 +38,7 @@ HOST = 'desktop-intel-nvidia'
 GPU = '0000:01:00.0'
 REFUSED_HOST = 'ryzen-two-dgpu-bad-group'
 
-RESULTS = []
-
-
-def log(*args):
-    # every line a TAP comment: the app's own output has several
-    text = ' '.join(str(a) for a in args)
-    print('\n'.join('# ' + line for line in text.splitlines() or ['']), file=tw.TAP, flush=True)
-
-
-def run_case(name, func):
-    start = time.monotonic()
-    try:
-        func()
-        log('%s: %.1f s' % (name, time.monotonic() - start))
-        RESULTS.append((name, True))
-        print('ok %d - %s' % (len(RESULTS), name), file=tw.TAP, flush=True)
-    except Exception as e:
-        RESULTS.append((name, False))
-        print('not ok %d - %s' % (len(RESULTS), name), file=tw.TAP, flush=True)
-        for line in str(e).splitlines():
-            log(line)
-        if not isinstance(e, tw.Failure):
-            for line in traceback.format_exc().splitlines():
-                log(line)
+log, run_case = tw.log, tw.run_case
 
 
 def tree_bytes(root):
@@ -213,11 +188,7 @@ def reboot_calls(record):
 
 
 def main_inner(binary, helper, srcdir, builddir):
-    hosts_dir = os.path.join(srcdir, 'tests', 'hosts')
-    builder = os.path.join(srcdir, 'tests', 'mkhost.py')
-    artifacts = os.environ.get('PP_ARTIFACTS_DIR') or os.path.join(builddir, 'meson-logs', 'screenshots')
-    os.makedirs(artifacts, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix='pp-flow-')
+    hosts_dir, builder, artifacts, tmp = tw.run_dirs(srcdir, builddir, 'pp-flow-')
     wide = os.environ['DISPLAY']
     narrow = os.environ['PP_GUI_NARROW_DISPLAY']
     # the window runs the helper in test mode, and restarts through a stand-in
@@ -387,7 +358,7 @@ def main_inner(binary, helper, srcdir, builddir):
         tw.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    return 1 if any(not ok for _, ok in RESULTS) else 0
+    return 1 if any(not ok for _, ok, _ in tw.RESULTS) else 0
 
 
 def main():

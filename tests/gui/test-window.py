@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 INNER = 'PP_GUI_TEST_INNER'
 SRCDIR = None   # set in main()
@@ -608,16 +609,21 @@ def run_case(name, func):
     except Exception as e:   # one failed case must not hide the others
         RESULTS.append((name, False, str(e)))
         print('not ok %d - %s' % (len(RESULTS), name), file=TAP, flush=True)
-        for line in str(e).splitlines():
-            log(line)
+        log(str(e))
+        if not isinstance(e, Failure):   # a bug in the test itself: where
+            log(traceback.format_exc())
+
+
+def run_dirs(srcdir, builddir, prefix):
+    """The fixture hosts, their builder, where screenshots go, and a temp dir."""
+    artifacts = os.environ.get('PP_ARTIFACTS_DIR') or os.path.join(builddir, 'meson-logs', 'screenshots')
+    os.makedirs(artifacts, exist_ok=True)
+    return (os.path.join(srcdir, 'tests', 'hosts'), os.path.join(srcdir, 'tests', 'mkhost.py'),
+            artifacts, tempfile.mkdtemp(prefix=prefix))
 
 
 def main_inner(binary, srcdir, builddir):
-    hosts_dir = os.path.join(srcdir, 'tests', 'hosts')
-    builder = os.path.join(srcdir, 'tests', 'mkhost.py')
-    artifacts = os.environ.get('PP_ARTIFACTS_DIR') or os.path.join(builddir, 'meson-logs', 'screenshots')
-    os.makedirs(artifacts, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix='pp-gui-')
+    hosts_dir, builder, artifacts, tmp = run_dirs(srcdir, builddir, 'pp-gui-')
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
