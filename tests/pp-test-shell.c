@@ -239,9 +239,3 @@ pp_test_assert_no_change (PpEditResult *again,
     g_assert_null (g_ptr_array_index (again->texts, i));
 }
 
-void
-pp_test_unlink_paths (GPtrArray *paths)
-{
-  for (guint i = 0; paths->pdata[i]; i++)
-    g_unlink (paths->pdata[i]);
-}

@@ -22,8 +22,6 @@ gboolean    pp_test_warnings_mention (GPtrArray  *warnings,
 /* a second edit of the edited files must change nothing */
 void        pp_test_assert_no_change (PpEditResult     *again,
                                       const GError     *error);
-/* removes the files of a NULL-terminated array of paths */
-void        pp_test_unlink_paths     (GPtrArray  *paths);
 GPtrArray  *pp_test_write_text_files (const char *dir,
                                       GPtrArray  *files);
 char       *pp_test_write_file       (const char *dir,

@@ -24,4 +24,8 @@ void  pp_test_tree_add_device (const char *root,
                                const char *driver,   /* or NULL */
                                int         group);   /* or -1 */
 
+/* A scratch directory, removed with everything in it when it goes out of scope */
+typedef char PpTestTree;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTestTree, pp_test_tree_free)
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pp-advice.h"
+#include "pp-boot.h"
 #include "pp-readiness.h"
 #include "pp-test-tree.h"
 
@@ -187,6 +188,7 @@ test_bad_grouping (Fixture *fixture, gconstpointer data)
 static void
 test_single_and_no_gpu (Fixture *fixture, gconstpointer data)
 {
+  g_autoptr(PpBootSetup) setup = NULL;
   g_autoptr(GPtrArray) checks = NULL;
   PpCheck *first;
 
@@ -201,7 +203,8 @@ test_single_and_no_gpu (Fixture *fixture, gconstpointer data)
   fixture_read (fixture);
   g_assert_cmpint (fixture->advice->scenario, ==, PP_SCENARIO_SINGLE_GPU);
   g_assert_true (gpu_at (fixture, "0000:01:00.0")->gpu->boot_vga);
-  checks = pp_readiness_checks (fixture->host, fixture->advice);
+  setup = pp_boot_setup_detect (fixture->host);
+  checks = pp_readiness_checks (fixture->host, setup, fixture->advice);
   first = g_ptr_array_index (checks, 0);
   g_assert_cmpstr (first->id, ==, "scenario");
   g_assert_cmpint (first->status, ==, PP_CHECK_ERROR);

@@ -6,6 +6,7 @@
 
 #include "pp-diff.h"
 #include "pp-test-shell.h"
+#include "pp-test-tree.h"
 
 typedef struct
 {
@@ -51,7 +52,7 @@ test_diff_case (gconstpointer data)
 {
   const DiffCase *c = data;
   g_autofree char *diff = pp_diff_unified ("/etc/default/grub", c->old_text, c->new_text, 3);
-  g_autofree char *tmp = g_dir_make_tmp ("pp-diff-XXXXXX", NULL);
+  g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *old_path = pp_test_write_file (tmp, "etc/default/grub", c->old_text);
   g_autofree char *new_path = pp_test_write_file (tmp, "new", c->new_text);
   g_autofree char *patch_path = pp_test_write_file (tmp, "change.patch", diff);
@@ -79,12 +80,8 @@ test_diff_case (gconstpointer data)
 
       g_assert_nonnull (hunks);
       g_assert_cmpstr (ours, ==, hunks);
-      g_unlink (orig_path);
     }
 
-  g_unlink (old_path);
-  g_unlink (new_path);
-  g_unlink (patch_path);
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include "pp-edit-grub.h"
 #include "pp-test-shell.h"
+#include "pp-test-tree.h"
 
 #define IDS "10de:1b80,10de:10f0"
 #define ADD_INTEL "intel_iommu=on iommu=pt vfio-pci.ids=" IDS
@@ -274,7 +275,7 @@ test_grub_case (gconstpointer data)
   g_autoptr(PpEditResult) result = NULL;
   g_autoptr(PpEditResult) again = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("pp-grub-XXXXXX", NULL);
+  g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *before_dir = g_build_filename (tmp, "before", NULL);
   g_autofree char *after_dir = g_build_filename (tmp, "after", NULL);
   g_autoptr(GPtrArray) before_paths = NULL;
@@ -315,8 +316,6 @@ test_grub_case (gconstpointer data)
   again = pp_grub_edit_cmdline (edited, &intent, c->prefer_linux, &error);
   pp_test_assert_no_change (again, error);
 
-  pp_test_unlink_paths (before_paths);
-  pp_test_unlink_paths (after_paths);
 }
 
 int

@@ -7,6 +7,7 @@
 #include "pp-edit-initramfs-tools.h"
 #include "pp-edit-modprobe.h"
 #include "pp-test-shell.h"
+#include "pp-test-tree.h"
 
 #define IDS "10de:1f08,10de:10f9"
 #define VFIO "vfio_pci\nvfio\nvfio_iommu_type1\n"
@@ -61,7 +62,7 @@ test_modules_case (gconstpointer data)
   const ModulesCase *c = data;
   g_autofree char *after = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, c->before, IDS);
   g_autofree char *again = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("pp-itools-XXXXXX", NULL);
+  g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *path = NULL;
   g_autofree char *loaded = NULL;
   const char *result;
@@ -76,8 +77,6 @@ test_modules_case (gconstpointer data)
   g_assert_cmpstr (loaded, ==, c->modules);
   again = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, result, IDS);
   g_assert_null (again);
-  g_unlink (path);
-  g_rmdir (tmp);
 }
 
 static PpPciDevice *
@@ -163,7 +162,7 @@ static void
 test_dracut_spaces (void)
 {
   g_autofree char *ours = pp_dracut_render ("0000:01:00.0");
-  g_autofree char *tmp = g_dir_make_tmp ("pp-dracut-XXXXXX", NULL);
+  g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *before = pp_test_write_file (tmp, "10-nvme.conf", "force_drivers+=\"nvme\"\n");
   g_autofree char *mine = pp_test_write_file (tmp, "passthrough-prep-vfio.conf", ours);
   g_autofree char *after = pp_test_write_file (tmp, "zz-late.conf", "force_drivers+=\"ahci\"\n");
@@ -196,10 +195,6 @@ test_dracut_spaces (void)
   g_assert_cmpuint (warnings->len, ==, 1);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (warnings, 0), "/etc/dracut.conf.d/zz.conf:2: "));
 
-  g_unlink (before);
-  g_unlink (mine);
-  g_unlink (after);
-  g_rmdir (tmp);
 }
 
 int

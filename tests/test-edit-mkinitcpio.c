@@ -6,6 +6,7 @@
 
 #include "pp-edit-mkinitcpio.h"
 #include "pp-test-shell.h"
+#include "pp-test-tree.h"
 
 #define VFIO "vfio_pci vfio vfio_iommu_type1"
 #define STOCK_HOOKS "HOOKS=(base udev autodetect microcode modconf kms keyboard keymap consolefont block filesystems fsck)\n"
@@ -202,7 +203,7 @@ test_mkinitcpio_case (gconstpointer data)
   g_autoptr(PpEditResult) result = NULL;
   g_autoptr(PpEditResult) again = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *tmp = g_dir_make_tmp ("pp-mkinitcpio-XXXXXX", NULL);
+  g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *before_dir = g_build_filename (tmp, "before", NULL);
   g_autofree char *after_dir = g_build_filename (tmp, "after", NULL);
   g_autoptr(GPtrArray) before_paths = NULL;
@@ -240,8 +241,6 @@ test_mkinitcpio_case (gconstpointer data)
   again = pp_mkinitcpio_edit_modules (edited, &intent, &error);
   pp_test_assert_no_change (again, error);
 
-  pp_test_unlink_paths (before_paths);
-  pp_test_unlink_paths (after_paths);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "pp-advice.h"
+#include "pp-boot.h"
 #include "pp-host.h"
 #include "pp-test-tree.h"
 
@@ -304,23 +305,29 @@ test_boot_detection (Tree *tree, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(PpHost) grub = NULL;
   g_autoptr(PpHost) sdboot = NULL;
+  g_autoptr(PpBootSetup) sdboot_setup = NULL;
+  g_autoptr(PpBootSetup) grub_setup = NULL;
 
   add_good_pair (tree->root);
   pp_test_tree_write (tree->root, "boot/loader/loader.conf", "default arch.conf\n");
   pp_test_tree_write (tree->root, "usr/bin/dracut", "#!/bin/sh\n");
   sdboot = pp_host_read (tree->root, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (sdboot->bootloader, ==, PP_BOOTLOADER_SYSTEMD_BOOT);
-  g_assert_cmpint (sdboot->initramfs, ==, PP_INITRAMFS_DRACUT);
-  g_assert_null (sdboot->grub_cfg);
+  sdboot_setup = pp_boot_setup_detect (sdboot);
+  g_assert_no_error (sdboot_setup->error);
+  g_assert_cmpstr (sdboot_setup->boot->id, ==, "systemd-boot");
+  g_assert_cmpstr (sdboot_setup->initramfs->id, ==, "dracut");
+  g_assert_null (sdboot_setup->grub_cfg);
 
   pp_test_tree_write (tree->root, "etc/default/grub", "GRUB_ENABLE_BLSCFG=true\n");
   pp_test_tree_write (tree->root, "boot/grub2/grub.cfg", "# generated\n");
   grub = pp_host_read (tree->root, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (grub->bootloader, ==, PP_BOOTLOADER_GRUB);
-  g_assert_cmpstr (grub->grub_cfg, ==, "/boot/grub2/grub.cfg");
-  g_assert_true (grub->grub_bls);
+  grub_setup = pp_boot_setup_detect (grub);
+  g_assert_no_error (grub_setup->error);
+  g_assert_cmpstr (grub_setup->boot->id, ==, "grub-bls");
+  g_assert_cmpstr (grub_setup->boot->bootloader, ==, "grub");
+  g_assert_cmpstr (grub_setup->grub_cfg, ==, "/boot/grub2/grub.cfg");
 }
 
 int

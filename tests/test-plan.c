@@ -5,7 +5,8 @@
 #include <glib/gstdio.h>
 
 #include "pp-advice.h"
-#include "pp-cli-plan.h"
+#include "pp-boot.h"
+#include "pp-format.h"
 #include "pp-edit-sdboot.h"
 #include "pp-host.h"
 #include "pp-plan.h"
@@ -77,6 +78,19 @@ build_root (const char *host,
   return root;
 }
 
+/* The plan core makes of @host, as the command line and the helper ask for it */
+static PpPlan *
+plan_host (const PpHost  *host,
+           const char    *gpu,
+           GError       **error)
+{
+  g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
+  g_autoptr(PpAdvice) advice = pp_advice_new (host);
+  PpPlanRequest request = { gpu, PP_BOOT_MODE_EVERY_BOOT };
+
+  return pp_plan_reserve (host, setup, advice, &request, error);
+}
+
 static PpPlan *
 plan_for (const char  *root,
           const char  *gpu,
@@ -84,12 +98,10 @@ plan_for (const char  *root,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PpHost) host = pp_host_read (root, &error);
-  g_autoptr(PpAdvice) advice = NULL;
   PpPlan *plan;
 
   g_assert_no_error (error);
-  advice = pp_advice_new (host);
-  plan = pp_plan_reserve (host, advice, gpu, &error);
+  plan = plan_host (host, gpu, &error);
   g_assert_no_error (error);
   g_assert_nonnull (plan);
   if (host_out != NULL)
@@ -239,14 +251,15 @@ apply_and_plan_again (const char *root,
 {
   g_autofree char *commands = joined_commands (plan);
   g_autoptr(PpPlan) again = NULL;
+  g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
 
   /* the diffs are the change: patch applies them to the host's files */
   apply_diffs (root, plan);
   if (strstr (commands, "grubby") != NULL)
     simulate_grubby (root, host, plan);
-  if (host->bootloader == PP_BOOTLOADER_GRUB)
+  if (g_str_equal (setup->boot->bootloader, "grub"))
     check_grub_cmdline (root, host, plan);
-  if (host->initramfs == PP_INITRAMFS_MKINITCPIO)
+  if (g_str_equal (setup->initramfs->id, "mkinitcpio"))
     check_mkinitcpio (root);
 
   /* and planning again finds nothing left to do */
@@ -330,8 +343,8 @@ test_plan_json (void)
   g_autofree char *root = build_root ("desktop-intel-nvidia", "json");
   g_autoptr(PpPlan) plan = plan_for (root, "0000:01:00.0", NULL);
   g_autoptr(PpPlan) refused = plan_for (root, "0000:00:1f.7", NULL);
-  g_autofree char *json = pp_plan_to_json (plan);
-  g_autofree char *refused_json = pp_plan_to_json (refused);
+  g_autofree char *json = pp_format_plan_json (plan);
+  g_autofree char *refused_json = pp_format_plan_json (refused);
   g_autofree char *summary = json_check (json,
     "import json,sys; p=json.load(open(sys.argv[1]));"
     "assert p['refused'] is None and p['manual_steps']==[];"
@@ -356,7 +369,7 @@ test_plan_text (void)
   g_autofree char *root = build_root ("ubuntu-grub-dropin", "text");
   g_autoptr(PpHost) host = NULL;
   g_autoptr(PpPlan) plan = plan_for (root, "0000:01:00.0", &host);
-  g_autofree char *text = pp_plan_to_text (plan, host);
+  g_autofree char *text = pp_format_plan_text (plan, host);
 
   g_assert_true (g_str_has_prefix (text, "Reserve 0000:01:00.0 (NVIDIA Corporation "));
   g_assert_nonnull (strstr (text, "\n--- a/etc/default/grub.d/50-cloudimg-settings.cfg\n+++ b/etc/default/grub.d/50-cloudimg-settings.cfg\n@@ "));
@@ -435,15 +448,13 @@ test_plan_parse_error (void)
   g_autofree char *grub = g_build_filename (root, "etc/default/grub", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PpHost) host = NULL;
-  g_autoptr(PpAdvice) advice = NULL;
   g_autoptr(PpPlan) plan = NULL;
 
   g_file_set_contents (grub, "GRUB_TIMEOUT=5\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet\n", -1, &error);
   g_assert_no_error (error);
   host = pp_host_read (root, &error);
   g_assert_no_error (error);
-  advice = pp_advice_new (host);
-  plan = pp_plan_reserve (host, advice, "0000:01:00.0", &error);
+  plan = plan_host (host, "0000:01:00.0", &error);
   g_assert_null (plan);
   g_assert_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_PARSE);
   g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");

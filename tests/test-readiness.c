@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pp-advice.h"
+#include "pp-boot.h"
 #include "pp-readiness.h"
 #include "pp-test-tree.h"
 
@@ -23,8 +24,9 @@ typedef struct
 {
   char      *root;
   PpHost    *host;
-  PpAdvice  *advice;
-  GPtrArray *checks;
+  PpAdvice    *advice;
+  PpBootSetup *setup;
+  GPtrArray   *checks;
 } Fixture;
 
 static void
@@ -42,6 +44,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_pointer (&fixture->checks, g_ptr_array_unref);
+  g_clear_pointer (&fixture->setup, pp_boot_setup_free);
   g_clear_pointer (&fixture->advice, pp_advice_free);
   g_clear_pointer (&fixture->host, pp_host_free);
   pp_test_tree_free (fixture->root);
@@ -80,7 +83,8 @@ read_reserved_check (Fixture *fixture)
   fixture->host = pp_host_read (fixture->root, &error);
   g_assert_no_error (error);
   fixture->advice = pp_advice_new (fixture->host);
-  fixture->checks = pp_readiness_checks (fixture->host, fixture->advice);
+  fixture->setup = pp_boot_setup_detect (fixture->host);
+  fixture->checks = pp_readiness_checks (fixture->host, fixture->setup, fixture->advice);
   for (guint i = 0; i < fixture->checks->len; i++)
     {
       const PpCheck *check = g_ptr_array_index (fixture->checks, i);

@@ -9,10 +9,11 @@
 #include <gtksourceview/gtksource.h>
 
 #include "pp-advice.h"
-#include "pp-helper-exit.h"
+#include "pp-boot.h"
+#include "pp-flow-window.h"
+#include "pp-helper-run.h"
 #include "pp-host.h"
 #include "pp-plan.h"
-#include "pp-flow-window.h"
 
 typedef enum
 {
@@ -31,9 +32,10 @@ typedef enum
 /* The host read again and planned, off the main loop */
 typedef struct
 {
-  PpHost   *host;
-  PpAdvice *advice;
-  PpPlan   *plan;
+  PpHost      *host;
+  PpBootSetup *setup;
+  PpAdvice    *advice;
+  PpPlan      *plan;
 } PpReview;
 
 typedef struct
@@ -53,9 +55,8 @@ struct _PpFlowWindow
   GCancellable      *cancellable;
   GPtrArray         *diff_buffers;   /* GtkSourceBuffer* */
 
-  GSubprocess       *subprocess;
-  GDataInputStream  *events;
-  gboolean           through_pkexec;
+  PpHelperRun       *run;
+  char              *why_not;        /* why nothing can be applied from here, or NULL */
   gboolean           running;
   char              *failure;        /* text of the helper's "failed" event */
   char              *backup;         /* path of its "backup" event */
@@ -68,6 +69,7 @@ struct _PpFlowWindow
   AdwWindowTitle    *window_title;
   GtkButton         *cancel_button;
   GtkButton         *apply_button;
+  GtkLabel          *banner;
   GtkStack          *stack;
   GtkSpinner        *loading_spinner;
   AdwStatusPage     *error_page;
@@ -104,6 +106,7 @@ pp_review_free (PpReview *review)
 {
   g_clear_pointer (&review->plan, pp_plan_free);
   g_clear_pointer (&review->advice, pp_advice_free);
+  g_clear_pointer (&review->setup, pp_boot_setup_free);
   g_clear_pointer (&review->host, pp_host_free);
   g_free (review);
 }
@@ -126,6 +129,7 @@ pp_review_plan_in_thread (GTask        *task,
 {
   const PpReviewRequest *request = task_data;
   g_autoptr(PpReview) review = g_new0 (PpReview, 1);
+  PpPlanRequest plan_request = { request->address, PP_BOOT_MODE_EVERY_BOOT };
   GError *error = NULL;
 
   review->host = pp_host_read (request->root, &error);
@@ -134,8 +138,9 @@ pp_review_plan_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  review->setup = pp_boot_setup_detect (review->host);
   review->advice = pp_advice_new (review->host);
-  review->plan = pp_plan_reserve (review->host, review->advice, request->address, &error);
+  review->plan = pp_plan_reserve (review->host, review->setup, review->advice, &plan_request, &error);
   if (review->plan == NULL)
     {
       g_task_return_error (task, error);
@@ -232,6 +237,8 @@ pp_flow_window_file_row_new (PpFlowWindow     *self,
   GtkWidget *scroller = gtk_scrolled_window_new ();
   g_autofree char *subtitle = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *diff_text = NULL;
+  g_autofree char *title = g_utf8_make_valid (file->path, -1);
   guint added, removed;
 
   pp_diff_count (file->diff, &added, &removed);
@@ -242,10 +249,13 @@ pp_flow_window_file_row_new (PpFlowWindow     *self,
     subtitle = g_strdup_printf (g_dngettext (NULL, "%u line added, %u removed", "%u lines added, %u removed", added),
                                 added, removed);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), file->path);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
 
-  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (buffer), file->diff, -1);
+  /* a file in another encoding shows its bytes as replacement characters;
+   * the helper still writes them as they are */
+  diff_text = g_utf8_make_valid (file->diff, -1);
+  gtk_text_buffer_set_text (GTK_TEXT_BUFFER (buffer), diff_text, -1);
   gtk_source_buffer_set_highlight_matching_brackets (buffer, FALSE);
   g_ptr_array_add (self->diff_buffers, buffer);
 
@@ -256,7 +266,7 @@ pp_flow_window_file_row_new (PpFlowWindow     *self,
   gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 12);
   gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 12);
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 12);
-  label = g_strdup_printf (_("Changes to %s"), file->path);
+  label = g_strdup_printf (_("Changes to %s"), title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   gtk_widget_add_css_class (view, "diff-view");
 
@@ -338,9 +348,11 @@ pp_flow_window_show_review (PpFlowWindow *self)
     adw_preferences_group_add (self->manual_group, pp_flow_row_new (g_ptr_array_index (plan->manual_steps, i), NULL));
   gtk_widget_set_visible (GTK_WIDGET (self->manual_group), plan->manual_steps->len > 0);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), plan->refused == NULL && changes);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), plan->refused == NULL && changes && self->why_not == NULL);
   if (plan->refused != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->apply_button), _("This GPU cannot be reserved: see why above"));
+  else if (self->why_not != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->apply_button), self->why_not);
   pp_flow_window_set_mode (self, PP_FLOW_MODE_REVIEW);
   gtk_stack_set_visible_child_name (self->stack, "review");
 }
@@ -384,51 +396,49 @@ pp_flow_window_append_log (PpFlowWindow *self,
 }
 
 static void
-pp_flow_window_handle_event (PpFlowWindow *self,
-                             const char   *line)
+pp_flow_window_handle_event (PpFlowWindow        *self,
+                             const PpHelperEvent *event)
 {
-  const char *space = strchr (line, ' ');
-  g_autofree char *keyword = space != NULL ? g_strndup (line, space - line) : g_strdup (line);
-  const char *text = space != NULL ? space + 1 : "";
-
-  if (g_str_equal (keyword, "step"))
+  switch (event->kind)
     {
-      guint step = 0, steps = 0;
-      const char *title = strchr (text, ' ');
-
-      if (sscanf (text, "%u/%u", &step, &steps) == 2 && steps > 0 && step > 0 && step <= steps)
-        gtk_progress_bar_set_fraction (self->progress_bar, (double) (step - 1) / steps);
-      gtk_progress_bar_set_text (self->progress_bar, title != NULL ? title + 1 : text);
-      pp_flow_window_append_log (self, line);
-    }
-  else if (g_str_equal (keyword, "log"))
-    pp_flow_window_append_log (self, text);
-  /* the warnings were on the review already; the steps by hand are still to do after it */
-  else if (g_str_equal (keyword, "manual"))
-    {
-      g_ptr_array_add (self->notes, g_strdup (text));
-      pp_flow_window_append_log (self, line);
-    }
-  else if (g_str_equal (keyword, "backup"))
-    {
+    case PP_HELPER_EVENT_STEP:
+      if (event->steps > 0)
+        gtk_progress_bar_set_fraction (self->progress_bar, (double) (event->step - 1) / event->steps);
+      gtk_progress_bar_set_text (self->progress_bar, event->title);
+      pp_flow_window_append_log (self, event->line);
+      break;
+    case PP_HELPER_EVENT_LOG:
+      pp_flow_window_append_log (self, event->text);
+      break;
+    /* the warnings were on the review already; the steps by hand are still to do after it */
+    case PP_HELPER_EVENT_MANUAL:
+      g_ptr_array_add (self->notes, g_strdup (event->text));
+      pp_flow_window_append_log (self, event->line);
+      break;
+    case PP_HELPER_EVENT_BACKUP:
       g_free (self->backup);
-      self->backup = g_strdup (text);
-      pp_flow_window_append_log (self, line);
-    }
-  else if (g_str_equal (keyword, "failed"))
-    {
+      self->backup = g_strdup (event->text);
+      pp_flow_window_append_log (self, event->line);
+      break;
+    case PP_HELPER_EVENT_FAILED:
       g_free (self->failure);
-      self->failure = g_strdup (text);
-      pp_flow_window_append_log (self, line);
-    }
-  else if (g_str_equal (keyword, "done"))
-    {
+      self->failure = g_strdup (event->text);
+      pp_flow_window_append_log (self, event->line);
+      break;
+    case PP_HELPER_EVENT_DONE:
       gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-      gtk_progress_bar_set_text (self->progress_bar, text);
-      pp_flow_window_append_log (self, line);
+      gtk_progress_bar_set_text (self->progress_bar, event->text);
+      pp_flow_window_append_log (self, event->line);
+      break;
+    case PP_HELPER_EVENT_WARNING:
+    case PP_HELPER_EVENT_ROLLBACK:
+    case PP_HELPER_EVENT_STATE:
+    case PP_HELPER_EVENT_FILE:
+    case PP_HELPER_EVENT_OTHER:
+    default:
+      pp_flow_window_append_log (self, event->line);
+      break;
     }
-  else
-    pp_flow_window_append_log (self, line);
 }
 
 static void
@@ -466,12 +476,14 @@ pp_flow_window_show_failure (PpFlowWindow *self,
   g_autofree char *description = NULL;
   const char *title;
 
-  if (self->through_pkexec && status == 126)
+  gboolean through_pkexec = self->run != NULL && pp_helper_run_is_pkexec (self->run);
+
+  if (through_pkexec && status == 126)
     {
       title = _("Authorization Dismissed");
       description = g_strdup (_("Nothing was changed. Try again when you are ready to enter the password."));
     }
-  else if (self->through_pkexec && status == 127)
+  else if (through_pkexec && status == 127)
     {
       title = _("Not Authorized");
       description = g_strdup_printf (_("Either the password was not accepted, or the helper is not installed at %s. "
@@ -512,7 +524,13 @@ pp_flow_window_show_failure (PpFlowWindow *self,
         description = g_strdup_printf (_("%s\n\nSome files could not be put back: the log says which. "
                                          "The originals are saved in %s."),
                                        reason != NULL ? reason : "",
-                                       self->backup != NULL ? self->backup : "/var/lib/passthrough-prep/backups");
+                                       self->backup != NULL ? self->backup : PP_HELPER_BACKUP_DIR);
+        break;
+      case PP_HELPER_EXIT_PLAN_CHANGED:
+        title = _("The System Changed Since the Review");
+        description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : "",
+                                       _("Nothing was changed. Close this window and review the changes again: "
+                                         "what is applied must be what you saw."));
         break;
       case PP_HELPER_EXIT_BUSY:
         title = _("Another Change Is Running");
@@ -549,23 +567,17 @@ pp_flow_window_show_success (PpFlowWindow *self)
 }
 
 static void
-pp_flow_window_helper_exited (GObject      *source,
-                              GAsyncResult *result,
-                              gpointer      user_data)
+pp_flow_window_helper_event (PpFlowWindow        *self,
+                             const PpHelperEvent *event)
 {
-  g_autoptr(PpFlowWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  int status = -1;
+  pp_flow_window_handle_event (self, event);
+}
 
-  if (!g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error)
-      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (g_subprocess_get_if_exited (G_SUBPROCESS (source)))
-    status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
-
+static void
+pp_flow_window_helper_exited (PpFlowWindow *self,
+                              int           status)
+{
   self->running = FALSE;
-  g_clear_object (&self->events);
-  g_clear_object (&self->subprocess);
   if (status == PP_HELPER_EXIT_OK)
     pp_flow_window_show_success (self);
   else
@@ -575,64 +587,9 @@ pp_flow_window_helper_exited (GObject      *source,
 }
 
 static void
-pp_flow_window_read_event (GObject      *source,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  g_autoptr(PpFlowWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (line != NULL)
-    {
-      pp_flow_window_handle_event (self, line);
-      g_data_input_stream_read_line_async (self->events, G_PRIORITY_DEFAULT, self->cancellable,
-                                           pp_flow_window_read_event, g_object_ref (self));
-      return;
-    }
-  if (error != NULL)
-    pp_flow_window_append_log (self, error->message);
-  g_subprocess_wait_async (self->subprocess, self->cancellable,
-                           pp_flow_window_helper_exited, g_object_ref (self));
-}
-
-/* PP_HELPER_COMMAND, for tests only, names a helper to run as
- * `HELPER --root ROOT INTENT [ADDRESS]` instead of `pkexec HELPER INTENT [ADDRESS]` */
-static GStrv
-pp_flow_window_helper_argv (PpFlowWindow *self,
-                            gboolean     *through_pkexec)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  const char *command = g_getenv ("PP_HELPER_COMMAND");
-
-  *through_pkexec = command == NULL || *command == '\0';
-  if (*through_pkexec)
-    {
-      g_strv_builder_add (builder, "pkexec");
-      g_strv_builder_add (builder, HELPER_PATH);
-    }
-  else
-    {
-      g_strv_builder_add (builder, command);
-      g_strv_builder_add (builder, "--root");
-      g_strv_builder_add (builder, self->root);
-    }
-  if (self->intent == PP_FLOW_RESERVE)
-    {
-      g_strv_builder_add (builder, "reserve");
-      g_strv_builder_add (builder, self->address);
-    }
-  else
-    g_strv_builder_add (builder, "revert");
-  return g_strv_builder_end (builder);
-}
-
-static void
 pp_flow_window_run_helper (PpFlowWindow *self)
 {
-  g_auto(GStrv) argv = pp_flow_window_helper_argv (self, &self->through_pkexec);
+  g_auto(GStrv) args = NULL;
   g_autoptr(GError) error = NULL;
   const char *title = self->intent == PP_FLOW_RESERVE ? _("Reserving the GPU") : _("Reverting the Changes");
 
@@ -644,12 +601,25 @@ pp_flow_window_run_helper (PpFlowWindow *self)
   pp_flow_window_set_mode (self, PP_FLOW_MODE_RUN);
   gtk_stack_set_visible_child_name (self->stack, "run");
 
-  self->subprocess = g_subprocess_newv ((const char * const *) argv,
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE,
-                                        &error);
-  if (self->subprocess == NULL)
+  if (self->why_not != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("Cannot run %s: %s"), argv[0], error->message);
+      self->failure = g_strdup (self->why_not);
+      pp_flow_window_show_failure (self, -1);
+      return;
+    }
+
+  /* the digest makes the helper refuse anything but the plan shown */
+  if (self->intent == PP_FLOW_RESERVE)
+    args = pp_helper_args_reserve (self->address, self->review->plan->digest);
+  else
+    args = pp_helper_args_for_intent (PP_HELPER_INTENT_REVERT);
+  self->run = pp_helper_run_new (self->root, (const char * const *) args);
+  g_signal_connect_object (self->run, "event", G_CALLBACK (pp_flow_window_helper_event), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->run, "exited", G_CALLBACK (pp_flow_window_helper_exited), self, G_CONNECT_SWAPPED);
+  if (!pp_helper_run_start (self->run, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Cannot run %s: %s"), pp_helper_run_get_program (self->run),
+                                                  error->message);
 
       pp_flow_window_append_log (self, message);
       self->failure = g_steal_pointer (&message);
@@ -657,15 +627,12 @@ pp_flow_window_run_helper (PpFlowWindow *self)
       return;
     }
   self->running = TRUE;
-  self->events = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->subprocess));
-  g_data_input_stream_read_line_async (self->events, G_PRIORITY_DEFAULT, self->cancellable,
-                                       pp_flow_window_read_event, g_object_ref (self));
 }
 
 static void
 pp_flow_window_apply_clicked (PpFlowWindow *self)
 {
-  if (self->review == NULL || self->review->plan->refused != NULL || self->running)
+  if (self->review == NULL || self->review->plan->refused != NULL || self->running || self->why_not != NULL)
     return;
   pp_flow_window_run_helper (self);
 }
@@ -761,6 +728,9 @@ pp_flow_window_new (GtkWindow    *parent,
 
   self->root = g_strdup (root != NULL ? root : "/");
   self->intent = intent;
+  self->why_not = pp_helper_run_why_not (self->root, PP_POLKIT_ACTIONS_DIR);
+  gtk_label_set_label (self->banner, self->why_not);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), self->why_not != NULL);
   return self;
 }
 
@@ -831,9 +801,9 @@ pp_flow_window_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->restart_toast);
-  g_clear_object (&self->events);
-  g_clear_object (&self->subprocess);
+  g_clear_object (&self->run);
   g_clear_pointer (&self->review, pp_review_free);
+  g_clear_pointer (&self->why_not, g_free);
   g_clear_pointer (&self->diff_buffers, g_ptr_array_unref);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_clear_pointer (&self->root, g_free);
@@ -867,6 +837,7 @@ pp_flow_window_class_init (PpFlowWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, apply_button);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, error_page);

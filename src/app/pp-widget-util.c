@@ -65,8 +65,3 @@ pp_check_status_style_class (PpCheckStatus status)
     }
 }
 
-char *
-pp_device_dup_display_name (const PpPciDevice *device)
-{
-  return g_strdup_printf ("%s %s", device->vendor_name, device->device_name);
-}

@@ -15,7 +15,5 @@ GtkWidget  *pp_badge_new                (const char *text,
 const char *pp_device_class_icon_name   (const PpPciDevice *device);
 const char *pp_check_status_icon_name   (PpCheckStatus status);
 const char *pp_check_status_style_class (PpCheckStatus status);
-/* "Intel Corporation HD Graphics 530", as lspci says it */
-char       *pp_device_dup_display_name  (const PpPciDevice *device);
 
 G_END_DECLS

@@ -6,21 +6,24 @@
 #include <glib/gi18n.h>
 
 #include "pp-advice.h"
+#include "pp-boot.h"
 #include "pp-flow-window.h"
+#include "pp-format.h"
 #include "pp-gpu-card.h"
 #include "pp-group-card.h"
+#include "pp-helper-run.h"
 #include "pp-host.h"
 #include "pp-readiness.h"
-#include "pp-report.h"
 #include "pp-widget-util.h"
 #include "pp-window.h"
 
 /* What one reading of the host gives, made off the main loop */
 typedef struct
 {
-  PpHost    *host;
-  PpAdvice  *advice;
-  GPtrArray *checks;   /* PpCheck* */
+  PpHost      *host;
+  PpBootSetup *setup;
+  PpAdvice    *advice;
+  GPtrArray   *checks;   /* PpCheck* */
 } PpSnapshot;
 
 struct _PpWindow
@@ -28,6 +31,7 @@ struct _PpWindow
   AdwApplicationWindow  parent_instance;
 
   char                 *root;
+  char                 *why_not;          /* why nothing can be applied from here, or NULL */
   PpSnapshot           *snapshot;
   GCancellable         *cancellable;
   gboolean              loading;
@@ -38,6 +42,7 @@ struct _PpWindow
   GPtrArray            *warning_rows;     /* GtkWidget*, in warnings_group */
 
   AdwToastOverlay      *toast_overlay;
+  GtkLabel             *banner;
   AdwViewSwitcherTitle *switcher_title;
   GtkStack             *main_stack;
   GtkSpinner           *loading_spinner;
@@ -70,6 +75,7 @@ pp_snapshot_free (PpSnapshot *snapshot)
 {
   g_clear_pointer (&snapshot->checks, g_ptr_array_unref);
   g_clear_pointer (&snapshot->advice, pp_advice_free);
+  g_clear_pointer (&snapshot->setup, pp_boot_setup_free);
   g_clear_pointer (&snapshot->host, pp_host_free);
   g_free (snapshot);
 }
@@ -92,8 +98,9 @@ pp_snapshot_read_in_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  snapshot->setup = pp_boot_setup_detect (snapshot->host);
   snapshot->advice = pp_advice_new (snapshot->host);
-  snapshot->checks = pp_readiness_checks (snapshot->host, snapshot->advice);
+  snapshot->checks = pp_readiness_checks (snapshot->host, snapshot->setup, snapshot->advice);
   g_task_return_pointer (task, g_steal_pointer (&snapshot), (GDestroyNotify) pp_snapshot_free);
 }
 
@@ -487,8 +494,8 @@ pp_window_read_done (GObject      *source,
     return;
 
   pp_window_remember_selected_gpu (self);
-  /* the cards point into the snapshot: they go before it does, even when the
-   * new ones are only built later */
+  /* the old cards show the old snapshot: they go now, even when the new ones
+   * are only built later */
   g_clear_handle_id (&self->cards_idle_id, g_source_remove);
   pp_flow_box_remove_all (self->gpu_flow_box);
   pp_flow_box_remove_all (self->group_flow_box);
@@ -615,7 +622,15 @@ pp_window_copy_report_action (GtkWidget  *widget,
 
   if (self->snapshot == NULL)
     return;
-  report = pp_report_markdown (self->snapshot->host, self->snapshot->advice, self->snapshot->checks);
+  report = pp_format_report_markdown (self->snapshot->host, self->snapshot->advice, self->snapshot->checks);
+  /* a host's names may be in any encoding; the clipboard takes UTF-8 */
+  if (!g_utf8_validate (report, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (report, -1);
+
+      g_free (report);
+      report = valid;
+    }
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), report);
   adw_toast_overlay_add_toast (self->toast_overlay,
                                adw_toast_new (_("Report copied: paste it where you ask for help")));
@@ -733,6 +748,10 @@ pp_window_new (PpApplication *application,
                                  NULL);
 
   self->root = g_strdup (root != NULL ? root : "/");
+  self->why_not = pp_helper_run_why_not (self->root, PP_POLKIT_ACTIONS_DIR);
+  gtk_label_set_label (self->banner, self->why_not);
+  gtk_widget_set_visible (GTK_WIDGET (self->banner), self->why_not != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.revert", self->why_not == NULL);
   pp_window_set_subtitle (self);
   pp_window_read_host (self);
   return self;
@@ -757,6 +776,7 @@ pp_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->snapshot, pp_snapshot_free);
   g_clear_pointer (&self->root, g_free);
+  g_clear_pointer (&self->why_not, g_free);
   g_clear_pointer (&self->selected_gpu, g_free);
   g_clear_pointer (&self->check_rows, g_ptr_array_unref);
   g_clear_pointer (&self->warning_rows, g_ptr_array_unref);
@@ -775,6 +795,7 @@ pp_window_class_init (PpWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/ultmos/PassthroughPrep/pp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, loading_spinner);

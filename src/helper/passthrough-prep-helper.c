@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* passthrough-prep-helper: the only code of PassthroughPrep that runs as
- * root, through pkexec. Takes an intent and nothing else; see "The privileged helper" in README.md. */
+ * root, through pkexec. Takes an intent and nothing else; see "The
+ * privileged helper" in README.md. Built a second time, uninstalled, as
+ * passthrough-prep-helper-test with PP_HELPER_TEST_BUILD: only that one
+ * takes --root and PP_HELPER_FAIL_AT. */
 #define G_LOG_DOMAIN "pp-helper"
 
 #include "config.h"
@@ -12,15 +15,14 @@
 #include <unistd.h>
 
 #include "pp-advice.h"
+#include "pp-boot.h"
 #include "pp-helper-args.h"
 #include "pp-helper-events.h"
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 #include "pp-helper-faults.h"
 #include "pp-helper-intents.h"
 #include "pp-host.h"
 #include "pp-plan.h"
-
-#define PP_HELPER_LOCK_FILE "/var/lib/passthrough-prep/lock"
 
 static gboolean
 check_caller (gboolean   test_mode,
@@ -39,30 +41,44 @@ check_caller (gboolean   test_mode,
 }
 
 static gboolean
-reserve (PpSafeRoot  *root,
-         gboolean     test_mode,
-         const char  *address,
-         GError     **error)
+reserve (PpSafeRoot          *root,
+         gboolean             test_mode,
+         const PpHelperArgs  *args,
+         GError             **error)
 {
   g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpBootSetup) setup = NULL;
   g_autoptr(PpAdvice) advice = NULL;
   g_autoptr(PpPlan) plan = NULL;
+  PpPlanRequest request = { args->address, PP_BOOT_MODE_EVERY_BOOT };
 
   /* the caller's view of the host is not trusted: read it again */
   host = pp_host_read (pp_safe_root_get_path (root), error);
   if (host != NULL)
     {
+      setup = pp_boot_setup_detect (host);
       advice = pp_advice_new (host);
-      plan = pp_plan_reserve (host, advice, address, error);
+      plan = pp_plan_reserve (host, setup, advice, &request, error);
     }
   if (plan == NULL)
     {
-      g_prefix_error (error, "cannot plan reserving %s: ", address);
+      g_prefix_error (error, "cannot plan reserving %s: ", args->address);
       if (error != NULL && *error != NULL)
         {
           (*error)->domain = PP_HELPER_ERROR;
           (*error)->code = PP_HELPER_EXIT_HOST_UNREADABLE;
         }
+      return FALSE;
+    }
+
+  /* a refusal says why by itself; any other difference means that what was
+   * reviewed is not what would be written */
+  if (plan->refused == NULL && g_strcmp0 (plan->digest, args->digest) != 0)
+    {
+      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_PLAN_CHANGED,
+                   "the system changed since the plan for %s was reviewed (its digest is now %.12s…, "
+                   "not %.12s…); nothing was written: review the changes again",
+                   args->address, plan->digest, args->digest);
       return FALSE;
     }
 
@@ -74,12 +90,11 @@ run (int      argc,
      char   **argv,
      GError **error)
 {
-  g_autoptr(PpFaults) faults = NULL;
+  PpFaults *faults = NULL;
   g_autoptr(PpSafeRoot) root = NULL;
   PpHelperArgs args;
   gboolean test_mode;
   gboolean ok = FALSE;
-  const char *fail_at;
   int lock_fd = -1;
 
   if (!pp_helper_args_parse (argc - 1, (const char * const *) argv + 1,
@@ -97,9 +112,11 @@ run (int      argc,
       goto out;
     }
 
-  fail_at = g_getenv ("PP_HELPER_FAIL_AT");
-  if (test_mode && fail_at != NULL && (faults = pp_faults_parse (fail_at, error)) == NULL)
+#ifdef PP_HELPER_TEST_BUILD
+  if (test_mode && g_getenv ("PP_HELPER_FAIL_AT") != NULL
+      && (faults = pp_faults_parse (g_getenv ("PP_HELPER_FAIL_AT"), error)) == NULL)
     goto out;
+#endif
 
   root = pp_safe_root_open (test_mode ? args.test_root : "/",
                             test_mode ? getuid () : 0, faults, error);
@@ -107,19 +124,19 @@ run (int      argc,
     goto out;
 
   /* one change at a time: reserve and revert hold the lock to the end */
-  if (args.intent != PP_INTENT_STATUS
+  if (args.intent != PP_HELPER_INTENT_STATUS
       && (lock_fd = pp_safe_lock (root, PP_HELPER_LOCK_FILE, error)) < 0)
     goto out;
 
   switch (args.intent)
     {
-    case PP_INTENT_RESERVE:
-      ok = reserve (root, test_mode, args.address, error);
+    case PP_HELPER_INTENT_RESERVE:
+      ok = reserve (root, test_mode, &args, error);
       break;
-    case PP_INTENT_REVERT:
+    case PP_HELPER_INTENT_REVERT:
       ok = pp_helper_revert (root, test_mode, error);
       break;
-    case PP_INTENT_STATUS:
+    case PP_HELPER_INTENT_STATUS:
       ok = pp_helper_status (root, error);
       break;
     default:
@@ -129,6 +146,9 @@ run (int      argc,
 out:
   if (lock_fd >= 0)
     close (lock_fd);
+#ifdef PP_HELPER_TEST_BUILD
+  g_clear_pointer (&faults, pp_faults_free);
+#endif
   pp_helper_args_clear (&args);
   return ok;
 }
@@ -157,7 +177,7 @@ main (int    argc,
       error->code = PP_HELPER_EXIT_FAILED;
     }
 
-  pp_event_emit ("failed", "%s", error->message);
+  pp_event_emit (PP_HELPER_EVENT_FAILED, "%s", error->message);
   g_printerr ("passthrough-prep-helper: %s\n", error->message);
   return error->code;
 }

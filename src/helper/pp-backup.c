@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "pp-backup.h"
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 
 #define MANIFEST_VERSION 1
 #define GROUP_BACKUP "backup"

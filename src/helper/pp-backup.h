@@ -3,13 +3,14 @@
 
 #include <glib.h>
 
+#include "pp-helper-protocol.h"
 #include "pp-safe-file.h"
 
 G_BEGIN_DECLS
 
-/* Host path of the directory holding one backup set per run, named by the
- * UTC time it was made ("20261124T163000.123456Z"), so names sort by age. */
-#define PP_BACKUP_HOST_DIR "/var/lib/passthrough-prep/backups"
+/* A backup set is PP_HELPER_BACKUP_DIR/ID, ID the UTC time it was made
+ * ("20261124T163000.123456Z"), so names sort by age. */
+#define PP_BACKUP_HOST_DIR PP_HELPER_BACKUP_DIR
 
 /* Manifest states */
 #define PP_BACKUP_INCOMPLETE  "incomplete"   /* saved, files being written */

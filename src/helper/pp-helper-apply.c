@@ -7,7 +7,7 @@
 
 #include "pp-helper-apply.h"
 #include "pp-helper-events.h"
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 #include "pp-runner.h"
 
 PpChange *
@@ -98,10 +98,10 @@ roll_back (PpApply  *apply,
       g_autoptr(GError) error = NULL;
 
       if (put_file (apply, change->path, &change->before, NULL, &error))
-        pp_event_emit ("rollback", "%s %s", change->before.exists ? "Restored" : "Removed", change->path);
+        pp_event_emit (PP_HELPER_EVENT_ROLLBACK, "%s %s", change->before.exists ? "Restored" : "Removed", change->path);
       else
         {
-          pp_event_emit ("rollback", "Could not restore %s: %s", change->path, error->message);
+          pp_event_emit (PP_HELPER_EVENT_ROLLBACK, "Could not restore %s: %s", change->path, error->message);
           g_string_append_printf (problems, "; restoring %s failed: %s", change->path, error->message);
           ok = FALSE;
         }
@@ -116,7 +116,7 @@ roll_back (PpApply  *apply,
       g_autofree char *described = pp_runner_describe (argv);
       g_autoptr(GError) error = NULL;
 
-      pp_event_emit ("rollback", "Running %s again", described);
+      pp_event_emit (PP_HELPER_EVENT_ROLLBACK, "Running %s again", described);
       if (!pp_runner_run (apply->root, apply->test_mode, argv, &error))
         {
           g_string_append_printf (problems, "; running %s again failed (%s): run it by hand before restarting",

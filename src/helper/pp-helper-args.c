@@ -10,10 +10,8 @@
 
 #define MAX_QUOTED_ARG 64
 
-G_DEFINE_QUARK (pp-helper-error-quark, pp_helper_error)
-
 static const char usage[] =
-  "usage: passthrough-prep-helper reserve ADDRESS | revert | status";
+  "usage: passthrough-prep-helper reserve ADDRESS DIGEST | revert | status";
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -55,6 +53,40 @@ fail (GError       **error,
 }
 
 static gboolean
+parse_reserve (int                 argc,
+               const char * const *args,
+               int                *i,
+               PpHelperArgs       *out,
+               GError            **error)
+{
+  g_autofree char *what = NULL;
+
+  if (*i >= argc)
+    return fail (error, PP_HELPER_EXIT_USAGE,
+                 "reserve needs the PCI address of a GPU, like 0000:01:00.0, and the digest of its plan");
+  if (!pp_pci_address_is_valid (args[*i]))
+    {
+      what = describe_arg (args[*i]);
+      return fail (error, PP_HELPER_EXIT_USAGE,
+                   "%s is not a PCI address of the form 0000:01:00.0 (lower-case hex, function 0-7)",
+                   what);
+    }
+  out->address = g_strdup (args[(*i)++]);
+  if (*i >= argc)
+    return fail (error, PP_HELPER_EXIT_USAGE,
+                 "reserve needs the digest of the plan that was reviewed after the address "
+                 "(passthrough-prep --plan %s --json prints it)", out->address);
+  if (!pp_helper_digest_is_valid (args[*i]))
+    {
+      what = describe_arg (args[*i]);
+      return fail (error, PP_HELPER_EXIT_USAGE,
+                   "%s is not a plan digest (64 lower-case hex digits)", what);
+    }
+  out->digest = g_strdup (args[(*i)++]);
+  return TRUE;
+}
+
+static gboolean
 parse_into (int                 argc,
             const char * const *args,
             gboolean            under_pkexec,
@@ -62,9 +94,9 @@ parse_into (int                 argc,
             GError            **error)
 {
   int i = 0;
-  int rest;
   const char *intent;
 
+#ifdef PP_HELPER_TEST_BUILD
   if (argc > 0 && g_strcmp0 (args[0], "--root") == 0)
     {
       if (under_pkexec)
@@ -75,44 +107,23 @@ parse_into (int                 argc,
       out->test_root = g_strdup (args[1]);
       i = 2;
     }
+#endif
 
   if (i >= argc)
     return fail (error, PP_HELPER_EXIT_USAGE, "no intent given; %s", usage);
 
   intent = args[i++];
-  rest = argc - i;
-
-  if (g_strcmp0 (intent, "reserve") == 0)
-    {
-      g_autofree char *what = NULL;
-
-      if (rest < 1)
-        return fail (error, PP_HELPER_EXIT_USAGE,
-                     "reserve needs the PCI address of a GPU, like 0000:01:00.0");
-      if (!pp_pci_address_is_valid (args[i]))
-        {
-          what = describe_arg (args[i]);
-          return fail (error, PP_HELPER_EXIT_USAGE,
-                       "%s is not a PCI address of the form 0000:01:00.0 (lower-case hex, function 0-7)",
-                       what);
-        }
-      out->intent = PP_INTENT_RESERVE;
-      out->address = g_strdup (args[i++]);
-      rest--;
-    }
-  else if (g_strcmp0 (intent, "revert") == 0)
-    out->intent = PP_INTENT_REVERT;
-  else if (g_strcmp0 (intent, "status") == 0)
-    out->intent = PP_INTENT_STATUS;
-  else
+  if (!pp_helper_intent_from_string (intent, &out->intent))
     {
       g_autofree char *what = describe_arg (intent);
 
       return fail (error, PP_HELPER_EXIT_USAGE,
                    "unknown intent %s; expected reserve, revert or status", what);
     }
+  if (out->intent == PP_HELPER_INTENT_RESERVE && !parse_reserve (argc, args, &i, out, error))
+    return FALSE;
 
-  if (rest > 0)
+  if (i < argc)
     {
       g_autofree char *what = describe_arg (args[i]);
 
@@ -143,21 +154,6 @@ void
 pp_helper_args_clear (PpHelperArgs *args)
 {
   g_clear_pointer (&args->address, g_free);
+  g_clear_pointer (&args->digest, g_free);
   g_clear_pointer (&args->test_root, g_free);
-}
-
-const char *
-pp_intent_to_string (PpIntent intent)
-{
-  switch (intent)
-    {
-    case PP_INTENT_RESERVE:
-      return "reserve";
-    case PP_INTENT_REVERT:
-      return "revert";
-    case PP_INTENT_STATUS:
-      return "status";
-    default:
-      g_assert_not_reached ();
-    }
 }

@@ -15,43 +15,20 @@ pp_event_set_stream (FILE *stream)
   event_stream = stream;
 }
 
-char *
-pp_event_sanitize (const char *text,
-                   gssize      length)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, length);
-  GString *clean = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '\t')
-        g_string_append_c (clean, ' ');
-      else if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
-        g_string_append_unichar (clean, 0xFFFD);
-      else
-        g_string_append_unichar (clean, c);
-    }
-
-  return g_string_free (clean, FALSE);
-}
-
 static void
-emit_line (const char *keyword,
-           const char *text)
+emit_line (PpHelperEventKind  kind,
+           const char        *text)
 {
-  g_autofree char *clean = pp_event_sanitize (text, -1);
-
+  g_autofree char *line = pp_helper_event_format (kind, text);
   FILE *stream = event_stream != NULL ? event_stream : stdout;
 
-  fprintf (stream, "%s %s\n", keyword, clean);
+  fprintf (stream, "%s\n", line);
   fflush (stream);
 }
 
 void
-pp_event_emit (const char *keyword,
-               const char *format,
+pp_event_emit (PpHelperEventKind  kind,
+               const char        *format,
                ...)
 {
   g_autofree char *text = NULL;
@@ -61,7 +38,7 @@ pp_event_emit (const char *keyword,
   text = g_strdup_vprintf (format, args);
   va_end (args);
 
-  emit_line (keyword, text);
+  emit_line (kind, text);
 }
 
 void
@@ -79,7 +56,7 @@ pp_event_step (guint       n,
   va_end (args);
 
   line = g_strdup_printf ("%u/%u %s", n, total, text);
-  emit_line ("step", line);
+  emit_line (PP_HELPER_EVENT_STEP, line);
 }
 
 void
@@ -88,5 +65,5 @@ pp_event_log (const char *tool,
 {
   g_autofree char *text = g_strdup_printf ("%s: %s", tool, line);
 
-  emit_line ("log", text);
+  emit_line (PP_HELPER_EVENT_LOG, text);
 }

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 #include "pp-helper-faults.h"
 
 static const char * const fault_names[PP_N_FAULTS] = {

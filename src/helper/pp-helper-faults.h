@@ -5,9 +5,9 @@
 
 G_BEGIN_DECLS
 
-/* Failure injection for tests, from PP_HELPER_FAIL_AT, which the helper
- * honours only in test mode (--root): "KIND:N[,KIND:N...]" fails the Nth
- * step of that kind. Kinds: backup (saving the backup set), write (writing a
+/* Failure injection for tests, from PP_HELPER_FAIL_AT, which only the test
+ * build (passthrough-prep-helper-test) reads, in test mode (--root):
+ * "KIND:N[,KIND:N...]" fails the Nth step of that kind. Kinds: backup (saving the backup set), write (writing a
  * temp file), rename (replacing the target), command (running a command). */
 typedef enum
 {
@@ -20,6 +20,7 @@ typedef enum
 
 typedef struct _PpFaults PpFaults;
 
+#ifdef PP_HELPER_TEST_BUILD
 PpFaults *pp_faults_parse  (const char  *spec,
                             GError     **error);
 void      pp_faults_free   (PpFaults    *faults);
@@ -30,5 +31,15 @@ gboolean  pp_faults_check  (PpFaults    *faults,
                             GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpFaults, pp_faults_free)
+#else
+/* the installed helper has no way to inject a failure */
+static inline gboolean
+pp_faults_check (PpFaults    *faults,
+                 PpFaultKind  kind,
+                 GError     **error)
+{
+  return TRUE;
+}
+#endif
 
 G_END_DECLS

@@ -9,7 +9,7 @@
 #include "pp-backup.h"
 #include "pp-helper-apply.h"
 #include "pp-helper-events.h"
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 #include "pp-helper-intents.h"
 
 static gboolean
@@ -32,13 +32,14 @@ set_contents (PpFileState *state,
   state->length = length;
 }
 
-/* New files get the usual mode and the owner every target must have. */
+/* New files get the plan's mode and the owner every target must have. */
 static void
 set_new_file_owner (PpFileState *state,
+                    guint        mode,
                     PpSafeRoot  *root,
                     gboolean     test_mode)
 {
-  state->mode = 0644;
+  state->mode = mode != 0 ? mode : 0644;
   state->uid = pp_safe_root_get_owner (root);
   state->gid = test_mode ? getgid () : 0;
 }
@@ -62,13 +63,13 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
     }
 
   for (guint i = 0; plan->warnings != NULL && i < plan->warnings->len; i++)
-    pp_event_emit ("warning", "%s", (const char *) g_ptr_array_index (plan->warnings, i));
+    pp_event_emit (PP_HELPER_EVENT_WARNING, "%s", (const char *) g_ptr_array_index (plan->warnings, i));
   for (guint i = 0; plan->manual_steps != NULL && i < plan->manual_steps->len; i++)
-    pp_event_emit ("manual", "%s", (const char *) g_ptr_array_index (plan->manual_steps, i));
+    pp_event_emit (PP_HELPER_EVENT_MANUAL, "%s", (const char *) g_ptr_array_index (plan->manual_steps, i));
 
   if (plan->files->len == 0)
     {
-      pp_event_emit ("done", "Nothing to change: %s is already reserved", plan->gpu);
+      pp_event_emit (PP_HELPER_EVENT_DONE, "Nothing to change: %s is already reserved", plan->gpu);
       return TRUE;
     }
 
@@ -100,7 +101,7 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
           change->after.gid = change->before.gid;
         }
       else
-        set_new_file_owner (&change->after, root, test_mode);
+        set_new_file_owner (&change->after, edit->new_mode, root, test_mode);
 
       pp_backup_add_file (backup, edit->path, &change->before, change->after.contents,
                           change->after.length, change->after.mode, change->after.uid,
@@ -122,7 +123,7 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
   pp_event_step (++apply.step, apply.total, "Saving a backup of %u files", plan->files->len);
   if (!pp_backup_save (backup, root, before_states, error))
     return FALSE;
-  pp_event_emit ("backup", "%s", backup->host_dir);
+  pp_event_emit (PP_HELPER_EVENT_BACKUP, "%s", backup->host_dir);
 
   if (!pp_apply_run (&apply, error))
     {
@@ -140,10 +141,10 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
   for (guint i = 0; i < apply.created_dirs->len; i++)
     g_ptr_array_add (backup->created_dirs, g_strdup (g_ptr_array_index (apply.created_dirs, i)));
   if (!pp_backup_write_manifest (backup, root, &manifest_error))
-    pp_event_emit ("warning", "The change is made, but its backup could not be marked as applied: %s",
+    pp_event_emit (PP_HELPER_EVENT_WARNING, "The change is made, but its backup could not be marked as applied: %s",
                    manifest_error->message);
 
-  pp_event_emit ("done", "Reserved %s: %u files changed, %u commands ran; restart to finish",
+  pp_event_emit (PP_HELPER_EVENT_DONE, "Reserved %s: %u files changed, %u commands ran; restart to finish",
                  plan->gpu, apply.changes->len, apply.commands->len);
   return TRUE;
 }
@@ -252,10 +253,10 @@ pp_helper_revert (PpSafeRoot  *root,
   g_free (backup->state);
   backup->state = g_strdup (PP_BACKUP_REVERTED);
   if (!pp_backup_write_manifest (backup, root, &manifest_error))
-    pp_event_emit ("warning", "The files are restored, but %s could not be marked as reverted: %s",
+    pp_event_emit (PP_HELPER_EVENT_WARNING, "The files are restored, but %s could not be marked as reverted: %s",
                    backup->host_dir, manifest_error->message);
 
-  pp_event_emit ("done", "Reverted %s (%s): %u files restored, %u commands ran; restart to finish",
+  pp_event_emit (PP_HELPER_EVENT_DONE, "Reverted %s (%s): %u files restored, %u commands ran; restart to finish",
                  backup->id, backup->address ? backup->address : backup->intent,
                  apply.changes->len, apply.commands->len);
   return TRUE;
@@ -277,12 +278,12 @@ pp_helper_status (PpSafeRoot  *root,
           g_propagate_error (error, local_error);
           return FALSE;
         }
-      pp_event_emit ("state", "none");
-      pp_event_emit ("done", "Nothing is applied: no change is recorded in %s", PP_BACKUP_HOST_DIR);
+      pp_event_emit (PP_HELPER_EVENT_STATE, "none");
+      pp_event_emit (PP_HELPER_EVENT_DONE, "Nothing is applied: no change is recorded in %s", PP_BACKUP_HOST_DIR);
       return TRUE;
     }
 
-  pp_event_emit ("state", "%s %s %s%s%s", backup->state, backup->id, backup->intent,
+  pp_event_emit (PP_HELPER_EVENT_STATE, "%s %s %s%s%s", backup->state, backup->id, backup->intent,
                  backup->address ? " " : "", backup->address ? backup->address : "");
 
   for (guint i = 0; i < backup->entries->len; i++)
@@ -295,17 +296,17 @@ pp_helper_status (PpSafeRoot  *root,
         return FALSE;
       match = match_entry (entry, &now);
       counts[match]++;
-      pp_event_emit ("file", "%s %s", file_match_to_string (match), entry->path);
+      pp_event_emit (PP_HELPER_EVENT_FILE, "%s %s", file_match_to_string (match), entry->path);
     }
 
   if (g_str_equal (backup->state, PP_BACKUP_APPLIED) || g_str_equal (backup->state, PP_BACKUP_INCOMPLETE))
-    pp_event_emit ("done", "%s %s since %s: %u of %u files as written%s",
+    pp_event_emit (PP_HELPER_EVENT_DONE, "%s %s since %s: %u of %u files as written%s",
                    backup->address ? backup->address : "", g_str_equal (backup->state, PP_BACKUP_APPLIED)
                    ? "reserved" : "partly reserved (the run was cut short; revert puts it back)",
                    backup->created_at, counts[FILE_APPLIED], backup->entries->len,
                    counts[FILE_CHANGED] + counts[FILE_MISSING] > 0 ? "; some changed since" : "");
   else
-    pp_event_emit ("done", "Nothing is applied: the last change (%s, %s) was %s",
+    pp_event_emit (PP_HELPER_EVENT_DONE, "Nothing is applied: the last change (%s, %s) was %s",
                    backup->id, backup->address ? backup->address : backup->intent,
                    g_str_equal (backup->state, PP_BACKUP_REVERTED) ? "reverted" : "rolled back");
   return TRUE;

@@ -12,7 +12,7 @@
 #include <gio/gio.h>
 
 #include "pp-helper-events.h"
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 #include "pp-runner.h"
 
 char *

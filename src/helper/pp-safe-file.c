@@ -14,7 +14,7 @@
 
 #include <glib/gstdio.h>
 
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 #include "pp-safe-file.h"
 
 #define MAX_FILE_SIZE (16 * 1024 * 1024)
@@ -612,19 +612,6 @@ pp_safe_remove_empty_dir (PpSafeRoot   *self,
 
   close (dirfd);
   return TRUE;
-}
-
-gboolean
-pp_safe_restore (PpSafeRoot         *self,
-                 const char         *host_path,
-                 const PpFileState  *state,
-                 GError            **error)
-{
-  if (!state->exists)
-    return pp_safe_remove (self, host_path, error);
-
-  return pp_safe_write (self, host_path, state->contents, state->length,
-                        state->mode, state->uid, state->gid, NULL, error);
 }
 
 int

@@ -61,11 +61,6 @@ gboolean     pp_safe_write            (PpSafeRoot   *self,
                                        gid_t         gid,
                                        GPtrArray    *created_dirs,
                                        GError      **error);
-/* Puts @state back: rewrites the file, or removes it when !state->exists. */
-gboolean     pp_safe_restore          (PpSafeRoot        *self,
-                                       const char        *host_path,
-                                       const PpFileState *state,
-                                       GError           **error);
 gboolean     pp_safe_remove           (PpSafeRoot   *self,
                                        const char   *host_path,
                                        GError      **error);

@@ -196,7 +196,7 @@ def main_inner(binary, helper, srcdir, builddir):
     os.environ['PP_HELPER_COMMAND'] = helper
     reboot_record = os.path.join(tmp, 'reboot-calls')
     os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = start_fake_logind(tmp, reboot_record)
-    print('1..6', file=tw.TAP, flush=True)
+    print('1..7', file=tw.TAP, flush=True)
 
     def fresh_root(host, name):
         root = os.path.join(tmp, name)
@@ -264,8 +264,16 @@ def main_inner(binary, helper, srcdir, builddir):
                 check(has_text(dialog, 'Revert the Changes?'), 'no confirmation: %s' % names(dialog))
                 tw.screenshot(app, artifacts, 'flow-revert-confirm')
                 click(button(dialog, 'Revert'))
-                flow = wait_for('the revert window', lambda: len(frames(app)) == 2 and has_text(
-                    app.acc.getChildAtIndex(1), 'Log') and app.acc.getChildAtIndex(1), timeout=10)
+
+                def revert_window():
+                    try:
+                        window = app.acc.getChildAtIndex(1) if len(frames(app)) == 2 else None
+                        return window if window is not None and has_text(window, 'Log') else None
+                    except GLib.Error:
+                        # the confirmation's widgets go while the revert window comes
+                        check(app.proc.poll() is None, 'the app died: %s' % app.output()[-2000:])
+                        return None
+                flow = wait_for('the revert window', revert_window, timeout=10)
                 wait_result(flow, 'the revert to finish')
                 tw.screenshot(app, artifacts, 'flow-revert-done')
                 check(has_text(flow, 'Restart to Finish'), 'revert did not finish: %s' % names(flow))
@@ -318,6 +326,41 @@ def main_inner(binary, helper, srcdir, builddir):
             finally:
                 app.stop()
         run_case('a refused GPU: the reason, Apply off', refused)
+
+        def not_this_computer():
+            # without PP_HELPER_COMMAND the window would go through pkexec: a
+            # stand-in first on PATH records any call, and none may come
+            root = fresh_root(HOST, 'captured')
+            stand_in_dir = os.path.join(tmp, 'stand-in-bin')
+            record = os.path.join(tmp, 'pkexec-calls')
+            os.makedirs(stand_in_dir, exist_ok=True)
+            with open(os.path.join(stand_in_dir, 'pkexec'), 'w') as f:
+                f.write('#!/bin/sh\necho "$@" >> %s\nexit 0\n' % record)
+            os.chmod(os.path.join(stand_in_dir, 'pkexec'), 0o755)
+            saved = dict(os.environ)
+            os.environ.pop('PP_HELPER_COMMAND')
+            os.environ['PATH'] = stand_in_dir + ':' + os.environ['PATH']
+            try:
+                app = tw.App(binary, root, wide)
+            finally:
+                os.environ.clear()
+                os.environ.update(saved)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                banner = 'This is the host read from %s, not this computer' % root
+                check(has_text(app.acc.getChildAtIndex(0), banner), 'no banner in the main window')
+                flow = open_review(app, gpu_name)
+                check(has_text(flow, banner), 'no banner in the review: %s' % names(flow)[:8])
+                apply = button(flow, 'Apply')
+                check(not apply.getState().contains(pyatspi.STATE_SENSITIVE), 'Apply is on for a captured host')
+                tw.screenshot(app, artifacts, 'flow-not-this-computer')
+                apply.queryAction().doAction(0)   # even a click that gets through does nothing
+                time.sleep(1)
+                check(not os.path.exists(record), 'pkexec was run: %s' % (
+                    open(record).read() if os.path.exists(record) else ''))
+            finally:
+                app.stop()
+        run_case('a host that is not this computer: a banner, Apply off, pkexec never run', not_this_computer)
 
         def dark_and_narrow():
             root = fresh_root(HOST, 'dark')

@@ -12,7 +12,7 @@
 #include "pp-helper-args.h"
 #include "pp-pci.h"
 #include "pp-helper-events.h"
-#include "pp-helper-exit.h"
+#include "pp-helper-protocol.h"
 #include "pp-helper-faults.h"
 #include "pp-runner.h"
 #include "pp-safe-file.h"
@@ -123,16 +123,18 @@ fixture_tear_down (Fixture       *f,
 
 /* args */
 
+#define DIGEST "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
 static void
 test_args_accepted (void)
 {
-  struct { const char *argv[5]; int argc; PpIntent intent; const char *address; const char *root; } cases[] = {
-    { { "reserve", "0000:01:00.0" }, 2, PP_INTENT_RESERVE, "0000:01:00.0", NULL },
-    { { "reserve", "abcd:ef:1f.7" }, 2, PP_INTENT_RESERVE, "abcd:ef:1f.7", NULL },
-    { { "revert" }, 1, PP_INTENT_REVERT, NULL, NULL },
-    { { "status" }, 1, PP_INTENT_STATUS, NULL, NULL },
-    { { "--root", "/tmp/x", "status" }, 3, PP_INTENT_STATUS, NULL, "/tmp/x" },
-    { { "--root", "/tmp/x", "reserve", "0000:03:00.1" }, 4, PP_INTENT_RESERVE, "0000:03:00.1", "/tmp/x" },
+  struct { const char *argv[6]; int argc; PpHelperIntent intent; const char *address; const char *root; } cases[] = {
+    { { "reserve", "0000:01:00.0", DIGEST }, 3, PP_HELPER_INTENT_RESERVE, "0000:01:00.0", NULL },
+    { { "reserve", "abcd:ef:1f.7", DIGEST }, 3, PP_HELPER_INTENT_RESERVE, "abcd:ef:1f.7", NULL },
+    { { "revert" }, 1, PP_HELPER_INTENT_REVERT, NULL, NULL },
+    { { "status" }, 1, PP_HELPER_INTENT_STATUS, NULL, NULL },
+    { { "--root", "/tmp/x", "status" }, 3, PP_HELPER_INTENT_STATUS, NULL, "/tmp/x" },
+    { { "--root", "/tmp/x", "reserve", "0000:03:00.1", DIGEST }, 5, PP_HELPER_INTENT_RESERVE, "0000:03:00.1", "/tmp/x" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -144,6 +146,7 @@ test_args_accepted (void)
       g_assert_no_error (error);
       g_assert_cmpint (args.intent, ==, cases[i].intent);
       g_assert_cmpstr (args.address, ==, cases[i].address);
+      g_assert_cmpstr (args.digest, ==, cases[i].address != NULL ? DIGEST : NULL);
       g_assert_cmpstr (args.test_root, ==, cases[i].root);
       pp_helper_args_clear (&args);
     }
@@ -153,13 +156,18 @@ static void
 test_args_refused (void)
 {
   g_autofree char *overlong = g_strnfill (5000, 'a');
-  struct { const char *argv[5]; int argc; gboolean pkexec; int code; const char *message; } cases[] = {
+  struct { const char *argv[6]; int argc; gboolean pkexec; int code; const char *message; } cases[] = {
     { { NULL }, 0, FALSE, PP_HELPER_EXIT_USAGE, "no intent given" },
     { { "" }, 1, FALSE, PP_HELPER_EXIT_USAGE, "unknown intent an empty argument" },
     { { "apply" }, 1, FALSE, PP_HELPER_EXIT_USAGE, "unknown intent \"apply\"" },
     { { "RESERVE", "0000:01:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "unknown intent \"RESERVE\"" },
     { { "reserve" }, 1, FALSE, PP_HELPER_EXIT_USAGE, "reserve needs the PCI address" },
-    { { "reserve", "0000:01:00.0", "0000:02:00.0" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "unexpected \"0000:02:00.0\" after reserve" },
+    { { "reserve", "0000:01:00.0", DIGEST, "0000:02:00.0" }, 4, FALSE, PP_HELPER_EXIT_USAGE, "unexpected \"0000:02:00.0\" after reserve" },
+    { { "reserve", "0000:01:00.0", "0000:02:00.0" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "\"0000:02:00.0\" is not a plan digest" },
+    { { "reserve", "0000:01:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "reserve needs the digest of the plan" },
+    { { "reserve", "0000:01:00.0", DIGEST "0" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "an argument of 65 bytes is not a plan digest" },
+    { { "reserve", "0000:01:00.0", "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef" }, 3, FALSE,
+      PP_HELPER_EXIT_USAGE, "is not a plan digest" },
     { { "reserve", "0000:0A:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "\"0000:0A:00.0\" is not a PCI address" },
     { { "reserve", "01:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "\"01:00.0\" is not a PCI address" },
     { { "reserve", "0000:01:00.8" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "is not a PCI address" },
@@ -184,6 +192,7 @@ test_args_refused (void)
       g_assert_error (error, PP_HELPER_ERROR, cases[i].code);
       g_assert_nonnull (strstr (error->message, cases[i].message));
       g_assert_null (args.address);
+      g_assert_null (args.digest);
       g_assert_null (args.test_root);
     }
 }
@@ -205,9 +214,9 @@ test_address_shape (void)
 static void
 test_events_sanitize (void)
 {
-  g_autofree char *a = pp_event_sanitize ("one\ntwo\rthree\tfour", -1);
-  g_autofree char *b = pp_event_sanitize ("bad \xff byte", -1);
-  g_autofree char *c = pp_event_sanitize ("\x1b[1m==> Building\x1b[0m", -1);
+  g_autofree char *a = pp_helper_event_clean_text ("one\ntwo\rthree\tfour", -1);
+  g_autofree char *b = pp_helper_event_clean_text ("bad \xff byte", -1);
+  g_autofree char *c = pp_helper_event_clean_text ("\x1b[1m==> Building\x1b[0m", -1);
 
   g_assert_cmpstr (a, ==, "one\xef\xbf\xbdtwo\xef\xbf\xbdthree four");
   g_assert_true (g_utf8_validate (b, -1, NULL));

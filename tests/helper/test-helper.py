@@ -29,7 +29,10 @@ import sys
 import tempfile
 
 EXIT = {"ok": 0, "failed": 1, "usage": 2, "not-permitted": 3, "refused": 4,
-        "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9, "busy": 10}
+        "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9, "busy": 10,
+        "plan-changed": 11}
+# what a caller passes where the plan is refused anyway: the shape of a digest
+NO_DIGEST = "0" * 64
 
 EVENT_RE = re.compile(r"^(step \d+/\d+ \S.*|log [^:]+: .*|warning \S.*|manual \S.*|backup /\S+|"
                       r"rollback \S.*|state (none|(applied|incomplete|rolled-back|reverted) \S+ \S+( \S+)?)|"
@@ -72,6 +75,10 @@ class Tool:
         proc = subprocess.run(argv, capture_output=True, env=env, timeout=120, preexec_fn=preexec)
         out = proc.stdout.decode("utf-8", "replace")
         return proc.returncode, out.splitlines(), proc.stderr.decode("utf-8", "replace")
+
+    def reserve_args(self, root, address):
+        """reserve ADDRESS DIGEST, with the digest of the plan as --plan shows it now"""
+        return ["reserve", address, self.plan(root, address).get("digest") or NO_DIGEST]
 
     def plan(self, root, address):
         proc = subprocess.run([self.cli, "--plan", address, "--json", "--root", root],
@@ -168,9 +175,37 @@ def backups(root):
     return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
 
+# a file in another encoding is written with exactly the planned bytes
+
+def latin1_bytes(t):
+    host = "desktop-intel-nvidia"
+    root = t.make_root(host)
+    grub = os.path.join(root, "etc/default/grub")
+    comment = b"# Gr\xfc\xdfe aus K\xf6ln (ISO-8859-1)\n"
+    latin1 = open(grub, "rb").read().replace(b"\nGRUB_CMDLINE_LINUX_DEFAULT=",
+                                               b"\n" + comment + b"GRUB_CMDLINE_LINUX_DEFAULT=", 1)
+    open(grub, "wb").write(latin1)
+    address = "0000:01:00.0"
+    plan = t.plan(root, address)
+    code, lines, err = t.helper_run(t.reserve_args(root, address), root)
+    check(code == 0, "Latin-1 grub: reserve works", f"exit {code}: {lines[-2:]} {err}")
+    after = open(grub, "rb").read()
+    check(comment in after, "Latin-1 grub: its Latin-1 bytes are kept as they were")
+    old_line = [l for l in latin1.split(b"\n") if l.startswith(b"GRUB_CMDLINE_LINUX_DEFAULT=")][0]
+    new_line = [l for l in after.split(b"\n") if l.startswith(b"GRUB_CMDLINE_LINUX_DEFAULT=")][0]
+    check(b"vfio-pci.ids=" in new_line and after == latin1.replace(old_line, new_line),
+          "Latin-1 grub: only the planned line changed", f"{old_line!r} -> {new_line!r}")
+    diff = next(f["diff"] for f in plan["files"] if f["path"] == "/etc/default/grub")
+    check("+" + new_line.decode("latin-1") in diff, "Latin-1 grub: the line written is the one the plan showed")
+    code, lines, _ = t.helper_run(["revert"], root)
+    check(code == 0 and open(grub, "rb").read() == latin1, "Latin-1 grub: revert gives the bytes back")
+    shutil.rmtree(root)
+
+
 # reserve + revert on every host
 
 def reserve_revert(t):
+    latin1_bytes(t)
     hosts = sorted(f[:-5] for f in os.listdir(t.hosts) if f.endswith(".host"))
     reserved_hosts = set()
     for host in hosts:
@@ -181,7 +216,7 @@ def reserve_revert(t):
             plan = t.plan(root, address)
             clear_command_log(root)
             sets_before = backups(root)
-            code, lines, err = t.helper_run(["reserve", address], root)
+            code, lines, err = t.helper_run(t.reserve_args(root, address), root)
             check_events(lines, code, what)
             if "error" in plan:
                 check(code == EXIT["host"], f"{what}: a plan error is exit 8", f"{code} {lines[-1:]} / {plan}")
@@ -225,7 +260,7 @@ def reserve_revert(t):
                   f"{what}: status: every file as written", str(lines))
 
             # a second reserve of the same GPU plans nothing or stacks a second set; either way revert unwinds it
-            code2, lines2, _ = t.helper_run(["reserve", address], root)
+            code2, lines2, _ = t.helper_run(t.reserve_args(root, address), root)
             check(code2 == 0, f"{what}: reserving again succeeds", str(lines2[-2:]))
 
             clear_command_log(root)
@@ -293,7 +328,7 @@ def faults(t):
         for kind_name, n in injections:
             what = f"{host} reserve {address} with {kind_name}:{n} failing"
             clear_command_log(root)
-            code, lines, err = t.helper_run(["reserve", address], root, {"PP_HELPER_FAIL_AT": f"{kind_name}:{n}"})
+            code, lines, err = t.helper_run(t.reserve_args(root, address), root, {"PP_HELPER_FAIL_AT": f"{kind_name}:{n}"})
             check_events(lines, code, what)
             check(code == EXIT["failed"], f"{what}: exit 1", f"exit {code}: {lines[-2:]} {err}")
             check(f"injected failure at {kind_name} {n}" in failed_message(lines), f"{what}: says what failed",
@@ -316,7 +351,7 @@ def faults(t):
             open(marker, "w").close()
             before = snapshot(root)
             clear_command_log(root)
-            code, lines, err = t.helper_run(["reserve", address], root)
+            code, lines, err = t.helper_run(t.reserve_args(root, address), root)
             after = snapshot(root)
             os.unlink(marker)
             check(code == EXIT["failed"], f"{what}: exit 1", f"exit {code}: {lines[-2:]}")
@@ -331,7 +366,7 @@ def faults(t):
               f"{host}: after failed runs nothing is applied", str(lines))
 
         # now revert, failing at every step, from the applied state
-        code, lines, _ = t.helper_run(["reserve", address], root)
+        code, lines, _ = t.helper_run(t.reserve_args(root, address), root)
         check(code == 0, f"{host}: reserve after the failed runs works", str(lines[-2:]))
         applied = snapshot(root)
         # revert writes back the files that existed and removes the ones reserve created
@@ -351,7 +386,7 @@ def faults(t):
 
         # a run cut short after its first write (power cut): the set stays "incomplete",
         # status says so, and revert puts back what was written
-        code, lines, _ = t.helper_run(["reserve", address], root)
+        code, lines, _ = t.helper_run(t.reserve_args(root, address), root)
         check(code == 0, f"{host}: reserve for the cut-short case", str(lines[-2:]))
         set_dir = os.path.join(root, "var/lib/passthrough-prep/backups", backups(root)[-1])
         manifest = open(os.path.join(set_dir, "manifest")).read()
@@ -410,7 +445,9 @@ def bad_input(t):
     case("no intent", [], usage, "no intent given")
     case("empty intent", [""], usage, "unknown intent an empty argument")
     case("unknown intent", ["frobnicate"], usage, 'unknown intent "frobnicate"')
-    case("upper-case intent", ["RESERVE", address], usage, 'unknown intent "RESERVE"')
+    reserve = t.reserve_args(root, address)
+    digest = reserve[2]
+    case("upper-case intent", ["RESERVE", address, digest], usage, 'unknown intent "RESERVE"')
     case("reserve without an address", ["reserve"], usage, "reserve needs the PCI address")
     case("short address", ["reserve", "01:00.0"], usage, '"01:00.0" is not a PCI address')
     case("upper-case address", ["reserve", "0000:0A:00.0"], usage, '"0000:0A:00.0" is not a PCI address')
@@ -421,7 +458,33 @@ def bad_input(t):
     case("overlong address", ["reserve", "0" * 5000], usage, "an argument of 5000 bytes is not a PCI address")
     case("non-ASCII address", ["reserve", "0000:01:00.٠"], usage, "non-ASCII or control characters")
     case("newline in address", ["reserve", address + "\n"], usage, "non-ASCII or control characters")
-    case("extra argument", ["reserve", address, "0000:01:00.1"], usage, 'unexpected "0000:01:00.1" after reserve')
+    case("extra argument", ["reserve", address, digest, "0000:01:00.1"], usage,
+         'unexpected "0000:01:00.1" after reserve')
+    case("reserve without a digest", ["reserve", address], usage, "reserve needs the digest of the plan")
+    case("an address for a digest", ["reserve", address, "0000:01:00.1"], usage,
+         '"0000:01:00.1" is not a plan digest')
+    case("upper-case digest", ["reserve", address, digest.upper()], usage, "is not a plan digest")
+    case("overlong digest", ["reserve", address, digest + "0"], usage, "an argument of 65 bytes is not a plan digest")
+    case("digest of another plan", ["reserve", address, NO_DIGEST], EXIT["plan-changed"],
+         "the system changed since the plan")
+
+    grub_text = open(path("etc/default/grub"), "rb").read()
+
+    def edit_grub_after_review():
+        with open(path("etc/default/grub"), "ab") as f:
+            f.write(b"# edited after the review\n")
+
+    def undo_grub_edit():
+        open(path("etc/default/grub"), "wb").write(grub_text)
+    case("a file changed after the review", reserve, EXIT["plan-changed"], "the system changed since the plan",
+         setup=edit_grub_after_review)
+    fresh = t.reserve_args(root, address)
+    check(fresh[2] != digest, "bad input: the changed file gives another digest")
+    code, lines, _ = t.helper_run(fresh, root)
+    check(code == 0, "bad input: reserving with the fresh digest works", str(lines[-2:]))
+    code, lines, _ = t.helper_run(["revert"], root)
+    check(code == 0, "bad input: and reverts", str(lines[-2:]))
+    undo_grub_edit()
     case("argument to revert", ["revert", "now"], usage, 'unexpected "now" after revert')
     case("option to status", ["status", "--json"], usage, 'unexpected "--json" after status')
     case("--root not first", ["status", "--root", root], usage, 'unexpected "--root" after status')
@@ -434,10 +497,11 @@ def bad_input(t):
     case("revert with nothing applied", ["revert"], EXIT["nothing-to-do"], "Nothing to revert")
     empty = os.path.join(t.work, "empty-root")
     os.makedirs(empty, exist_ok=True)
-    case("a root with no PCI bus", ["--root", empty, "reserve", address], EXIT["host"],
+    case("a root with no PCI bus", ["--root", empty] + reserve, EXIT["host"],
          f"cannot plan reserving {address}", with_root=False)
-    case("non-GPU address (USB controller)", ["reserve", "0000:00:14.0"], EXIT["refused"], "0000:00:14.0 is not a GPU")
-    case("address of no device", ["reserve", "0000:0e:00.0"], EXIT["refused"], "no PCI device 0000:0e:00.0")
+    case("non-GPU address (USB controller)", ["reserve", "0000:00:14.0", NO_DIGEST], EXIT["refused"],
+         "0000:00:14.0 is not a GPU")
+    case("address of no device", ["reserve", "0000:0e:00.0", NO_DIGEST], EXIT["refused"], "no PCI device 0000:0e:00.0")
 
     import fcntl
     lock_holder = {}
@@ -447,7 +511,7 @@ def bad_input(t):
         lock_holder["f"] = open(path("var/lib/passthrough-prep/lock"), "a")
         fcntl.flock(lock_holder["f"], fcntl.LOCK_EX)
 
-    case("another helper running", ["reserve", address], EXIT["busy"], "another passthrough-prep-helper is changing",
+    case("another helper running", reserve, EXIT["busy"], "another passthrough-prep-helper is changing",
          setup=hold_lock, undo=lambda: lock_holder["f"].close())
 
     grub = "etc/default/grub"
@@ -460,7 +524,7 @@ def bad_input(t):
     def unlink_grub():
         os.unlink(path(grub))
         os.rename(real, path(grub))
-    case("symlinked target file", ["reserve", address], EXIT["unsafe"], "/etc/default/grub is a symbolic link",
+    case("symlinked target file", reserve, EXIT["unsafe"], "/etc/default/grub is a symbolic link",
          setup=link_grub, undo=unlink_grub)
 
     def link_default_dir():
@@ -470,18 +534,18 @@ def bad_input(t):
     def unlink_default_dir():
         os.unlink(path("etc/default"))
         os.rename(path("etc/default.real"), path("etc/default"))
-    case("symlinked parent directory", ["reserve", address], EXIT["unsafe"], "/etc/default is a symbolic link",
+    case("symlinked parent directory", reserve, EXIT["unsafe"], "/etc/default is a symbolic link",
          setup=link_default_dir, undo=unlink_default_dir)
 
     def world_writable():
         os.chmod(path(grub), 0o666)
-    case("world-writable target", ["reserve", address], EXIT["unsafe"], "/etc/default/grub is writable by every user",
+    case("world-writable target", reserve, EXIT["unsafe"], "/etc/default/grub is writable by every user",
          setup=world_writable, undo=lambda: os.chmod(path(grub), 0o644))
 
     if is_root:
         def foreign_owner():
             os.chown(path(grub), 65534, 65534)
-        case("target not owned by root (run as root)", ["reserve", address], EXIT["unsafe"],
+        case("target not owned by root (run as root)", reserve, EXIT["unsafe"],
              "/etc/default/grub is owned by uid 65534", setup=foreign_owner, undo=lambda: os.chown(path(grub), 0, 0))
 
         def drop_to_nobody():
@@ -496,7 +560,7 @@ def bad_input(t):
             print(f"note: {t.helper} is not reachable by uid 65534; the not-root case is left out")
 
     # a file changed after reserve: revert refuses and says where the original is
-    code, lines, _ = t.helper_run(["reserve", address], root)
+    code, lines, _ = t.helper_run(t.reserve_args(root, address), root)
     check(code == 0, "bad input: reserve for the changed-since case", str(lines[-2:]))
     if code == 0:
         changed_path = path(plan["files"][0]["path"].lstrip("/"))
@@ -518,7 +582,7 @@ def bad_input(t):
             ("single-gpu-desktop", "0000:07:00.0", "only GPU and drives its display"),
             ("iommu-off", "0000:01:00.0", "the IOMMU is off")]:
         root = t.make_root(other_host)
-        case(f"non-viable GPU ({other_host})", ["reserve", gpu], EXIT["refused"], message)
+        case(f"non-viable GPU ({other_host})", t.reserve_args(root, gpu), EXIT["refused"], message)
         shutil.rmtree(root)
 
     print(f"{cases} bad inputs refused")

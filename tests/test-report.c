@@ -6,8 +6,9 @@
 
 #include "pp-advice.h"
 #include "pp-host.h"
+#include "pp-boot.h"
+#include "pp-format.h"
 #include "pp-readiness.h"
-#include "pp-report.h"
 
 /* Builds tests/hosts/NAME.host into a temp root with mkhost.py */
 static char *
@@ -48,13 +49,15 @@ report_for (const char *root,
   PpHost *host = pp_host_read (root, &error);
   PpAdvice *advice;
   g_autoptr(GPtrArray) checks = NULL;
+  g_autoptr(PpBootSetup) setup = NULL;
 
   g_assert_no_error (error);
   advice = pp_advice_new (host);
-  checks = pp_readiness_checks (host, advice);
+  setup = pp_boot_setup_detect (host);
+  checks = pp_readiness_checks (host, setup, advice);
   *host_out = host;
   *advice_out = advice;
-  return pp_report_markdown (host, advice, checks);
+  return pp_format_report_markdown (host, advice, checks);
 }
 
 static void

@@ -147,52 +147,39 @@ pp_check_vfio (GPtrArray    *checks,
 }
 
 static void
-pp_check_bootloader (GPtrArray    *checks,
-                     const PpHost *host)
+pp_check_tool (GPtrArray         *checks,
+               const char        *id,
+               const char        *title,
+               char              *summary,
+               char              *next_step)
 {
-  PpCheck *check;
+  PpCheck *check = pp_check_add (checks, id, next_step != NULL ? PP_CHECK_WARNING : PP_CHECK_OK, title);
 
-  switch (host->bootloader)
-    {
-    case PP_BOOTLOADER_GRUB:
-      check = pp_check_add (checks, "bootloader", PP_CHECK_OK, _("Boot loader"));
-      check->summary = host->grub_bls
-        ? g_strdup_printf (_("GRUB with boot loader entries (%s), edited with grubby"), host->grub_cfg)
-        : g_strdup_printf (_("GRUB (%s)"), host->grub_cfg);
-      break;
-    case PP_BOOTLOADER_SYSTEMD_BOOT:
-      check = pp_check_add (checks, "bootloader", PP_CHECK_OK, _("Boot loader"));
-      check->summary = g_strdup (_("systemd-boot"));
-      break;
-    case PP_BOOTLOADER_OTHER:
-      check = pp_check_add (checks, "bootloader", PP_CHECK_WARNING, _("Boot loader"));
-      check->summary = g_strdup (_("Neither GRUB nor systemd-boot"));
-      check->next_step = g_strdup (_("The kernel parameters must be added by hand; the review lists them."));
-      break;
-    case PP_BOOTLOADER_UNKNOWN:
-    default:
-      check = pp_check_add (checks, "bootloader", PP_CHECK_WARNING, _("Boot loader"));
-      check->summary = g_strdup (_("Not found"));
-      check->next_step = g_strdup (_("The kernel parameters must be added by hand; the review lists them."));
-      break;
-    }
+  check->summary = summary;
+  check->next_step = next_step;
 }
 
 static void
-pp_check_initramfs (GPtrArray    *checks,
-                    const PpHost *host)
+pp_check_boot_setup (GPtrArray         *checks,
+                     const PpBootSetup *setup)
 {
-  PpCheck *check;
+  char *next_step = NULL;
+  char *summary = setup->boot->describe (setup, &next_step);
 
-  if (host->initramfs == PP_INITRAMFS_UNKNOWN)
+  pp_check_tool (checks, "bootloader", _("Boot loader"), summary, next_step);
+  next_step = NULL;
+  summary = setup->initramfs->describe (setup, &next_step);
+  pp_check_tool (checks, "initramfs", _("Initramfs"), summary, next_step);
+
+  if (setup->error != NULL)
     {
-      check = pp_check_add (checks, "initramfs", PP_CHECK_WARNING, _("Initramfs"));
-      check->summary = g_strdup (_("No known initramfs tool found"));
-      check->next_step = g_strdup (_("Load vfio_pci, vfio and vfio_iommu_type1 early by hand; the review lists them."));
-      return;
+      PpCheck *check = pp_check_add (checks, "config-files", PP_CHECK_ERROR, _("Configuration files"));
+
+      check->summary = g_strdup (setup->error->message);
+      check->next_step = g_strdup (_("PassthroughPrep must read this to plan a change, and cannot: no GPU can "
+                                     "be reserved until it can be read. Where it is on an EFI partition "
+                                     "mounted for root only, see the plan with sudo passthrough-prep --plan."));
     }
-  check = pp_check_add (checks, "initramfs", PP_CHECK_OK, _("Initramfs"));
-  check->summary = g_strdup (pp_initramfs_to_string (host->initramfs));
 }
 
 static void
@@ -369,8 +356,9 @@ pp_check_reserved (GPtrArray    *checks,
 }
 
 GPtrArray *
-pp_readiness_checks (const PpHost   *host,
-                     const PpAdvice *advice)
+pp_readiness_checks (const PpHost      *host,
+                     const PpBootSetup *setup,
+                     const PpAdvice    *advice)
 {
   GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_check_free);
 
@@ -380,8 +368,7 @@ pp_readiness_checks (const PpHost   *host,
   pp_check_cmdline (checks, host);
   pp_check_vfio (checks, host);
   pp_check_reserved (checks, host);
-  pp_check_bootloader (checks, host);
-  pp_check_initramfs (checks, host);
+  pp_check_boot_setup (checks, setup);
   pp_check_firmware (checks, host);
   return checks;
 }

@@ -90,10 +90,6 @@ gsize          pp_shell_script_line_end    (const PpShellScript *script,
 char          *pp_shell_word_dup_value     (const PpShellWord *word);
 gboolean       pp_shell_word_is_literal    (const PpShellWord *word);
 
-/* TRUE when @text can be inserted unchanged inside any quoting
- * (letters, digits and _ - . , : = / + @ %) */
-gboolean       pp_shell_text_is_plain      (const char *text);
-
 /* A whitespace-separated field of a word's value (a kernel parameter in
  * GRUB_CMDLINE_LINUX, a module in MODULES="..."). */
 typedef struct
@@ -119,7 +115,7 @@ gboolean       pp_shell_word_can_be_double_quoted (const PpShellWord *word);
 
 /* Adds to @splices what makes the word's value end with " @text" (no space
  * when the value is empty or ends with a blank), keeping its quoting.
- * @text must satisfy pp_shell_text_is_plain() apart from spaces. */
+ * @text must be letters, digits, spaces and _ - . , : = / + @ % only. */
 void           pp_shell_word_append        (const PpShellScript *script,
                                             const PpShellWord   *word,
                                             const char          *text,

@@ -47,11 +47,32 @@ void
 pp_json_escape (GString    *out,
                 const char *value)
 {
+  const char *p = value;
+
   g_string_append_c (out, '"');
-  for (const char *p = value; *p; p++)
+  while (*p != '\0')
     {
       guchar c = (guchar) *p;
 
+      if (c >= 0x80)
+        {
+          /* a valid character as it is, each byte of an invalid one as U+FFFD */
+          gunichar u = g_utf8_get_char_validated (p, -1);
+
+          if (u == (gunichar) -1 || u == (gunichar) -2)
+            {
+              g_string_append (out, "\xef\xbf\xbd");
+              p++;
+            }
+          else
+            {
+              const char *next = g_utf8_next_char (p);
+
+              g_string_append_len (out, p, next - p);
+              p = next;
+            }
+          continue;
+        }
       switch (c)
         {
         case '"':  g_string_append (out, "\\\""); break;
@@ -62,11 +83,12 @@ pp_json_escape (GString    *out,
         case '\b': g_string_append (out, "\\b"); break;
         case '\f': g_string_append (out, "\\f"); break;
         default:
-          if (c < 0x20)
+          if (c < 0x20 || c == 0x7f)
             g_string_append_printf (out, "\\u%04x", c);
           else
             g_string_append_c (out, (char) c);
         }
+      p++;
     }
   g_string_append_c (out, '"');
 }

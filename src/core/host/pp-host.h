@@ -14,6 +14,7 @@ typedef enum
   PP_HOST_ERROR_NO_ROOT,       /* the root dir does not exist */
   PP_HOST_ERROR_NO_SYSFS,      /* ROOT/sys/bus/pci missing or unreadable */
   PP_HOST_ERROR_PCI,           /* libpci failed */
+  PP_HOST_ERROR_UNREADABLE,    /* a file or directory exists but cannot be read */
 } PpHostError;
 
 typedef enum
@@ -29,23 +30,6 @@ typedef enum
   PP_MODULE_LOADED,            /* loadable module, loaded now */
   PP_MODULE_BUILTIN,           /* built into the kernel */
 } PpModuleState;
-
-typedef enum
-{
-  PP_BOOTLOADER_UNKNOWN,
-  PP_BOOTLOADER_GRUB,
-  PP_BOOTLOADER_SYSTEMD_BOOT,
-  PP_BOOTLOADER_OTHER,         /* detected, but not one we edit (rEFInd, Limine, ...) */
-} PpBootloader;
-
-typedef enum
-{
-  PP_INITRAMFS_UNKNOWN,
-  PP_INITRAMFS_MKINITCPIO,
-  PP_INITRAMFS_DRACUT,
-  PP_INITRAMFS_INITRAMFS_TOOLS,
-  PP_INITRAMFS_BOOSTER,
-} PpInitramfs;
 
 typedef struct
 {
@@ -79,11 +63,6 @@ typedef struct
   char          *os_id_like;   /* os-release ID_LIKE or NULL */
   char          *os_name;      /* os-release PRETTY_NAME or NAME, or NULL */
 
-  PpBootloader   bootloader;
-  char          *grub_cfg;     /* host path of the grub.cfg this host boots, or NULL */
-  gboolean       grub_bls;     /* GRUB_ENABLE_BLSCFG=true (Fedora style: edit with grubby) */
-  PpInitramfs    initramfs;
-
   GPtrArray     *devices;      /* PpPciDevice*, owned, by address */
   GPtrArray     *groups;       /* PpIommuGroup*, owned, by id */
   GPtrArray     *ungrouped;    /* PpPciDevice*, borrowed */
@@ -112,8 +91,6 @@ char          *pp_host_path               (const PpHost *host,
                                            const char   *host_path);
 
 const char    *pp_cpu_vendor_to_string    (PpCpuVendor   vendor);   /* "intel" */
-const char    *pp_bootloader_to_string    (PpBootloader  loader);   /* "grub" */
-const char    *pp_initramfs_to_string     (PpInitramfs   tool);     /* "mkinitcpio" */
 const char    *pp_module_state_to_string  (PpModuleState state);    /* "builtin" */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpHost, pp_host_free)

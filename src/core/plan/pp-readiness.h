@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "pp-advice.h"
+#include "pp-boot.h"
 #include "pp-host.h"
 
 G_BEGIN_DECLS
@@ -19,15 +20,16 @@ typedef enum
 /* One line of the readiness report, the same in --check and in the window */
 typedef struct
 {
-  const char    *id;        /* "cpu", "iommu", "cmdline", "vfio", "bootloader", "initramfs", "firmware", "scenario", "reserved" */
+  const char    *id;        /* "cpu", "iommu", "cmdline", "vfio", "bootloader", "initramfs", "firmware", "scenario", "reserved", "config-files" */
   PpCheckStatus  status;
   char          *title;     /* "IOMMU" */
   char          *summary;   /* "Off: no IOMMU groups" */
   char          *next_step; /* what to do about it, or NULL when nothing is to be done */
 } PpCheck;
 
-GPtrArray     *pp_readiness_checks          (const PpHost   *host,
-                                             const PpAdvice *advice);
+GPtrArray     *pp_readiness_checks          (const PpHost      *host,
+                                             const PpBootSetup *setup,
+                                             const PpAdvice    *advice);
 PpCheckStatus  pp_readiness_overall         (GPtrArray      *checks);
 const char    *pp_check_status_to_string    (PpCheckStatus   status); /* "ok", "info", "warning", "error" */
 

@@ -37,7 +37,6 @@ pp_host_free (PpHost *host)
   g_free (host->os_id);
   g_free (host->os_id_like);
   g_free (host->os_name);
-  g_free (host->grub_cfg);
   g_clear_pointer (&host->groups, g_ptr_array_unref);
   g_clear_pointer (&host->ungrouped, g_ptr_array_unref);
   g_clear_pointer (&host->devices, g_ptr_array_unref);
@@ -317,94 +316,6 @@ pp_host_read_os_release (PpHost *host)
   host->os_name = pretty != NULL ? g_steal_pointer (&pretty) : g_steal_pointer (&name);
 }
 
-static const char *
-pp_host_first_existing (const PpHost       *host,
-                        const char * const *host_paths)
-{
-  for (guint i = 0; host_paths[i] != NULL; i++)
-    if (pp_host_exists (host, host_paths[i]))
-      return host_paths[i];
-  return NULL;
-}
-
-static gboolean
-pp_grub_enables_blscfg (PpHost *host)
-{
-  g_autofree char *text = pp_host_read_text (host, "/etc/default/grub");
-  g_auto(GStrv) lines = NULL;
-  gboolean enabled = FALSE;
-
-  if (text == NULL)
-    return FALSE;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = g_strstrip (lines[i]);
-
-      if (g_str_has_prefix (line, "GRUB_ENABLE_BLSCFG="))
-        {
-          const char *value = line + strlen ("GRUB_ENABLE_BLSCFG=");
-
-          enabled = g_str_has_prefix (value, "true") || g_str_has_prefix (value, "\"true\"")
-                    || g_str_has_prefix (value, "'true'");
-        }
-    }
-  return enabled;
-}
-
-static void
-pp_host_detect_boot (PpHost *host)
-{
-  static const char *const grub_cfgs[] = {
-    "/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", NULL,
-  };
-  static const char *const loader_confs[] = {
-    "/boot/loader/loader.conf", "/efi/loader/loader.conf", "/boot/efi/loader/loader.conf", NULL,
-  };
-  static const char *const other_loaders[] = {
-    "/boot/refind_linux.conf", "/boot/efi/EFI/refind/refind.conf", "/efi/EFI/refind/refind.conf",
-    "/boot/limine.cfg", "/boot/limine.conf", "/boot/limine/limine.conf",
-    "/boot/efi/EFI/BOOT/limine.conf", "/etc/lilo.conf", "/boot/syslinux/syslinux.cfg", NULL,
-  };
-  const char *grub_cfg = pp_host_first_existing (host, grub_cfgs);
-  gboolean has_grub = grub_cfg != NULL && pp_host_exists (host, "/etc/default/grub");
-
-  if (has_grub)
-    {
-      host->bootloader = PP_BOOTLOADER_GRUB;
-      host->grub_cfg = g_strdup (grub_cfg);
-      host->grub_bls = pp_grub_enables_blscfg (host);
-    }
-  else if (pp_host_first_existing (host, loader_confs) != NULL)
-    host->bootloader = PP_BOOTLOADER_SYSTEMD_BOOT;
-  else if (pp_host_first_existing (host, other_loaders) != NULL)
-    host->bootloader = PP_BOOTLOADER_OTHER;
-  else
-    host->bootloader = PP_BOOTLOADER_UNKNOWN;
-}
-
-static void
-pp_host_detect_initramfs (PpHost *host)
-{
-  static const char *const mkinitcpio[] = { "/usr/bin/mkinitcpio", "/etc/mkinitcpio.conf", NULL };
-  static const char *const dracut[] = { "/usr/bin/dracut", "/usr/sbin/dracut", "/etc/dracut.conf", NULL };
-  static const char *const initramfs_tools[] = {
-    "/usr/sbin/update-initramfs", "/sbin/update-initramfs", "/etc/initramfs-tools/initramfs.conf", NULL,
-  };
-  static const char *const booster[] = { "/usr/bin/booster", "/etc/booster.yaml", NULL };
-
-  if (pp_host_first_existing (host, mkinitcpio) != NULL)
-    host->initramfs = PP_INITRAMFS_MKINITCPIO;
-  else if (pp_host_first_existing (host, dracut) != NULL)
-    host->initramfs = PP_INITRAMFS_DRACUT;
-  else if (pp_host_first_existing (host, initramfs_tools) != NULL)
-    host->initramfs = PP_INITRAMFS_INITRAMFS_TOOLS;
-  else if (pp_host_first_existing (host, booster) != NULL)
-    host->initramfs = PP_INITRAMFS_BOOSTER;
-  else
-    host->initramfs = PP_INITRAMFS_UNKNOWN;
-}
-
 static int
 pp_compare_group_ids (gconstpointer a,
                       gconstpointer b)
@@ -572,8 +483,6 @@ pp_host_read (const char  *root,
   pp_host_read_modules (host);
   host->uefi = pp_host_exists (host, "/sys/firmware/efi");
   pp_host_read_os_release (host);
-  pp_host_detect_boot (host);
-  pp_host_detect_initramfs (host);
   pp_host_read_groups (host);
 
   return g_steal_pointer (&host);
@@ -622,33 +531,6 @@ pp_cpu_vendor_to_string (PpCpuVendor vendor)
     case PP_CPU_VENDOR_AMD:   return "amd";
     case PP_CPU_VENDOR_OTHER:
     default:                  return "other";
-    }
-}
-
-const char *
-pp_bootloader_to_string (PpBootloader loader)
-{
-  switch (loader)
-    {
-    case PP_BOOTLOADER_GRUB:         return "grub";
-    case PP_BOOTLOADER_SYSTEMD_BOOT: return "systemd-boot";
-    case PP_BOOTLOADER_OTHER:        return "other";
-    case PP_BOOTLOADER_UNKNOWN:
-    default:                         return "unknown";
-    }
-}
-
-const char *
-pp_initramfs_to_string (PpInitramfs tool)
-{
-  switch (tool)
-    {
-    case PP_INITRAMFS_MKINITCPIO:      return "mkinitcpio";
-    case PP_INITRAMFS_DRACUT:          return "dracut";
-    case PP_INITRAMFS_INITRAMFS_TOOLS: return "initramfs-tools";
-    case PP_INITRAMFS_BOOSTER:         return "booster";
-    case PP_INITRAMFS_UNKNOWN:
-    default:                           return "unknown";
     }
 }
 

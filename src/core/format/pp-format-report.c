@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "pp-report"
-
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
+#include "pp-format.h"
 #include "pp-readiness.h"
-#include "pp-report.h"
 
 static void
 pp_report_device (GString           *out,
@@ -23,9 +21,9 @@ pp_report_device (GString           *out,
 }
 
 char *
-pp_report_markdown (const PpHost   *host,
-                    const PpAdvice *advice,
-                    GPtrArray      *checks)
+pp_format_report_markdown (const PpHost   *host,
+                           const PpAdvice *advice,
+                           GPtrArray      *checks)
 {
   g_autoptr(GString) out = g_string_new (NULL);
 

@@ -151,15 +151,6 @@ pp_shell_word_is_literal (const PpShellWord *word)
   return TRUE;
 }
 
-gboolean
-pp_shell_text_is_plain (const char *text)
-{
-  for (const char *p = text; *p; p++)
-    if (!g_ascii_isalnum (*p) && strchr ("_-.,:=/+@%", *p) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
 G_GNUC_PRINTF (4, 5)
 static gboolean
 lexer_fail (Lexer      *lx,

@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "pp-boot.h"
+#include "pp-diff.h"
+#include "pp-host-files.h"
+
+/* Every backend, most specific first: the first whose detect() says yes is
+ * the host's. Adding one is a file that defines it and a line here. */
+#define PP_BOOT_BACKENDS(X) \
+  X (pp_boot_grub_bls)      \
+  X (pp_boot_grub)          \
+  X (pp_boot_systemd_boot)  \
+  X (pp_boot_other)
+
+#define PP_INITRAMFS_BACKENDS(X)  \
+  X (pp_initramfs_mkinitcpio)     \
+  X (pp_initramfs_dracut)         \
+  X (pp_initramfs_tools)          \
+  X (pp_initramfs_booster)
+
+#define PP_DECLARE_BOOT(name) extern const PpBootBackend name;
+#define PP_DECLARE_INITRAMFS(name) extern const PpInitramfsBackend name;
+#define PP_LIST(name) &name,
+PP_BOOT_BACKENDS (PP_DECLARE_BOOT)
+PP_INITRAMFS_BACKENDS (PP_DECLARE_INITRAMFS)
+static const PpBootBackend * const boot_backends[] = { PP_BOOT_BACKENDS (PP_LIST) NULL };
+static const PpInitramfsBackend * const initramfs_backends[] = { PP_INITRAMFS_BACKENDS (PP_LIST) NULL };
+
+const char * const pp_loader_entry_dirs[] = {
+  "/boot/loader/entries", "/boot/efi/loader/entries", "/efi/loader/entries", NULL,
+};
+
+/* ------------------------------------------------------------------ changes */
+
+void
+pp_file_edit_free (PpFileEdit *edit)
+{
+  g_free (edit->path);
+  g_free (edit->old_text);
+  g_free (edit->new_text);
+  g_free (edit->diff);
+  g_free (edit);
+}
+
+PpChanges *
+pp_changes_new (void)
+{
+  PpChanges *changes = g_new0 (PpChanges, 1);
+
+  changes->files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_file_edit_free);
+  changes->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  changes->warnings = g_ptr_array_new_with_free_func (g_free);
+  changes->manual_steps = g_ptr_array_new_with_free_func (g_free);
+  return changes;
+}
+
+void
+pp_changes_free (PpChanges *changes)
+{
+  if (changes == NULL)
+    return;
+  g_ptr_array_unref (changes->files);
+  g_ptr_array_unref (changes->commands);
+  g_ptr_array_unref (changes->warnings);
+  g_ptr_array_unref (changes->manual_steps);
+  g_free (changes);
+}
+
+gboolean
+pp_changes_edit_file_mode (PpChanges  *changes,
+                           const char *path,
+                           const char *old_text,
+                           const char *new_text,
+                           guint       mode)
+{
+  PpFileEdit *edit;
+
+  if (new_text == NULL || (old_text != NULL && g_str_equal (old_text, new_text)))
+    return FALSE;
+  edit = g_new0 (PpFileEdit, 1);
+  edit->path = g_strdup (path);
+  edit->old_text = g_strdup (old_text);
+  edit->new_text = g_strdup (new_text);
+  edit->diff = pp_diff_unified (path, old_text, new_text, 3);
+  edit->new_mode = mode;
+  g_ptr_array_add (changes->files, edit);
+  return TRUE;
+}
+
+gboolean
+pp_changes_edit_file (PpChanges  *changes,
+                      const char *path,
+                      const char *old_text,
+                      const char *new_text)
+{
+  return pp_changes_edit_file_mode (changes, path, old_text, new_text, 0644);
+}
+
+void
+pp_changes_take_result (PpChanges    *changes,
+                        GPtrArray    *files,
+                        PpEditResult *result)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      PpTextFile *file = g_ptr_array_index (files, i);
+
+      pp_changes_edit_file (changes, file->path, file->text, g_ptr_array_index (result->texts, i));
+    }
+  for (guint i = 0; i < result->warnings->len; i++)
+    g_ptr_array_add (changes->warnings, g_strdup (g_ptr_array_index (result->warnings, i)));
+}
+
+void
+pp_changes_add_argv (PpChanges *changes,
+                     GStrv      argv)
+{
+  g_ptr_array_add (changes->commands, argv);
+}
+
+void
+pp_changes_add_command (PpChanges  *changes,
+                        const char *program,
+                        ...)
+{
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  const char *arg;
+  va_list args;
+
+  g_strv_builder_add (argv, program);
+  va_start (args, program);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_strv_builder_add (argv, arg);
+  va_end (args);
+  g_ptr_array_add (changes->commands, g_strv_builder_end (argv));
+}
+
+void
+pp_changes_add_manual_step (PpChanges  *changes,
+                            const char *format,
+                            ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (changes->manual_steps, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+void
+pp_changes_add_warning (PpChanges  *changes,
+                        const char *format,
+                        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_ptr_array_add (changes->warnings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+/* ------------------------------------------------------------------ the unknown boot manager */
+
+static gboolean
+unknown_detect (const PpHost  *host,
+                PpBootSetup   *setup,
+                GError       **error)
+{
+  return TRUE;
+}
+
+static char *
+unknown_describe (const PpBootSetup *setup,
+                  char             **next_step)
+{
+  *next_step = g_strdup (_("The kernel parameters must be added by hand; the review lists them."));
+  return g_strdup (_("Not found"));
+}
+
+static gboolean
+unknown_plan_params (const PpBootRequest *request,
+                     GError             **error)
+{
+  return pp_boot_plan_params_by_hand (request, _("PassthroughPrep found no boot loader it knows"), error);
+}
+
+static const PpBootBackend pp_boot_unknown = {
+  .id = "unknown",
+  .bootloader = "unknown",
+  .detect = unknown_detect,
+  .describe = unknown_describe,
+  .plan_params = unknown_plan_params,
+};
+
+static gboolean
+unknown_initramfs_detect (const PpHost  *host,
+                          GError       **error)
+{
+  return TRUE;
+}
+
+static char *
+unknown_initramfs_describe (const PpBootSetup  *setup,
+                            char              **next_step)
+{
+  *next_step = g_strdup (_("Load vfio_pci, vfio and vfio_iommu_type1 early by hand; the review lists them."));
+  return g_strdup (_("No known initramfs tool found"));
+}
+
+static gboolean
+unknown_initramfs_plan_modules (const PpBootRequest *request,
+                                GError             **error)
+{
+  pp_changes_add_manual_step (request->changes,
+                              _("Make your initramfs load vfio_pci, vfio and vfio_iommu_type1 before any GPU "
+                                "driver and include /etc/modprobe.d, then rebuild it: PassthroughPrep does not "
+                                "know this host’s initramfs tool."));
+  return TRUE;
+}
+
+static void
+unknown_initramfs_plan_rebuild (const PpBootRequest *request)
+{
+}
+
+static const PpInitramfsBackend pp_initramfs_unknown = {
+  .id = "unknown",
+  .detect = unknown_initramfs_detect,
+  .describe = unknown_initramfs_describe,
+  .plan_modules = unknown_initramfs_plan_modules,
+  .plan_rebuild = unknown_initramfs_plan_rebuild,
+};
+
+/* ------------------------------------------------------------------ setup */
+
+static void
+keep_first_error (PpBootSetup *setup,
+                  GError      *error)
+{
+  if (setup->error == NULL)
+    setup->error = error;
+  else
+    g_error_free (error);
+}
+
+PpBootSetup *
+pp_boot_setup_detect (const PpHost *host)
+{
+  PpBootSetup *setup = g_new0 (PpBootSetup, 1);
+
+  for (guint i = 0; setup->boot == NULL && boot_backends[i] != NULL; i++)
+    {
+      GError *error = NULL;
+
+      if (boot_backends[i]->detect (host, setup, &error))
+        setup->boot = boot_backends[i];
+      else if (error != NULL)
+        keep_first_error (setup, error);
+    }
+  if (setup->boot == NULL)
+    setup->boot = &pp_boot_unknown;
+
+  for (guint i = 0; setup->initramfs == NULL && initramfs_backends[i] != NULL; i++)
+    {
+      GError *error = NULL;
+
+      if (initramfs_backends[i]->detect (host, &error))
+        setup->initramfs = initramfs_backends[i];
+      else if (error != NULL)
+        keep_first_error (setup, error);
+    }
+  if (setup->initramfs == NULL)
+    setup->initramfs = &pp_initramfs_unknown;
+  return setup;
+}
+
+void
+pp_boot_setup_free (PpBootSetup *setup)
+{
+  if (setup == NULL)
+    return;
+  g_free (setup->boot_evidence);
+  g_free (setup->grub_cfg);
+  g_clear_error (&setup->error);
+  g_free (setup);
+}
+
+const char *
+pp_boot_mode_to_string (PpBootMode mode)
+{
+  switch (mode)
+    {
+    case PP_BOOT_MODE_BOOT_ENTRY: return "boot-entry";
+    case PP_BOOT_MODE_EVERY_BOOT:
+    default:                      return "every-boot";
+    }
+}
+
+gboolean
+pp_boot_mode_from_string (const char *text,
+                          PpBootMode *mode)
+{
+  if (g_strcmp0 (text, "every-boot") == 0)
+    *mode = PP_BOOT_MODE_EVERY_BOOT;
+  else if (g_strcmp0 (text, "boot-entry") == 0)
+    *mode = PP_BOOT_MODE_BOOT_ENTRY;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ shared by backends */
+
+gboolean
+pp_boot_find_first (const PpHost        *host,
+                    const char * const  *host_paths,
+                    const char         **found,
+                    GError             **error)
+{
+  *found = NULL;
+  for (guint i = 0; host_paths[i] != NULL; i++)
+    {
+      gboolean exists = FALSE;
+
+      if (!pp_host_probe (host, host_paths[i], &exists, error))
+        return FALSE;
+      if (exists)
+        {
+          *found = host_paths[i];
+          return TRUE;
+        }
+    }
+  return TRUE;
+}
+
+GPtrArray *
+pp_boot_read_files (const PpHost  *host,
+                    const char    *main_path,
+                    GPtrArray     *more,
+                    GError       **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+
+  for (guint i = main_path != NULL ? 0 : 1; i <= (more != NULL ? more->len : 0); i++)
+    {
+      const char *path = i == 0 ? main_path : g_ptr_array_index (more, i - 1);
+      g_autofree char *text = NULL;
+
+      if (!pp_host_read_file (host, path, &text, error))
+        return NULL;
+      g_ptr_array_add (files, pp_text_file_new (path, text));
+    }
+  return g_steal_pointer (&files);
+}
+
+GPtrArray *
+pp_boot_list_loader_entries (const PpHost  *host,
+                             GError       **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint d = 0; pp_loader_entry_dirs[d] != NULL; d++)
+    {
+      g_autoptr(GPtrArray) entries = pp_host_list_dir (host, pp_loader_entry_dirs[d], ".conf", NULL, error);
+
+      if (entries == NULL)
+        return NULL;
+      for (guint e = 0; e < entries->len; e++)
+        g_ptr_array_add (all, g_strdup (g_ptr_array_index (entries, e)));
+    }
+  return g_steal_pointer (&all);
+}
+
+gboolean
+pp_boot_plan_params_by_hand (const PpBootRequest *request,
+                             const char          *why,
+                             GError             **error)
+{
+  g_autofree char *args = pp_kernel_params_intent_args (request->params);
+
+  if (!pp_boot_plan_kernel_cmdline (request, error))
+    return FALSE;
+  /* TRANSLATORS: the first %s says why it is by hand, the second lists the parameters */
+  pp_changes_add_manual_step (request->changes,
+                              _("Add these parameters to your boot loader’s kernel command line (%s): %s"),
+                              why, args);
+  return TRUE;
+}
+
+gboolean
+pp_boot_plan_kernel_cmdline (const PpBootRequest *request,
+                             GError             **error)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+
+  if (!pp_host_read_file (request->host, "/etc/kernel/cmdline", &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  edited = pp_kernel_params_edit_line (request->params, text);
+  pp_changes_edit_file (request->changes, "/etc/kernel/cmdline", text, edited);
+  return TRUE;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pp-edit.h"
+#include "pp-host.h"
+#include "pp-kernel-params.h"
+
+G_BEGIN_DECLS
+
+/* How a host boots and builds its initramfs, one backend per boot manager
+ * and per initramfs tool behind the small interfaces below. A backend reads
+ * the host's files and says what to change (files as text, commands as argv,
+ * steps by hand); it never writes. The plan asks the backends this host has
+ * and never switches on which they are. */
+
+/* When the reserved GPU goes to vfio-pci */
+typedef enum
+{
+  PP_BOOT_MODE_EVERY_BOOT,     /* every boot entry carries the parameters */
+  PP_BOOT_MODE_BOOT_ENTRY,     /* only entries titled "… (Passthrough)" do */
+} PpBootMode;
+
+/* One file a plan changes. Paths are the host's paths ("/etc/mkinitcpio.conf"),
+ * also under --root; pp_host_path() maps them to the disk. */
+typedef struct
+{
+  char  *path;
+  char  *old_text;    /* NULL when the plan creates the file */
+  char  *new_text;
+  char  *diff;        /* unified diff, "--- a/etc/..." "+++ b/etc/..." */
+  guint  new_mode;    /* permission bits of a created file (0644, 0755 for a script) */
+} PpFileEdit;
+
+/* What backends add to a plan */
+typedef struct
+{
+  GPtrArray *files;        /* PpFileEdit*, only files whose text changes */
+  GPtrArray *commands;     /* GStrv */
+  GPtrArray *warnings;     /* char*, translated */
+  GPtrArray *manual_steps; /* char*, translated: what to do by hand, naming the file and the text */
+} PpChanges;
+
+PpChanges  *pp_changes_new              (void);
+void        pp_changes_free             (PpChanges   *changes);
+/* Adds @path going from @old_text (NULL: absent) to @new_text, unless they
+ * are equal or @new_text is NULL. Returns whether it was added. */
+gboolean    pp_changes_edit_file        (PpChanges   *changes,
+                                         const char  *path,
+                                         const char  *old_text,
+                                         const char  *new_text);
+/* The same for a file created with @mode when it is absent */
+gboolean    pp_changes_edit_file_mode   (PpChanges   *changes,
+                                         const char  *path,
+                                         const char  *old_text,
+                                         const char  *new_text,
+                                         guint        mode);
+/* Each PpTextFile of @files with the text @result gives it, and the result's warnings */
+void        pp_changes_take_result      (PpChanges    *changes,
+                                         GPtrArray    *files,
+                                         PpEditResult *result);
+void        pp_changes_add_command      (PpChanges   *changes,
+                                         const char  *program,
+                                         ...) G_GNUC_NULL_TERMINATED;
+void        pp_changes_add_argv         (PpChanges   *changes,
+                                         GStrv        argv);
+void        pp_changes_add_manual_step  (PpChanges   *changes,
+                                         const char  *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
+void        pp_changes_add_warning      (PpChanges   *changes,
+                                         const char  *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
+void        pp_file_edit_free           (PpFileEdit  *edit);
+
+typedef struct _PpBootBackend      PpBootBackend;
+typedef struct _PpInitramfsBackend PpInitramfsBackend;
+
+/* Which boot manager and initramfs tool this host has, and why we think so */
+typedef struct
+{
+  const PpBootBackend      *boot;
+  const PpInitramfsBackend *initramfs;
+  char                     *boot_evidence;   /* translated: "/boot/grub/grub.cfg and /etc/default/grub" */
+  char                     *grub_cfg;        /* GRUB: the grub.cfg this host boots (host path) */
+  /* a file that decides which tool this is, or that the plan must read,
+   * exists but could not be read: no plan can be trusted */
+  GError                   *error;
+} PpBootSetup;
+
+/* Everything a backend needs to plan its part of reserving a GPU */
+typedef struct
+{
+  const PpHost               *host;
+  const PpBootSetup          *setup;
+  const char                 *gpu;      /* the GPU's address */
+  PpBootMode                  mode;
+  GPtrArray                  *reserve;  /* PpPciDevice*: the functions that go to vfio-pci */
+  const char                 *ids;      /* their IDs, "10de:1b80,10de:10f0" */
+  const PpKernelParamsIntent *params;   /* what the kernel command line must say */
+  gboolean                    kvmgt;    /* an Intel iGPU with GVT-g: load kvmgt too */
+  PpChanges                  *changes;  /* where the backend adds its part */
+} PpBootRequest;
+
+struct _PpBootBackend
+{
+  const char *id;           /* "grub-bls": unique */
+  const char *bootloader;   /* --check's "bootloader": "grub" */
+  /* TRUE when this host boots with it; may fill @setup's grub_cfg and
+   * boot_evidence. An error means a file that would tell could not be read. */
+  gboolean  (*detect)       (const PpHost        *host,
+                             PpBootSetup         *setup,
+                             GError             **error);
+  /* One translated line for Readiness ("GRUB (/boot/grub/grub.cfg)"), and
+   * in *@next_step what the user must do where PassthroughPrep cannot edit
+   * it (NULL where it can) */
+  char     *(*describe)     (const PpBootSetup   *setup,
+                             char               **next_step);
+  /* Puts request->params on the kernel command line of every boot entry:
+   * files, commands after the initramfs is rebuilt, or steps by hand */
+  gboolean  (*plan_params)  (const PpBootRequest *request,
+                             GError             **error);
+};
+
+struct _PpInitramfsBackend
+{
+  const char *id;           /* --check's "initramfs": "mkinitcpio" */
+  gboolean  (*detect)       (const PpHost        *host,
+                             GError             **error);
+  /* As for the boot backend */
+  char     *(*describe)     (const PpBootSetup   *setup,
+                             char               **next_step);
+  /* Makes the image load vfio_pci, vfio and vfio_iommu_type1 before any GPU driver */
+  gboolean  (*plan_modules) (const PpBootRequest *request,
+                             GError             **error);
+  /* Rebuilds every image after the files changed: a command or a step by hand */
+  void      (*plan_rebuild) (const PpBootRequest *request);
+};
+
+/* Reads which boot manager and initramfs tool @host has. Never NULL: what
+ * cannot be told is the "unknown" backend, and a read error is kept in
+ * ->error. */
+PpBootSetup *pp_boot_setup_detect       (const PpHost *host);
+void         pp_boot_setup_free         (PpBootSetup  *setup);
+
+const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot" */
+gboolean     pp_boot_mode_from_string   (const char   *text,
+                                         PpBootMode   *mode);
+
+/* Sets *@found to the first of @host_paths that exists (NULL: none); fails
+ * when that cannot be told for one of them */
+gboolean     pp_boot_find_first          (const PpHost        *host,
+                                          const char * const  *host_paths,
+                                          const char         **found,
+                                          GError             **error);
+
+/* PpTextFile* for @main_path (when not NULL) then each of @more (host
+ * paths), as they are now; text NULL for an absent one */
+GPtrArray   *pp_boot_read_files          (const PpHost        *host,
+                                          const char          *main_path,
+                                          GPtrArray           *more,
+                                          GError             **error);
+
+/* The Boot Loader Specification entry directories backends look in */
+extern const char * const pp_loader_entry_dirs[];
+
+/* Host paths of the loader entries (*.conf) in every entry directory, in order */
+GPtrArray   *pp_boot_list_loader_entries (const PpHost *host,
+                                          GError      **error);
+/* For a boot manager PassthroughPrep does not edit: /etc/kernel/cmdline
+ * where it exists, and the parameters as a step by hand, after @why */
+gboolean     pp_boot_plan_params_by_hand (const PpBootRequest *request,
+                                          const char          *why,
+                                          GError             **error);
+/* Edits /etc/kernel/cmdline where it exists (kernel-install reads it for
+ * kernels installed later) */
+gboolean     pp_boot_plan_kernel_cmdline (const PpBootRequest *request,
+                                          GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpChanges, pp_changes_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBootSetup, pp_boot_setup_free)
+
+G_END_DECLS

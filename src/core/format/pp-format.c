@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "pp-format.h"
+#include "pp-json.h"
+#include "pp-readiness.h"
+
+static void
+pp_json_device (PpJson            *json,
+                const PpPciDevice *device)
+{
+  g_autofree char *vendor_id = g_strdup_printf ("%04x", device->vendor_id);
+  g_autofree char *device_id = g_strdup_printf ("%04x", device->device_id);
+  g_autofree char *subsys_vendor_id = g_strdup_printf ("%04x", device->subsys_vendor_id);
+  g_autofree char *subsys_device_id = g_strdup_printf ("%04x", device->subsys_device_id);
+  g_autofree char *class_hex = pp_pci_device_dup_class_hex (device);
+  g_autofree char *revision = g_strdup_printf ("%02x", device->revision);
+
+  pp_json_begin_object (json, NULL);
+  pp_json_string (json, "address", device->address);
+  pp_json_string (json, "vendor_id", vendor_id);
+  pp_json_string (json, "device_id", device_id);
+  pp_json_string (json, "subsystem_vendor_id", subsys_vendor_id);
+  pp_json_string (json, "subsystem_device_id", subsys_device_id);
+  pp_json_string (json, "class", class_hex);
+  pp_json_string (json, "revision", revision);
+  pp_json_string (json, "vendor", device->vendor_name);
+  pp_json_string (json, "name", device->device_name);
+  pp_json_string (json, "class_name", device->class_name);
+  pp_json_string (json, "driver", device->driver);
+  pp_json_bool (json, "boot_vga", device->boot_vga);
+  if (device->iommu_group == PP_NO_IOMMU_GROUP)
+    pp_json_null (json, "iommu_group");
+  else
+    pp_json_int (json, "iommu_group", device->iommu_group);
+  pp_json_end_object (json);
+}
+
+static void
+pp_json_warnings (PpJson       *json,
+                  const PpHost *host)
+{
+  pp_json_begin_array (json, "warnings");
+  for (guint i = 0; i < host->warnings->len; i++)
+    pp_json_string (json, NULL, g_ptr_array_index (host->warnings, i));
+  pp_json_end_array (json);
+}
+
+static void
+pp_text_device (GString           *out,
+                const PpPciDevice *device)
+{
+  g_string_append_printf (out, "  %s %s [%04x]: %s %s [%04x:%04x]",
+                          device->address, device->class_name, device->class_id,
+                          device->vendor_name, device->device_name,
+                          device->vendor_id, device->device_id);
+  if (device->revision != 0)
+    g_string_append_printf (out, " (rev %02x)", device->revision);
+  if (device->driver != NULL)
+    g_string_append_printf (out, _(" driver: %s"), device->driver);
+  else
+    g_string_append (out, _(" no driver"));
+  if (device->boot_vga)
+    g_string_append (out, _(" [boot VGA]"));
+  g_string_append_c (out, '\n');
+}
+
+char *
+pp_format_list_json (const PpHost *host)
+{
+  g_autoptr(PpJson) json = pp_json_new (TRUE);
+
+  pp_json_begin_object (json, NULL);
+  pp_json_begin_array (json, "groups");
+  for (guint i = 0; i < host->groups->len; i++)
+    {
+      PpIommuGroup *group = g_ptr_array_index (host->groups, i);
+
+      pp_json_begin_object (json, NULL);
+      pp_json_int (json, "id", group->id);
+      pp_json_begin_array (json, "devices");
+      for (guint j = 0; j < group->devices->len; j++)
+        pp_json_device (json, g_ptr_array_index (group->devices, j));
+      pp_json_end_array (json);
+      pp_json_end_object (json);
+    }
+  pp_json_end_array (json);
+  pp_json_begin_array (json, "ungrouped");
+  for (guint i = 0; i < host->ungrouped->len; i++)
+    pp_json_device (json, g_ptr_array_index (host->ungrouped, i));
+  pp_json_end_array (json);
+  pp_json_warnings (json, host);
+  pp_json_end_object (json);
+  return pp_json_steal_text (g_steal_pointer (&json));
+}
+
+char *
+pp_format_list_text (const PpHost *host)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < host->groups->len; i++)
+    {
+      PpIommuGroup *group = g_ptr_array_index (host->groups, i);
+
+      g_string_append_printf (out, _("IOMMU group %d\n"), group->id);
+      for (guint j = 0; j < group->devices->len; j++)
+        pp_text_device (out, g_ptr_array_index (group->devices, j));
+    }
+  if (host->ungrouped->len > 0)
+    {
+      g_string_append (out, pp_host_iommu_enabled (host)
+                            ? _("No IOMMU group\n")
+                            : _("No IOMMU group (the IOMMU is off)\n"));
+      for (guint i = 0; i < host->ungrouped->len; i++)
+        pp_text_device (out, g_ptr_array_index (host->ungrouped, i));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+pp_json_addresses (PpJson     *json,
+                   const char *key,
+                   GPtrArray  *devices)
+{
+  pp_json_begin_array (json, key);
+  for (guint i = 0; i < devices->len; i++)
+    pp_json_string (json, NULL, ((PpPciDevice *) g_ptr_array_index (devices, i))->address);
+  pp_json_end_array (json);
+}
+
+char *
+pp_format_check_json (const PpHost      *host,
+                      const PpBootSetup *setup,
+                      const PpAdvice    *advice,
+                      GPtrArray         *checks)
+{
+  g_autoptr(PpJson) json = pp_json_new (TRUE);
+
+  pp_json_begin_object (json, NULL);
+  pp_json_begin_object (json, "cpu");
+  pp_json_string (json, "vendor", pp_cpu_vendor_to_string (host->cpu_vendor));
+  pp_json_bool (json, "virtualization", host->cpu_virtualization);
+  pp_json_string (json, "model", host->cpu_model);
+  pp_json_end_object (json);
+  pp_json_begin_object (json, "iommu");
+  pp_json_bool (json, "enabled", pp_host_iommu_enabled (host));
+  pp_json_int (json, "groups", host->groups->len);
+  pp_json_end_object (json);
+  pp_json_string (json, "cmdline", host->cmdline);
+  pp_json_begin_object (json, "modules");
+  pp_json_string (json, "vfio", pp_module_state_to_string (host->mod_vfio));
+  pp_json_string (json, "vfio_pci", pp_module_state_to_string (host->mod_vfio_pci));
+  pp_json_string (json, "vfio_iommu_type1", pp_module_state_to_string (host->mod_vfio_iommu_type1));
+  pp_json_end_object (json);
+  pp_json_bool (json, "uefi", host->uefi);
+  pp_json_begin_object (json, "os");
+  pp_json_string (json, "id", host->os_id);
+  pp_json_string (json, "id_like", host->os_id_like);
+  pp_json_string (json, "name", host->os_name);
+  pp_json_end_object (json);
+  pp_json_string (json, "bootloader", setup->boot->bootloader);
+  pp_json_string (json, "boot_backend", setup->boot->id);
+  pp_json_string (json, "boot_evidence", setup->boot_evidence);
+  pp_json_string (json, "grub_cfg", setup->grub_cfg);
+  pp_json_bool (json, "grub_bls", g_str_equal (setup->boot->id, "grub-bls"));
+  pp_json_string (json, "initramfs", setup->initramfs->id);
+  pp_json_string (json, "read_error", setup->error != NULL ? setup->error->message : NULL);
+  pp_json_string (json, "scenario", pp_scenario_to_string (advice->scenario));
+  pp_json_string (json, "scenario_summary", advice->scenario_summary);
+
+  pp_json_begin_array (json, "gpus");
+  for (guint i = 0; i < advice->gpus->len; i++)
+    {
+      PpGpuAdvice *gpu = g_ptr_array_index (advice->gpus, i);
+      g_autofree char *ids = pp_pci_device_dup_ids (gpu->gpu);
+
+      pp_json_begin_object (json, NULL);
+      pp_json_string (json, "address", gpu->gpu->address);
+      pp_json_string (json, "ids", ids);
+      pp_json_string (json, "vendor", gpu->gpu->vendor_name);
+      pp_json_string (json, "name", gpu->gpu->device_name);
+      pp_json_string (json, "driver", gpu->gpu->driver);
+      pp_json_bool (json, "boot_vga", gpu->gpu->boot_vga);
+      pp_json_bool (json, "integrated", gpu->integrated);
+      pp_json_bool (json, "viable", gpu->viable);
+      pp_json_addresses (json, "reserve", gpu->reserve);
+      pp_json_addresses (json, "blockers", gpu->blockers);
+      pp_json_begin_array (json, "groups");
+      for (guint j = 0; j < gpu->groups->len; j++)
+        pp_json_int (json, NULL, g_array_index (gpu->groups, int, j));
+      pp_json_end_array (json);
+      pp_json_string (json, "verdict", gpu->verdict);
+      pp_json_string (json, "macos", pp_macos_support_to_string (gpu->macos));
+      pp_json_string (json, "macos_note", gpu->macos_note);
+      pp_json_end_object (json);
+    }
+  pp_json_end_array (json);
+
+  pp_json_begin_array (json, "checks");
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PpCheck *check = g_ptr_array_index (checks, i);
+
+      pp_json_begin_object (json, NULL);
+      pp_json_string (json, "id", check->id);
+      pp_json_string (json, "status", pp_check_status_to_string (check->status));
+      pp_json_string (json, "title", check->title);
+      pp_json_string (json, "summary", check->summary);
+      pp_json_string (json, "next_step", check->next_step);
+      pp_json_end_object (json);
+    }
+  pp_json_end_array (json);
+  pp_json_warnings (json, host);
+  pp_json_end_object (json);
+  return pp_json_steal_text (g_steal_pointer (&json));
+}
+
+static const char *
+pp_check_mark (PpCheckStatus status)
+{
+  switch (status)
+    {
+    case PP_CHECK_OK:      return "[ok]  ";
+    case PP_CHECK_INFO:    return "[info]";
+    case PP_CHECK_WARNING: return "[warn]";
+    case PP_CHECK_ERROR:
+    default:               return "[fail]";
+    }
+}
+
+static void
+pp_text_addresses (GString   *out,
+                   GPtrArray *devices)
+{
+  for (guint i = 0; i < devices->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? " " : "",
+                            ((PpPciDevice *) g_ptr_array_index (devices, i))->address);
+}
+
+char *
+pp_format_check_text (const PpAdvice *advice,
+                      GPtrArray      *checks)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      PpCheck *check = g_ptr_array_index (checks, i);
+
+      g_string_append_printf (out, "%s %s: %s\n", pp_check_mark (check->status),
+                              check->title, check->summary);
+      if (check->next_step != NULL)
+        g_string_append_printf (out, _("       next: %s\n"), check->next_step);
+    }
+
+  for (guint i = 0; i < advice->gpus->len; i++)
+    {
+      PpGpuAdvice *gpu = g_ptr_array_index (advice->gpus, i);
+
+      g_string_append_printf (out, _("\nGPU %s: %s %s [%04x:%04x]%s%s\n"), gpu->gpu->address,
+                              gpu->gpu->vendor_name, gpu->gpu->device_name,
+                              gpu->gpu->vendor_id, gpu->gpu->device_id,
+                              gpu->integrated ? _(", integrated") : "",
+                              gpu->gpu->boot_vga ? _(", drives the display") : "");
+      g_string_append_printf (out, "  %s\n", gpu->verdict);
+      g_string_append (out, _("  reserve: "));
+      pp_text_addresses (out, gpu->reserve);
+      g_string_append_c (out, '\n');
+      g_string_append_printf (out, _("  macOS: %s (%s)\n"),
+                              pp_macos_support_to_string (gpu->macos), gpu->macos_note);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+json_strings (PpJson     *json,
+              const char *key,
+              GPtrArray  *strings)
+{
+  pp_json_begin_array (json, key);
+  for (guint i = 0; i < strings->len; i++)
+    pp_json_string (json, NULL, g_ptr_array_index (strings, i));
+  pp_json_end_array (json);
+}
+
+char *
+pp_format_plan_json (const PpPlan *plan)
+{
+  g_autoptr(PpJson) json = pp_json_new (TRUE);
+
+  pp_json_begin_object (json, NULL);
+  pp_json_string (json, "gpu", plan->gpu);
+  pp_json_string (json, "mode", pp_boot_mode_to_string (plan->mode));
+  json_strings (json, "reserve", plan->reserve);
+  json_strings (json, "ids", plan->ids);
+  pp_json_begin_array (json, "files");
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      pp_json_begin_object (json, NULL);
+      pp_json_string (json, "path", edit->path);
+      pp_json_bool (json, "new", edit->old_text == NULL);
+      pp_json_string (json, "diff", edit->diff);
+      pp_json_end_object (json);
+    }
+  pp_json_end_array (json);
+  pp_json_begin_array (json, "commands");
+  for (guint i = 0; i < plan->commands->len; i++)
+    {
+      char **argv = g_ptr_array_index (plan->commands, i);
+
+      pp_json_begin_array (json, NULL);
+      for (guint a = 0; argv[a]; a++)
+        pp_json_string (json, NULL, argv[a]);
+      pp_json_end_array (json);
+    }
+  pp_json_end_array (json);
+  json_strings (json, "warnings", plan->warnings);
+  json_strings (json, "manual_steps", plan->manual_steps);
+  pp_json_string (json, "refused", plan->refused);
+  pp_json_string (json, "digest", plan->digest);
+  pp_json_end_object (json);
+  return pp_json_steal_text (g_steal_pointer (&json));
+}
+
+char *
+pp_format_command_line (char * const *argv)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint a = 0; argv[a]; a++)
+    {
+      g_autofree char *quoted = NULL;
+      gboolean plain = argv[a][0] != '\0';
+
+      for (const char *p = argv[a]; *p && plain; p++)
+        plain = g_ascii_isalnum (*p) || strchr ("-_./=:,+@%", *p) != NULL;
+      quoted = plain ? g_strdup (argv[a]) : g_shell_quote (argv[a]);
+      g_string_append_printf (line, "%s%s", a > 0 ? " " : "", quoted);
+    }
+  return g_string_free (line, FALSE);
+}
+
+static char *
+join_strings (GPtrArray  *strings,
+              const char *separator)
+{
+  GString *joined = g_string_new (NULL);
+
+  for (guint i = 0; i < strings->len; i++)
+    g_string_append_printf (joined, "%s%s", i > 0 ? separator : "", (const char *) g_ptr_array_index (strings, i));
+  return g_string_free (joined, FALSE);
+}
+
+char *
+pp_format_plan_text (const PpPlan *plan,
+                     const PpHost *host)
+{
+  GString *out = g_string_new (NULL);
+  PpPciDevice *gpu = host ? pp_host_find_device (host, plan->gpu) : NULL;
+  g_autofree char *reserve = join_strings (plan->reserve, ", ");
+  g_autofree char *ids = join_strings (plan->ids, ",");
+
+  if (gpu != NULL)
+    g_string_append_printf (out, _("Reserve %s (%s %s) for a virtual machine\n"),
+                            plan->gpu, gpu->vendor_name, gpu->device_name);
+  else
+    g_string_append_printf (out, _("Reserve %s for a virtual machine\n"), plan->gpu);
+
+  if (plan->refused != NULL)
+    {
+      g_string_append_printf (out, _("Refused: %s\n"), plan->refused);
+      return g_string_free (out, FALSE);
+    }
+
+  g_string_append_printf (out, _("Functions: %s\nIDs: %s\n"), reserve, ids);
+  g_string_append_printf (out, _("Mode: %s\n"), pp_boot_mode_to_string (plan->mode));
+
+  g_string_append_c (out, '\n');
+  if (plan->files->len == 0)
+    g_string_append (out, _("Files: none to change (already prepared)\n"));
+  else
+    {
+      g_string_append (out, _("Files:\n"));
+      for (guint i = 0; i < plan->files->len; i++)
+        {
+          PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+          g_string_append (out, edit->diff);
+        }
+    }
+
+  if (plan->commands->len > 0)
+    {
+      g_string_append (out, _("\nCommands:\n"));
+      for (guint i = 0; i < plan->commands->len; i++)
+        {
+          g_autofree char *line = pp_format_command_line (g_ptr_array_index (plan->commands, i));
+
+          g_string_append_printf (out, "  %s\n", line);
+        }
+    }
+  if (plan->warnings->len > 0)
+    {
+      g_string_append (out, _("\nWarnings:\n"));
+      for (guint i = 0; i < plan->warnings->len; i++)
+        g_string_append_printf (out, "  - %s\n", (const char *) g_ptr_array_index (plan->warnings, i));
+    }
+  if (plan->manual_steps->len > 0)
+    {
+      g_string_append (out, _("\nBy hand:\n"));
+      for (guint i = 0; i < plan->manual_steps->len; i++)
+        g_string_append_printf (out, "  - %s\n", (const char *) g_ptr_array_index (plan->manual_steps, i));
+    }
+  /* last, so that a script can take it with tail -n 1 */
+  g_string_append_printf (out, _("\nDigest: %s\n"), plan->digest);
+  return g_string_free (out, FALSE);
+}
+

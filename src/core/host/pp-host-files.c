@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "pp-host-files.h"
+
+#define PP_HOST_FILE_MAX (16 * 1024 * 1024)
+
+static gboolean
+errno_means_absent (int saved_errno)
+{
+  return saved_errno == ENOENT || saved_errno == ENOTDIR;
+}
+
+static void
+set_unreadable (GError     **error,
+                const char  *host_path,
+                int          saved_errno)
+{
+  const char *why;
+
+  switch (saved_errno)
+    {
+    case EACCES:
+    case EPERM:
+      why = _("permission denied");
+      break;
+    case EISDIR:
+      why = _("is a directory");
+      break;
+    case ELOOP:
+      why = _("too many symbolic links");
+      break;
+    default:
+      why = g_strerror (saved_errno);
+      break;
+    }
+  g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE, "%s: %s", host_path, why);
+}
+
+gboolean
+pp_host_probe (const PpHost  *host,
+               const char    *host_path,
+               gboolean      *exists,
+               GError       **error)
+{
+  g_autofree char *path = pp_host_path (host, host_path);
+  struct stat st;
+
+  *exists = FALSE;
+  if (stat (path, &st) == 0)
+    {
+      *exists = TRUE;
+      return TRUE;
+    }
+  if (errno_means_absent (errno))
+    return TRUE;
+  set_unreadable (error, host_path, errno);
+  return FALSE;
+}
+
+gboolean
+pp_host_read_file (const PpHost  *host,
+                   const char    *host_path,
+                   char         **text,
+                   GError       **error)
+{
+  g_autofree char *path = pp_host_path (host, host_path);
+  g_autoptr(GString) contents = NULL;
+  struct stat st;
+  char buffer[8192];
+  ssize_t n;
+  int fd;
+
+  *text = NULL;
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    {
+      if (errno_means_absent (errno))
+        return TRUE;
+      set_unreadable (error, host_path, errno);
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      set_unreadable (error, host_path, saved_errno);
+      return FALSE;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      if (S_ISDIR (st.st_mode))
+        set_unreadable (error, host_path, EISDIR);
+      else
+        g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE,
+                     _("%s: not a regular file"), host_path);
+      return FALSE;
+    }
+
+  contents = g_string_sized_new (st.st_size + 1);
+  while ((n = read (fd, buffer, sizeof buffer)) != 0)
+    {
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          close (fd);
+          set_unreadable (error, host_path, saved_errno);
+          return FALSE;
+        }
+      if (contents->len + n > PP_HOST_FILE_MAX)
+        {
+          close (fd);
+          g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE,
+                       _("%s: larger than %d MiB, not a configuration file"), host_path,
+                       PP_HOST_FILE_MAX / (1024 * 1024));
+          return FALSE;
+        }
+      g_string_append_len (contents, buffer, n);
+    }
+  close (fd);
+
+  if (memchr (contents->str, '\0', contents->len) != NULL)
+    {
+      g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE,
+                   _("%s: holds a NUL byte, so it is not a text file"), host_path);
+      return FALSE;
+    }
+  *text = g_string_free (g_steal_pointer (&contents), FALSE);
+  return TRUE;
+}
+
+int
+pp_host_compare_paths (gconstpointer a,
+                       gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+GPtrArray *
+pp_host_list_dir (const PpHost  *host,
+                  const char    *dir,
+                  const char    *suffix,
+                  GCompareFunc   compare,
+                  GError       **error)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *disk_dir = pp_host_path (host, dir);
+  DIR *handle;
+  struct dirent *entry;
+
+  handle = opendir (disk_dir);
+  if (handle == NULL)
+    {
+      if (errno_means_absent (errno))
+        return g_steal_pointer (&paths);
+      set_unreadable (error, dir, errno);
+      return NULL;
+    }
+
+  while ((entry = readdir (handle)) != NULL)
+    {
+      const char *name = entry->d_name;
+      g_autofree char *host_path = NULL;
+      g_autofree char *disk_path = NULL;
+      struct stat st;
+
+      if (name[0] == '.' || !g_str_has_suffix (name, suffix))
+        continue;
+      host_path = g_build_filename (dir, name, NULL);
+      disk_path = pp_host_path (host, host_path);
+      if (stat (disk_path, &st) != 0)
+        {
+          if (errno_means_absent (errno))
+            continue;
+          set_unreadable (error, host_path, errno);
+          closedir (handle);
+          return NULL;
+        }
+      if (S_ISREG (st.st_mode))
+        g_ptr_array_add (paths, g_steal_pointer (&host_path));
+    }
+  closedir (handle);
+  g_ptr_array_sort (paths, compare != NULL ? compare : pp_host_compare_paths);
+  return g_steal_pointer (&paths);
+}
+
+const char *
+pp_host_find_tool (const PpHost       *host,
+                   const char * const *names)
+{
+  static const char * const dirs[] = { "/usr/bin/", "/usr/sbin/", "/bin/", "/sbin/" };
+
+  for (guint n = 0; names[n] != NULL; n++)
+    for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+      {
+        g_autofree char *host_path = g_strconcat (dirs[d], names[n], NULL);
+        g_autofree char *path = pp_host_path (host, host_path);
+
+        if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+          return names[n];
+      }
+  return NULL;
+}

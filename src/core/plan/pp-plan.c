@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pp-edit-modprobe.h"
+#include "pp-host-files.h"
+#include "pp-plan.h"
+
+void
+pp_plan_free (PpPlan *plan)
+{
+  if (plan == NULL)
+    return;
+  g_free (plan->gpu);
+  g_ptr_array_unref (plan->reserve);
+  g_ptr_array_unref (plan->ids);
+  g_ptr_array_unref (plan->files);
+  g_ptr_array_unref (plan->commands);
+  g_ptr_array_unref (plan->warnings);
+  g_ptr_array_unref (plan->manual_steps);
+  g_free (plan->refused);
+  g_free (plan->digest);
+  g_free (plan);
+}
+
+static PpPlan *
+plan_new (const PpPlanRequest *request)
+{
+  PpPlan *plan = g_new0 (PpPlan, 1);
+
+  plan->gpu = g_strdup (request->address);
+  plan->mode = request->mode;
+  plan->reserve = g_ptr_array_new_with_free_func (g_free);
+  plan->ids = g_ptr_array_new_with_free_func (g_free);
+  plan->files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_file_edit_free);
+  plan->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  plan->warnings = g_ptr_array_new_with_free_func (g_free);
+  plan->manual_steps = g_ptr_array_new_with_free_func (g_free);
+  return plan;
+}
+
+static PpPlan *
+plan_refuse (PpPlan *plan,
+             char   *reason)
+{
+  g_ptr_array_set_size (plan->files, 0);
+  g_ptr_array_set_size (plan->commands, 0);
+  g_ptr_array_set_size (plan->manual_steps, 0);
+  plan->refused = reason;
+  return plan;
+}
+
+static void
+steal_into (GPtrArray  *to,
+            GPtrArray **from)
+{
+  g_ptr_array_extend_and_steal (to, g_steal_pointer (from));
+  *from = g_ptr_array_new ();
+}
+
+/* Everything of @changes but its commands, which go in the order they must run */
+static void
+plan_take_changes (PpPlan    *plan,
+                   PpChanges *changes)
+{
+  steal_into (plan->files, &changes->files);
+  steal_into (plan->warnings, &changes->warnings);
+  steal_into (plan->manual_steps, &changes->manual_steps);
+}
+
+/* An Intel iGPU that offers GVT-g mediated devices wants kvmgt */
+static gboolean
+host_has_gvt_g (const PpHost *host)
+{
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+      g_autofree char *types = NULL;
+      g_autofree char *path = NULL;
+
+      if (device->vendor_id != 0x8086 || !pp_pci_device_is_gpu (device))
+        continue;
+      types = g_strdup_printf ("/sys/bus/pci/devices/%s/mdev_supported_types", device->address);
+      path = pp_host_path (host, types);
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+describe_device (const PpPciDevice *device)
+{
+  return g_strdup_printf ("%s (%s %s)", device->address, device->vendor_name, device->device_name);
+}
+
+static char *
+refusal_for (const PpHost      *host,
+             const PpAdvice    *advice,
+             const PpGpuAdvice *gpu,
+             GPtrArray         *ids)
+{
+  if (!gpu->viable)
+    {
+      if (gpu->blockers->len > 0)
+        {
+          GString *names = g_string_new (NULL);
+          g_autofree char *in_the_way = NULL;
+
+          for (guint i = 0; i < gpu->blockers->len; i++)
+            {
+              g_autofree char *name = describe_device (g_ptr_array_index (gpu->blockers, i));
+
+              g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", name);
+            }
+          in_the_way = g_string_free (names, FALSE);
+          return g_strdup_printf (_("%s cannot be reserved on its own: its IOMMU group also holds %s, which would "
+                                    "have to go to the virtual machine with it. Move the card to another slot, or "
+                                    "check the firmware for an option that splits the groups."),
+                                  gpu->gpu->address, in_the_way);
+        }
+      return g_strdup_printf (_("%s is in no IOMMU group because the IOMMU is off, so whether it can be isolated "
+                                "is unknown. Turn on VT-d or AMD-Vi (IOMMU) in the firmware settings, add %s to "
+                                "the kernel command line, restart, and plan again."),
+                              gpu->gpu->address,
+                              host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt");
+    }
+
+  if (gpu->gpu->boot_vga)
+    {
+      gboolean other_gpu = FALSE;
+
+      for (guint i = 0; i < advice->gpus->len; i++)
+        if (((PpGpuAdvice *) g_ptr_array_index (advice->gpus, i))->gpu != gpu->gpu)
+          other_gpu = TRUE;
+      if (!other_gpu)
+        return g_strdup_printf (_("%s is this computer’s only GPU and drives its display: reserving it would leave "
+                                  "the host without a screen from boot on. Single-GPU passthrough needs scripts that "
+                                  "hand the card over only while the virtual machine runs; PassthroughPrep does not "
+                                  "set that up. Add a second GPU or enable the integrated graphics."),
+                                gpu->gpu->address);
+    }
+
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+      g_autofree char *device_ids = NULL;
+
+      if (g_ptr_array_find (gpu->reserve, device, NULL))
+        continue;
+      device_ids = pp_pci_device_dup_ids (device);
+      if (g_ptr_array_find_with_equal_func (ids, device_ids, g_str_equal, NULL))
+        {
+          g_autofree char *name = describe_device (device);
+
+          return g_strdup_printf (_("%s has the same vendor:device ID %s as a function of %s: vfio-pci.ids "
+                                    "would take both, and the host would lose its card too. Identical cards need "
+                                    "binding by address (driver_override), which PassthroughPrep does not do yet."),
+                                  name, device_ids, gpu->gpu->address);
+        }
+    }
+  return NULL;
+}
+
+/* Our modprobe.d file: the IDs for vfio-pci and a softdep for each driver
+ * that would take a reserved function first */
+static gboolean
+plan_modprobe (PpChanges          *changes,
+               const PpHost       *host,
+               const PpGpuAdvice  *gpu,
+               GPtrArray          *ids,
+               GError            **error)
+{
+  g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) others = pp_host_list_dir (host, "/etc/modprobe.d", ".conf", NULL, error);
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(GPtrArray) ids_array = g_ptr_array_new ();
+  g_autofree char *old_text = NULL;
+  g_autofree char *text = NULL;
+
+  if (others == NULL || !pp_host_read_file (host, PP_MODPROBE_FILE, &old_text, error))
+    return FALSE;
+  files = pp_boot_read_files (host, NULL, others, error);
+  if (files == NULL)
+    return FALSE;
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules);
+  g_ptr_array_add (modules, NULL);
+  for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (ids_array, g_ptr_array_index (ids, i));
+  g_ptr_array_add (ids_array, NULL);
+  text = pp_modprobe_render (gpu->gpu->address, (const char * const *) ids_array->pdata,
+                             (const char * const *) modules->pdata);
+  pp_changes_edit_file (changes, PP_MODPROBE_FILE, old_text, text);
+  pp_modprobe_check_others (files, changes->warnings);
+  return TRUE;
+}
+
+static void
+plan_warnings (PpPlan            *plan,
+               const PpHost      *host,
+               const PpGpuAdvice *gpu)
+{
+  if (gpu->gpu->boot_vga)
+    g_ptr_array_add (plan->warnings,
+                     g_strdup_printf (_("%s drives the host’s display now (boot VGA). After the restart the host "
+                                        "must use its other GPU: connect the monitor there and set it as the "
+                                        "primary display in the firmware."), gpu->gpu->address));
+  {
+    const char *booted_ids = pp_host_cmdline_value (host, "vfio-pci.ids");
+    g_auto(GStrv) booted = booted_ids ? g_strsplit (booted_ids, ",", -1) : NULL;
+
+    for (guint i = 0; booted && booted[i]; i++)
+      if (booted[i][0] != '\0' && !g_ptr_array_find_with_equal_func (plan->ids, booted[i], g_str_equal, NULL))
+        g_ptr_array_add (plan->warnings,
+                         g_strdup_printf (_("The running kernel also reserves %s through vfio-pci.ids; this plan "
+                                            "replaces that list, so that device goes back to the host."),
+                                          booted[i]));
+  }
+  if (!host->cpu_virtualization)
+    g_ptr_array_add (plan->warnings,
+                     g_strdup (_("The CPU shows no virtualization support (vmx or svm): turn on VT-x or SVM in the "
+                                 "firmware settings, or no virtual machine can start.")));
+  if (host->cpu_vendor == PP_CPU_VENDOR_OTHER)
+    g_ptr_array_add (plan->warnings,
+                     g_strdup (_("The CPU vendor is not Intel or AMD: no IOMMU switch is added to the kernel "
+                                 "command line; make sure the IOMMU is on.")));
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (gpu->reserve, i);
+
+      if (device->class_id == 0x0c03)
+        g_ptr_array_add (plan->warnings,
+                         g_strdup_printf (_("%s is a USB controller of this card: whatever is plugged into its ports "
+                                            "goes to the virtual machine with it."), device->address));
+      if (device->driver != NULL && !g_str_equal (device->driver, "vfio-pci"))
+        g_ptr_array_add (plan->warnings,
+                         g_strdup_printf (_("%s is used by the %s driver now; after the restart vfio-pci takes it "
+                                            "and the host no longer uses it."), device->address, device->driver));
+    }
+}
+
+static char *
+join_strings (GPtrArray  *strings,
+              const char *separator)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; i < strings->len; i++)
+    g_string_append_printf (joined, "%s%s", i > 0 ? separator : "", (const char *) g_ptr_array_index (strings, i));
+  return g_string_free (g_steal_pointer (&joined), FALSE);
+}
+
+PpPlan *
+pp_plan_reserve (const PpHost        *host,
+                 const PpBootSetup   *setup,
+                 const PpAdvice      *advice,
+                 const PpPlanRequest *request,
+                 GError             **error)
+{
+  g_autoptr(PpPlan) plan = plan_new (request);
+  g_autoptr(PpChanges) boot = pp_changes_new ();
+  g_autoptr(PpChanges) initramfs = pp_changes_new ();
+  g_autoptr(PpChanges) rebuild = pp_changes_new ();
+  PpGpuAdvice *gpu = pp_advice_find_gpu (advice, request->address);
+  g_autofree char *ids_joined = NULL;
+  PpKernelParamsIntent params = { 0 };
+  PpBootRequest boot_request = { 0 };
+  char *refusal;
+
+  if (gpu == NULL)
+    {
+      PpPciDevice *device = pp_host_find_device (host, request->address);
+
+      return plan_refuse (g_steal_pointer (&plan),
+                          device != NULL
+                          ? g_strdup_printf (_("%s is not a GPU (class %04x): only graphics cards can be reserved."),
+                                             request->address, device->class_id)
+                          : g_strdup_printf (_("There is no PCI device %s on this host."), request->address));
+    }
+
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (gpu->reserve, i);
+      char *ids = pp_pci_device_dup_ids (device);
+
+      g_ptr_array_add (plan->reserve, g_strdup (device->address));
+      if (g_ptr_array_find_with_equal_func (plan->ids, ids, g_str_equal, NULL))
+        g_free (ids);
+      else
+        g_ptr_array_add (plan->ids, ids);
+    }
+
+  refusal = refusal_for (host, advice, gpu, plan->ids);
+  if (refusal != NULL)
+    return plan_refuse (g_steal_pointer (&plan), refusal);
+
+  /* what could not be read must not be planned as if it were absent */
+  if (setup->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (setup->error));
+      return NULL;
+    }
+
+  ids_joined = join_strings (plan->ids, ",");
+  params.cpu_vendor = host->cpu_vendor;
+  params.iommu_pt = TRUE;
+  params.vfio_ids = ids_joined;
+
+  boot_request.host = host;
+  boot_request.setup = setup;
+  boot_request.gpu = request->address;
+  boot_request.mode = request->mode;
+  boot_request.reserve = gpu->reserve;
+  boot_request.ids = ids_joined;
+  boot_request.params = &params;
+  boot_request.kvmgt = host->cpu_vendor == PP_CPU_VENDOR_INTEL && host_has_gvt_g (host);
+
+  boot_request.changes = boot;
+  if (!setup->boot->plan_params (&boot_request, error))
+    return NULL;
+
+  boot_request.changes = initramfs;
+  if (!setup->initramfs->plan_modules (&boot_request, error)
+      || !plan_modprobe (initramfs, host, gpu, plan->ids, error))
+    return NULL;
+  /* modprobe.d goes into the image too */
+  boot_request.changes = rebuild;
+  if (initramfs->files->len > 0)
+    setup->initramfs->plan_rebuild (&boot_request);
+
+  plan_take_changes (plan, boot);
+  plan_take_changes (plan, initramfs);
+  plan_take_changes (plan, rebuild);
+  /* the initramfs is rebuilt before the boot configuration that points to it */
+  steal_into (plan->commands, &initramfs->commands);
+  steal_into (plan->commands, &rebuild->commands);
+  steal_into (plan->commands, &boot->commands);
+  plan_warnings (plan, host, gpu);
+  plan->digest = pp_plan_digest (plan);
+  return g_steal_pointer (&plan);
+}
+
+static void
+digest_line (GChecksum  *checksum,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+digest_line (GChecksum  *checksum,
+             const char *format,
+             ...)
+{
+  g_autofree char *line = NULL;
+  va_list args;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_checksum_update (checksum, (const guchar *) line, strlen (line));
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+}
+
+static char *
+sha256_of (const char *text)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+}
+
+char *
+pp_plan_digest (const PpPlan *plan)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  digest_line (checksum, "passthrough-prep plan 1");
+  digest_line (checksum, "gpu %zu %s", strlen (plan->gpu), plan->gpu);
+  digest_line (checksum, "mode %s", pp_boot_mode_to_string (plan->mode));
+  for (guint i = 0; i < plan->reserve->len; i++)
+    digest_line (checksum, "reserve %s", (const char *) g_ptr_array_index (plan->reserve, i));
+  for (guint i = 0; i < plan->ids->len; i++)
+    digest_line (checksum, "id %s", (const char *) g_ptr_array_index (plan->ids, i));
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      const PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+      g_autofree char *before = edit->old_text != NULL ? sha256_of (edit->old_text) : g_strdup ("absent");
+      g_autofree char *after = sha256_of (edit->new_text);
+
+      digest_line (checksum, "file %zu %s %04o %s %s", strlen (edit->path), edit->path,
+                   edit->new_mode, before, after);
+    }
+  for (guint i = 0; i < plan->commands->len; i++)
+    {
+      char **argv = g_ptr_array_index (plan->commands, i);
+
+      digest_line (checksum, "command %u", g_strv_length (argv));
+      for (guint a = 0; argv[a] != NULL; a++)
+        digest_line (checksum, "arg %zu %s", strlen (argv[a]), argv[a]);
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* How the window and passthrough-prep-helper talk: the intents and their
+ * arguments, the events the helper prints, and its exit statuses. */
+
+/* Errors of the helper carry the exit status they end in as their code. */
+#define PP_HELPER_ERROR (pp_helper_error_quark ())
+
+/* Exit statuses of passthrough-prep-helper. 126 and 127 are pkexec's own
+ * (authorization dismissed or failed), so none of ours may use them. The
+ * last event on stdout is always "done ..." or "failed ...". */
+typedef enum
+{
+  PP_HELPER_EXIT_OK               = 0,  /* done */
+  PP_HELPER_EXIT_FAILED           = 1,  /* a step failed; every file was restored */
+  PP_HELPER_EXIT_USAGE            = 2,  /* argv is not exactly one of the accepted forms */
+  PP_HELPER_EXIT_NOT_PERMITTED    = 3,  /* not root, uid != euid, or a test hook under pkexec */
+  PP_HELPER_EXIT_REFUSED          = 4,  /* the plan refuses this address (not a GPU, not viable, ...) */
+  PP_HELPER_EXIT_UNSAFE_TARGET    = 5,  /* a target is a symlink, not a regular file, or not owned by root */
+  PP_HELPER_EXIT_CHANGED_SINCE    = 6,  /* revert: a file changed since the helper wrote it */
+  PP_HELPER_EXIT_NOTHING_TO_DO    = 7,  /* revert: no applied backup */
+  PP_HELPER_EXIT_HOST_UNREADABLE  = 8,  /* the host or its config files could not be read or planned */
+  PP_HELPER_EXIT_ROLLBACK_FAILED  = 9,  /* a step failed and restoring a file failed too: see the events */
+  PP_HELPER_EXIT_BUSY             = 10, /* another helper is reserving or reverting right now */
+  PP_HELPER_EXIT_PLAN_CHANGED     = 11, /* reserve: the helper's plan is not the one reviewed */
+} PpHelperExit;
+
+GQuark        pp_helper_error_quark        (void);
+
+/* Where the helper keeps its state (host paths): one backup set per run,
+ * named by the UTC time it was made, and the lock of a run */
+#define PP_HELPER_STATE_DIR  "/var/lib/passthrough-prep"
+#define PP_HELPER_BACKUP_DIR PP_HELPER_STATE_DIR "/backups"
+#define PP_HELPER_LOCK_FILE  PP_HELPER_STATE_DIR "/lock"
+
+typedef enum
+{
+  PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS DIGEST */
+  PP_HELPER_INTENT_REVERT,     /* revert */
+  PP_HELPER_INTENT_STATUS,     /* status */
+} PpHelperIntent;
+
+const char   *pp_helper_intent_to_string   (PpHelperIntent  intent);
+gboolean      pp_helper_intent_from_string (const char     *text,
+                                            PpHelperIntent *intent);
+
+/* The plan digest argument: 64 lowercase hex digits (SHA-256) */
+gboolean      pp_helper_digest_is_valid    (const char     *text);
+
+/* The arguments after the helper's path: ("reserve", ADDRESS, DIGEST), ("revert") */
+GStrv         pp_helper_args_reserve       (const char     *address,
+                                            const char     *digest);
+GStrv         pp_helper_args_for_intent    (PpHelperIntent  intent);
+
+/* Events, one a line on stdout: a keyword, one space, then text to the end
+ * of the line, valid UTF-8 without control characters.
+ *
+ *   step N/M TEXT        step N of M starts ("step 2/5 Writing /etc/default/grub")
+ *   log TOOL: TEXT       a line a command printed ("log mkinitcpio: ==> Building image")
+ *   warning TEXT         something the user should know before restarting
+ *   manual TEXT          a step this host needs done by hand
+ *   backup PATH          the backup set this run saved (host path)
+ *   rollback TEXT        undoing a step after a failure ("rollback Restored /etc/default/grub")
+ *   state STATE ID INTENT [ADDRESS]   status: the latest backup set; STATE is
+ *                        applied|incomplete|rolled-back|reverted, or "state none"
+ *   file STATE PATH      status: STATE is applied|original|changed|missing
+ *   done TEXT            success, always the last line
+ *   failed TEXT          failure, always the last line (exit status is not 0)
+ */
+typedef enum
+{
+  PP_HELPER_EVENT_STEP,
+  PP_HELPER_EVENT_LOG,
+  PP_HELPER_EVENT_WARNING,
+  PP_HELPER_EVENT_MANUAL,
+  PP_HELPER_EVENT_BACKUP,
+  PP_HELPER_EVENT_ROLLBACK,
+  PP_HELPER_EVENT_STATE,
+  PP_HELPER_EVENT_FILE,
+  PP_HELPER_EVENT_DONE,
+  PP_HELPER_EVENT_FAILED,
+  PP_HELPER_EVENT_OTHER,       /* a line that is no event: pkexec's own messages */
+} PpHelperEventKind;
+
+/* Longest line kept, in bytes; the rest is cut at a character boundary */
+#define PP_HELPER_EVENT_MAX_LENGTH 4096
+
+typedef struct
+{
+  PpHelperEventKind  kind;
+  char              *line;     /* the whole line, cleaned: what a log shows */
+  const char        *text;     /* in @line, after the keyword (all of it for OTHER) */
+  guint              step;     /* STEP: N of M; 0 when the numbers are missing or wrong */
+  guint              steps;
+  const char        *title;    /* STEP: in @line, after "N/M " */
+} PpHelperEvent;
+
+const char   *pp_helper_event_keyword      (PpHelperEventKind kind);
+/* Reads one line as the helper printed it (without its newline): any bytes,
+ * any length */
+void          pp_helper_event_parse        (const char      *raw,
+                                            gsize            length,
+                                            PpHelperEvent   *event);
+void          pp_helper_event_clear        (PpHelperEvent   *event);
+/* "KEYWORD TEXT" with @text made fit for one line: the line the helper prints */
+char         *pp_helper_event_format       (PpHelperEventKind kind,
+                                            const char      *text);
+/* @text as valid UTF-8 without control characters (tabs become spaces), at
+ * most PP_HELPER_EVENT_MAX_LENGTH bytes */
+char         *pp_helper_event_clean_text   (const char      *text,
+                                            gssize           length);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpHelperEvent, pp_helper_event_clear)
+
+G_END_DECLS
