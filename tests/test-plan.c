@@ -243,6 +243,26 @@ check_mkinitcpio (const char *root)
     g_assert_true (g_strv_contains ((const char * const *) modules, want[i]));
 }
 
+/* every backend declares what its plans touch, or revert would refuse them */
+static void
+assert_plan_declared (const PpPlan *plan)
+{
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      const PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      if (!pp_boot_may_write (edit->path))
+        g_error ("%s is in a plan but no backend declares writing it", edit->path);
+    }
+  for (guint i = 0; i < plan->commands->len; i++)
+    {
+      char **argv = g_ptr_array_index (plan->commands, i);
+
+      if (!pp_boot_may_run (argv[0]))
+        g_error ("%s is in a plan but no backend declares running it", argv[0]);
+    }
+}
+
 static void
 apply_and_plan_again (const char *root,
                       PpHost     *host,
@@ -253,6 +273,7 @@ apply_and_plan_again (const char *root,
   g_autoptr(PpPlan) again = NULL;
   g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
 
+  assert_plan_declared (plan);
   /* the diffs are the change: patch applies them to the host's files */
   apply_diffs (root, plan);
   if (strstr (commands, "grubby") != NULL)

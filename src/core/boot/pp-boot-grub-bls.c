@@ -167,9 +167,13 @@ grub_bls_plan_params (const PpBootRequest *request,
   return TRUE;
 }
 
+static const char * const grub_bls_writes[] = { "/etc/default/grub", "/etc/default/grub.d/*.cfg", "/etc/kernel/cmdline", NULL };
+static const char * const grub_bls_runs[] = { "grubby", NULL };
+
 const PpBootBackend pp_boot_grub_bls = {
   .id = "grub-bls",
   .bootloader = "grub",
+  .touches = { grub_bls_writes, grub_bls_runs },
   .detect = grub_bls_detect,
   .describe = grub_bls_describe,
   .plan_params = grub_bls_plan_params,

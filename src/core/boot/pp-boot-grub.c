@@ -119,9 +119,13 @@ grub_plan_params (const PpBootRequest *request,
   return TRUE;
 }
 
+static const char * const grub_writes[] = { "/etc/default/grub", "/etc/default/grub.d/*.cfg", NULL };
+static const char * const grub_runs[] = { "update-grub", "grub-mkconfig", "grub2-mkconfig", NULL };
+
 const PpBootBackend pp_boot_grub = {
   .id = "grub",
   .bootloader = "grub",
+  .touches = { grub_writes, grub_runs },
   .detect = grub_detect,
   .describe = grub_describe,
   .plan_params = grub_plan_params,

@@ -44,9 +44,12 @@ other_plan_params (const PpBootRequest *request,
   return pp_boot_plan_params_by_hand (request, _("PassthroughPrep edits only GRUB and systemd-boot"), error);
 }
 
+static const char * const other_writes[] = { "/etc/kernel/cmdline", NULL };
+
 const PpBootBackend pp_boot_other = {
   .id = "other",
   .bootloader = "other",
+  .touches = { other_writes, NULL },
   .detect = other_detect,
   .describe = other_describe,
   .plan_params = other_plan_params,

@@ -82,9 +82,12 @@ systemd_boot_plan_params (const PpBootRequest *request,
   return TRUE;
 }
 
+static const char * const systemd_boot_writes[] = { "/etc/kernel/cmdline", "/boot/loader/entries/*.conf", "/boot/efi/loader/entries/*.conf", "/efi/loader/entries/*.conf", NULL };
+
 const PpBootBackend pp_boot_systemd_boot = {
   .id = "systemd-boot",
   .bootloader = "systemd-boot",
+  .touches = { systemd_boot_writes, NULL },
   .detect = systemd_boot_detect,
   .describe = systemd_boot_describe,
   .plan_params = systemd_boot_plan_params,

@@ -7,6 +7,7 @@
 
 #include "pp-boot.h"
 #include "pp-diff.h"
+#include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
 
 /* Every backend, most specific first: the first whose detect() says yes is
@@ -189,9 +190,12 @@ unknown_plan_params (const PpBootRequest *request,
   return pp_boot_plan_params_by_hand (request, _("PassthroughPrep found no boot loader it knows"), error);
 }
 
+static const char * const kernel_cmdline_writes[] = { "/etc/kernel/cmdline", NULL };
+
 static const PpBootBackend pp_boot_unknown = {
   .id = "unknown",
   .bootloader = "unknown",
+  .touches = { kernel_cmdline_writes, NULL },
   .detect = unknown_detect,
   .describe = unknown_describe,
   .plan_params = unknown_plan_params,
@@ -288,6 +292,95 @@ pp_boot_setup_free (PpBootSetup *setup)
   g_free (setup->grub_cfg);
   g_clear_error (&setup->error);
   g_free (setup);
+}
+
+/* Files every plan may write whatever the backends: our modprobe.d file */
+static const char * const plan_writes[] = { PP_MODPROBE_FILE, NULL };
+
+gboolean
+pp_boot_path_matches (const char *pattern,
+                      const char *path)
+{
+  while (*pattern != '\0')
+    {
+      if (*pattern == '*')
+        {
+          /* the shortest run that lets the rest match, within this component */
+          for (const char *p = path;; p++)
+            {
+              if (pp_boot_path_matches (pattern + 1, p))
+                return TRUE;
+              if (*p == '\0' || *p == '/')
+                return FALSE;
+            }
+        }
+      if (*pattern != *path)
+        return FALSE;
+      pattern++;
+      path++;
+    }
+  return *path == '\0';
+}
+
+static gboolean
+path_is_canonical (const char *path)
+{
+  if (path == NULL || path[0] != '/' || strstr (path, "//") != NULL || g_str_has_suffix (path, "/"))
+    return FALSE;
+  for (const char *p = path; p != NULL; p = strchr (p + 1, '/'))
+    if (g_str_has_prefix (p, "/./") || g_str_has_prefix (p, "/../") || g_str_equal (p, "/.")
+        || g_str_equal (p, "/.."))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+touches_write (const PpBootTouches *touches,
+               const char          *path)
+{
+  for (guint i = 0; touches->writes != NULL && touches->writes[i] != NULL; i++)
+    if (pp_boot_path_matches (touches->writes[i], path))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+touches_run (const PpBootTouches *touches,
+             const char          *program)
+{
+  return touches->runs != NULL && g_strv_contains (touches->runs, program);
+}
+
+gboolean
+pp_boot_may_write (const char *host_path)
+{
+  const PpBootTouches plan = { plan_writes, NULL };
+
+  if (!path_is_canonical (host_path))
+    return FALSE;
+  if (touches_write (&plan, host_path) || touches_write (&pp_boot_unknown.touches, host_path))
+    return TRUE;
+  for (guint i = 0; boot_backends[i] != NULL; i++)
+    if (touches_write (&boot_backends[i]->touches, host_path))
+      return TRUE;
+  for (guint i = 0; initramfs_backends[i] != NULL; i++)
+    if (touches_write (&initramfs_backends[i]->touches, host_path))
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+pp_boot_may_run (const char *program)
+{
+  if (program == NULL || *program == '\0' || strchr (program, '/') != NULL)
+    return FALSE;
+  for (guint i = 0; boot_backends[i] != NULL; i++)
+    if (touches_run (&boot_backends[i]->touches, program))
+      return TRUE;
+  for (guint i = 0; initramfs_backends[i] != NULL; i++)
+    if (touches_run (&initramfs_backends[i]->touches, program))
+      return TRUE;
+  return FALSE;
 }
 
 const char *

@@ -102,10 +102,20 @@ typedef struct
   PpChanges                  *changes;  /* where the backend adds its part */
 } PpBootRequest;
 
+/* What a backend's plans may touch: host paths ('*' stands for one path
+ * component's characters, never '/') and program names. The helper trusts a
+ * backup set's paths and commands only when some backend may plan them. */
+typedef struct
+{
+  const char * const *writes;   /* NULL-terminated patterns, or NULL */
+  const char * const *runs;     /* NULL-terminated program names, or NULL */
+} PpBootTouches;
+
 struct _PpBootBackend
 {
   const char *id;           /* "grub-bls": unique */
   const char *bootloader;   /* --check's "bootloader": "grub" */
+  PpBootTouches touches;
   /* TRUE when this host boots with it; may fill @setup's grub_cfg and
    * boot_evidence. An error means a file that would tell could not be read. */
   gboolean  (*detect)       (const PpHost        *host,
@@ -125,6 +135,7 @@ struct _PpBootBackend
 struct _PpInitramfsBackend
 {
   const char *id;           /* --check's "initramfs": "mkinitcpio" */
+  PpBootTouches touches;
   gboolean  (*detect)       (const PpHost        *host,
                              GError             **error);
   /* As for the boot backend */
@@ -142,6 +153,15 @@ struct _PpInitramfsBackend
  * ->error. */
 PpBootSetup *pp_boot_setup_detect       (const PpHost *host);
 void         pp_boot_setup_free         (PpBootSetup  *setup);
+
+/* Whether some backend's plan may write @host_path (absolute, without "."
+ * or ".." components or doubled slashes) or run @program (a name without
+ * a path) */
+gboolean     pp_boot_may_write          (const char   *host_path);
+gboolean     pp_boot_may_run            (const char   *program);
+/* Whether @path matches @pattern, '*' matching within one component */
+gboolean     pp_boot_path_matches       (const char   *pattern,
+                                         const char   *path);
 
 const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot" */
 gboolean     pp_boot_mode_from_string   (const char   *text,

@@ -66,8 +66,12 @@ dracut_plan_rebuild (const PpBootRequest *request)
   pp_changes_add_command (request->changes, "dracut", "-f", "--regenerate-all", NULL);
 }
 
+static const char * const dracut_writes[] = { PP_DRACUT_FILE, NULL };
+static const char * const dracut_runs[] = { "dracut", NULL };
+
 const PpInitramfsBackend pp_initramfs_dracut = {
   .id = "dracut",
+  .touches = { dracut_writes, dracut_runs },
   .detect = dracut_detect,
   .describe = dracut_describe,
   .plan_modules = dracut_plan_modules,

@@ -59,8 +59,12 @@ mkinitcpio_plan_rebuild (const PpBootRequest *request)
   pp_changes_add_command (request->changes, "mkinitcpio", "-P", NULL);
 }
 
+static const char * const mkinitcpio_writes[] = { "/etc/mkinitcpio.conf", "/etc/mkinitcpio.conf.d/*.conf", NULL };
+static const char * const mkinitcpio_runs[] = { "mkinitcpio", NULL };
+
 const PpInitramfsBackend pp_initramfs_mkinitcpio = {
   .id = "mkinitcpio",
+  .touches = { mkinitcpio_writes, mkinitcpio_runs },
   .detect = mkinitcpio_detect,
   .describe = mkinitcpio_describe,
   .plan_modules = mkinitcpio_plan_modules,

@@ -46,8 +46,12 @@ initramfs_tools_plan_rebuild (const PpBootRequest *request)
   pp_changes_add_command (request->changes, "update-initramfs", "-u", "-k", "all", NULL);
 }
 
+static const char * const initramfs_tools_writes[] = { "/etc/initramfs-tools/modules", NULL };
+static const char * const initramfs_tools_runs[] = { "update-initramfs", NULL };
+
 const PpInitramfsBackend pp_initramfs_tools = {
   .id = "initramfs-tools",
+  .touches = { initramfs_tools_writes, initramfs_tools_runs },
   .detect = initramfs_tools_detect,
   .describe = initramfs_tools_describe,
   .plan_modules = initramfs_tools_plan_modules,
