@@ -32,6 +32,7 @@ pp_backup_new (const char *intent,
   backup->address = g_strdup (address);
   backup->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_backup_entry_free);
   backup->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  backup->undo_commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   backup->created_dirs = g_ptr_array_new_with_free_func (g_free);
   return backup;
 }
@@ -47,6 +48,7 @@ pp_backup_free (PpBackup *backup)
   g_free (backup->created_at);
   g_ptr_array_unref (backup->entries);
   g_ptr_array_unref (backup->commands);
+  g_ptr_array_unref (backup->undo_commands);
   g_ptr_array_unref (backup->created_dirs);
   g_free (backup);
 }
@@ -84,9 +86,11 @@ pp_backup_add_file (PpBackup          *backup,
 
 void
 pp_backup_add_command (PpBackup           *backup,
-                       const char * const *argv)
+                       const char * const *argv,
+                       const char * const *undo)
 {
   g_ptr_array_add (backup->commands, g_strdupv ((GStrv) argv));
+  g_ptr_array_add (backup->undo_commands, g_strdupv ((GStrv) undo));
 }
 
 static char *
@@ -144,9 +148,12 @@ manifest_to_data (PpBackup *backup,
   for (guint i = 0; i < backup->commands->len; i++)
     {
       const char * const *argv = g_ptr_array_index (backup->commands, i);
+      const char * const *undo = g_ptr_array_index (backup->undo_commands, i);
       g_autofree char *group = g_strdup_printf ("command %u", i);
 
       g_key_file_set_string_list (keys, group, "argv", argv, g_strv_length ((GStrv) argv));
+      if (undo != NULL)
+        g_key_file_set_string_list (keys, group, "undo", undo, g_strv_length ((GStrv) undo));
     }
 
   return g_key_file_to_data (keys, length, NULL);
@@ -345,13 +352,16 @@ backup_from_manifest (const char  *id,
     {
       g_autofree char *group = g_strdup_printf ("command %" G_GINT64_FORMAT, i);
       GStrv argv = g_key_file_get_string_list (keys, group, "argv", NULL, error);
+      GStrv undo = g_key_file_get_string_list (keys, group, "undo", NULL, NULL);
 
-      if (argv == NULL || argv[0] == NULL)
+      if (argv == NULL || argv[0] == NULL || (undo != NULL && undo[0] == NULL))
         {
           g_strfreev (argv);
+          g_strfreev (undo);
           goto bad;
         }
       g_ptr_array_add (backup->commands, argv);
+      g_ptr_array_add (backup->undo_commands, undo);
     }
 
   return g_steal_pointer (&backup);

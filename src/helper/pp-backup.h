@@ -38,7 +38,8 @@ typedef struct
   char      *address;        /* the GPU reserved, or NULL */
   char      *created_at;     /* ISO 8601, UTC */
   GPtrArray *entries;        /* PpBackupEntry* */
-  GPtrArray *commands;       /* GStrv: the rebuild commands, rerun by revert */
+  GPtrArray *commands;       /* GStrv: the commands reserve ran */
+  GPtrArray *undo_commands;  /* GStrv or NULL, one a command: what revert runs for it (NULL: the command again) */
   GPtrArray *created_dirs;   /* char*: host dirs the run created, outermost first */
 } PpBackup;
 
@@ -54,8 +55,10 @@ void       pp_backup_add_file       (PpBackup          *backup,
                                      guint              new_mode,
                                      guint              new_uid,
                                      guint              new_gid);
+/* @undo may be NULL: revert runs @argv again */
 void       pp_backup_add_command    (PpBackup           *backup,
-                                     const char * const *argv);
+                                     const char * const *argv,
+                                     const char * const *undo);
 /* Creates the set: a copy of every file that exists, then the manifest
  * (state "incomplete"), each synced, so it is complete before the first
  * write. On failure nothing of the set is left. */

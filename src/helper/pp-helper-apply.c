@@ -39,6 +39,7 @@ pp_apply_init (PpApply    *apply,
   apply->changes = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_change_free);
   apply->remove_dirs = g_ptr_array_new_with_free_func (g_free);
   apply->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  apply->undo_commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   apply->created_dirs = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -48,7 +49,17 @@ pp_apply_clear (PpApply *apply)
   g_clear_pointer (&apply->changes, g_ptr_array_unref);
   g_clear_pointer (&apply->remove_dirs, g_ptr_array_unref);
   g_clear_pointer (&apply->commands, g_ptr_array_unref);
+  g_clear_pointer (&apply->undo_commands, g_ptr_array_unref);
   g_clear_pointer (&apply->created_dirs, g_ptr_array_unref);
+}
+
+void
+pp_apply_add_command (PpApply *apply,
+                      GStrv    argv,
+                      GStrv    undo)
+{
+  g_ptr_array_add (apply->commands, argv);
+  g_ptr_array_add (apply->undo_commands, undo);
 }
 
 gboolean
@@ -58,9 +69,13 @@ pp_apply_check_commands (PpApply  *apply,
   for (guint i = 0; i < apply->commands->len; i++)
     {
       const char * const *argv = g_ptr_array_index (apply->commands, i);
+      const char * const *undo = g_ptr_array_index (apply->undo_commands, i);
       g_autofree char *program = pp_runner_resolve (apply->root, argv[0], error);
+      g_autofree char *undo_program = NULL;
 
       if (program == NULL)
+        return FALSE;
+      if (undo != NULL && (undo_program = pp_runner_resolve (apply->root, undo[0], error)) == NULL)
         return FALSE;
     }
   return TRUE;
@@ -112,11 +127,12 @@ roll_back (PpApply  *apply,
 
   for (guint i = 0; i < n_ran; i++)
     {
-      const char * const *argv = g_ptr_array_index (apply->commands, i);
+      const char * const *undo = g_ptr_array_index (apply->undo_commands, i);
+      const char * const *argv = undo != NULL ? undo : g_ptr_array_index (apply->commands, i);
       g_autofree char *described = pp_runner_describe (argv);
       g_autoptr(GError) error = NULL;
 
-      pp_event_emit (PP_HELPER_EVENT_ROLLBACK, "Running %s again", described);
+      pp_event_emit (PP_HELPER_EVENT_ROLLBACK, undo != NULL ? "Running %s" : "Running %s again", described);
       if (!pp_runner_run (apply->root, apply->test_mode, argv, &error))
         {
           g_string_append_printf (problems, "; running %s again failed (%s): run it by hand before restarting",

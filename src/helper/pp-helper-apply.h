@@ -19,7 +19,8 @@ typedef struct
  * command, emitting a step event for each; steps are numbered from
  * *@step + 1 of @total. If any step fails, every file already written is
  * put back (@before), directories this run created are removed and the
- * commands that already ran are run again, so the host is as it was; the
+ * commands that already ran are undone (or run again on the restored
+ * files), so the host is as it was; the
  * error then says so, or is PP_HELPER_EXIT_ROLLBACK_FAILED when putting
  * something back failed too. */
 typedef struct
@@ -30,6 +31,7 @@ typedef struct
   GPtrArray  *changes;        /* PpChange* */
   GPtrArray  *remove_dirs;    /* char*: host dirs, innermost first, or NULL */
   GPtrArray  *commands;       /* GStrv */
+  GPtrArray  *undo_commands;  /* GStrv or NULL, one a command: what rollback runs (NULL: the command again) */
   GPtrArray  *created_dirs;   /* out, char*: dirs the writes created */
   guint       step;
   guint       total;
@@ -42,6 +44,10 @@ void       pp_apply_init        (PpApply     *apply,
                                  PpSafeRoot  *root,
                                  gboolean     test_mode);
 void       pp_apply_clear       (PpApply     *apply);
+/* Takes both; @undo may be NULL */
+void       pp_apply_add_command (PpApply     *apply,
+                                 GStrv        argv,
+                                 GStrv        undo);
 /* Fails, touching nothing, unless every command can be found. */
 gboolean   pp_apply_check_commands (PpApply  *apply,
                                     GError  **error);

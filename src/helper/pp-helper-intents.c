@@ -112,9 +112,10 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
   for (guint i = 0; i < plan->commands->len; i++)
     {
       const char * const *argv = g_ptr_array_index (plan->commands, i);
+      const char * const *undo = g_ptr_array_index (plan->undo_commands, i);
 
-      g_ptr_array_add (apply.commands, g_strdupv ((GStrv) argv));
-      pp_backup_add_command (backup, argv);
+      pp_apply_add_command (&apply, g_strdupv ((GStrv) argv), g_strdupv ((GStrv) undo));
+      pp_backup_add_command (backup, argv, undo);
     }
   if (!pp_apply_check_commands (&apply, error))
     return FALSE;
@@ -241,8 +242,17 @@ pp_helper_revert (PpSafeRoot  *root,
 
   for (guint i = backup->created_dirs->len; i-- > 0;)
     g_ptr_array_add (apply.remove_dirs, g_strdup (g_ptr_array_index (backup->created_dirs, i)));
+  /* a command with an undo is undone; a rebuild runs again on the restored files */
   for (guint i = 0; i < backup->commands->len; i++)
-    g_ptr_array_add (apply.commands, g_strdupv (g_ptr_array_index (backup->commands, i)));
+    {
+      GStrv argv = g_ptr_array_index (backup->commands, i);
+      GStrv undo = g_ptr_array_index (backup->undo_commands, i);
+
+      if (undo != NULL)
+        pp_apply_add_command (&apply, g_strdupv (undo), g_strdupv (argv));
+      else
+        pp_apply_add_command (&apply, g_strdupv (argv), NULL);
+    }
   if (!pp_apply_check_commands (&apply, error))
     return FALSE;
 

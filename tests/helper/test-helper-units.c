@@ -458,6 +458,8 @@ test_backup_round_trip (Fixture       *f,
   g_auto(PpFileState) absent = { 0 };
   g_auto(PpFileState) copy = { 0 };
   const char *argv[] = { "mkinitcpio", "-P", NULL };
+  const char *kargs[] = { "rpm-ostree", "kargs", "--append-if-missing=iommu=pt", NULL };
+  const char *kargs_undo[] = { "rpm-ostree", "kargs", "--delete-if-present=iommu=pt", NULL };
   PpBackupEntry *entry;
 
   g_assert_null (pp_backup_load_latest (f->safe, FALSE, &error));
@@ -466,7 +468,8 @@ test_backup_round_trip (Fixture       *f,
   g_assert_true (pp_safe_read (f->safe, "/etc/default/grub", &grub, &error));
   pp_backup_add_file (backup, "/etc/default/grub", &grub, "new\n", 4, 0, 0, 0);
   pp_backup_add_file (backup, "/etc/modprobe.d/vfio.conf", &absent, "options\n", 8, 0644, getuid (), getgid ());
-  pp_backup_add_command (backup, argv);
+  pp_backup_add_command (backup, argv, NULL);
+  pp_backup_add_command (backup, kargs, kargs_undo);
   g_ptr_array_add (states, &grub);
   g_ptr_array_add (states, &absent);
   g_assert_true (pp_backup_save (backup, f->safe, states, &error));
@@ -487,8 +490,11 @@ test_backup_round_trip (Fixture       *f,
   entry = g_ptr_array_index (loaded->entries, 1);
   g_assert_true (entry->created);
   g_assert_null (entry->sha256_before);
-  g_assert_cmpuint (loaded->commands->len, ==, 1);
+  g_assert_cmpuint (loaded->commands->len, ==, 2);
   g_assert_cmpstrv (g_ptr_array_index (loaded->commands, 0), argv);
+  g_assert_null (g_ptr_array_index (loaded->undo_commands, 0));
+  g_assert_cmpstrv (g_ptr_array_index (loaded->commands, 1), kargs);
+  g_assert_cmpstrv (g_ptr_array_index (loaded->undo_commands, 1), kargs_undo);
 
   g_assert_true (pp_backup_read_copy (loaded, f->safe, 0, &copy, &error));
   g_assert_no_error (error);
@@ -562,8 +568,8 @@ run_apply (Fixture   *f,
   add_change (&apply, f, "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet iommu=pt\"\n");
   add_change (&apply, f, "/etc/mkinitcpio.conf", "MODULES=(vfio_pci)\n");
   add_change (&apply, f, "/etc/modprobe.d/vfio.conf", "options vfio-pci ids=10de:1b80\n");
-  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) argv));
-  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) argv));
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) argv), NULL);
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) argv), NULL);
   apply.total = 5;
   g_assert_true (pp_apply_check_commands (&apply, &error));
 
@@ -625,6 +631,32 @@ test_apply_rolls_back_real_failure (Fixture       *f,
   g_assert_cmpstr (log, ==, "fake-tool -P\n");
 }
 
+/* a command that changes state outside the files (kernel arguments a tool
+ * keeps) is undone by its own undo, not by running it again */
+static void
+test_apply_rolls_back_with_undo (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpApply) apply = { 0 };
+  const char *append[] = { "fake-tool", "--append=iommu=pt", NULL };
+  const char *remove[] = { "fake-tool", "--delete=iommu=pt", NULL };
+  const char *fail[] = { "failing-tool", NULL };
+  g_autofree char *log = NULL;
+
+  write_file (f, "/usr/bin/failing-tool", "#!/bin/sh\nexit 3\n", 0755);
+  pp_apply_init (&apply, f->safe, TRUE);
+  add_change (&apply, f, "/etc/default/grub", "changed\n");
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) append), g_strdupv ((GStrv) remove));
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) fail), NULL);
+  apply.total = 3;
+  g_assert_true (pp_apply_check_commands (&apply, &error));
+  g_assert_false (pp_apply_run (&apply, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED);
+  log = read_file (f, "/var/log/pp-test-commands.log");
+  g_assert_cmpstr (log, ==, "fake-tool --append=iommu=pt\nfake-tool --delete=iommu=pt\n");
+}
+
 static void
 test_apply_command_missing (Fixture       *f,
                             gconstpointer  data)
@@ -635,13 +667,14 @@ test_apply_command_missing (Fixture       *f,
   const char *sneaky[] = { "../bin/sh", NULL };
 
   pp_apply_init (&apply, f->safe, TRUE);
-  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) argv));
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) argv), NULL);
   g_assert_false (pp_apply_check_commands (&apply, &error));
   g_assert_nonnull (strstr (error->message, "mkinitcpio is not installed"));
   g_clear_error (&error);
 
   g_ptr_array_set_size (apply.commands, 0);
-  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) sneaky));
+  g_ptr_array_set_size (apply.undo_commands, 0);
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) sneaky), NULL);
   g_assert_false (pp_apply_check_commands (&apply, &error));
   g_assert_nonnull (strstr (error->message, "neither a program name nor an absolute path"));
 }
@@ -696,8 +729,8 @@ test_apply_reports_failed_rollback (Fixture       *f,
 
   pp_apply_init (&apply, f->safe, TRUE);
   add_change (&apply, f, "/etc/default/grub", "changed\n");
-  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) swap));
-  g_ptr_array_add (apply.commands, g_strdupv ((GStrv) fail));
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) swap), NULL);
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) fail), NULL);
   apply.total = 3;
 
   g_assert_false (pp_apply_run (&apply, &error));
@@ -739,6 +772,7 @@ main (int    argc,
   ADD ("apply/rolls-back-command-1", test_apply_rolls_back, "command:1");
   ADD ("apply/rolls-back-command-2", test_apply_rolls_back, "command:2");
   ADD ("apply/rolls-back-failing-tool", test_apply_rolls_back_real_failure, NULL);
+  ADD ("apply/rolls-back-with-undo", test_apply_rolls_back_with_undo, NULL);
   ADD ("apply/command-missing", test_apply_command_missing, NULL);
   ADD ("apply/reports-failed-rollback", test_apply_reports_failed_rollback, NULL);
   ADD ("runner/clean-environment", test_runner_clean_environment, NULL);

@@ -55,6 +55,7 @@ pp_changes_new (void)
 
   changes->files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_file_edit_free);
   changes->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  changes->undo_commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   changes->warnings = g_ptr_array_new_with_free_func (g_free);
   changes->manual_steps = g_ptr_array_new_with_free_func (g_free);
   return changes;
@@ -67,6 +68,7 @@ pp_changes_free (PpChanges *changes)
     return;
   g_ptr_array_unref (changes->files);
   g_ptr_array_unref (changes->commands);
+  g_ptr_array_unref (changes->undo_commands);
   g_ptr_array_unref (changes->warnings);
   g_ptr_array_unref (changes->manual_steps);
   g_free (changes);
@@ -118,10 +120,19 @@ pp_changes_take_result (PpChanges    *changes,
 }
 
 void
+pp_changes_add_argv_with_undo (PpChanges *changes,
+                               GStrv      argv,
+                               GStrv      undo)
+{
+  g_ptr_array_add (changes->commands, argv);
+  g_ptr_array_add (changes->undo_commands, undo);
+}
+
+void
 pp_changes_add_argv (PpChanges *changes,
                      GStrv      argv)
 {
-  g_ptr_array_add (changes->commands, argv);
+  pp_changes_add_argv_with_undo (changes, argv, NULL);
 }
 
 void
@@ -138,7 +149,7 @@ pp_changes_add_command (PpChanges  *changes,
   while ((arg = va_arg (args, const char *)) != NULL)
     g_strv_builder_add (argv, arg);
   va_end (args);
-  g_ptr_array_add (changes->commands, g_strv_builder_end (argv));
+  pp_changes_add_argv (changes, g_strv_builder_end (argv));
 }
 
 void

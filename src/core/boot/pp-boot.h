@@ -38,6 +38,10 @@ typedef struct
 {
   GPtrArray *files;        /* PpFileEdit*, only files whose text changes */
   GPtrArray *commands;     /* GStrv */
+  /* GStrv or NULL, one for each command: what undoes it once the files are
+   * back (rollback, revert). NULL: running the command again does, as for a
+   * rebuild from the restored files */
+  GPtrArray *undo_commands;
   GPtrArray *warnings;     /* char*, translated */
   GPtrArray *manual_steps; /* char*, translated: what to do by hand, naming the file and the text */
 } PpChanges;
@@ -65,6 +69,11 @@ void        pp_changes_add_command      (PpChanges   *changes,
                                          ...) G_GNUC_NULL_TERMINATED;
 void        pp_changes_add_argv         (PpChanges   *changes,
                                          GStrv        argv);
+/* A command that changes state outside the plan's files (kernel arguments
+ * kept by a tool), with the command that undoes it; takes both */
+void        pp_changes_add_argv_with_undo (PpChanges *changes,
+                                           GStrv      argv,
+                                           GStrv      undo);
 void        pp_changes_add_manual_step  (PpChanges   *changes,
                                          const char  *format,
                                          ...) G_GNUC_PRINTF (2, 3);

@@ -288,6 +288,30 @@ json_strings (PpJson     *json,
   pp_json_end_array (json);
 }
 
+/* argv arrays; a NULL entry is null */
+static void
+json_commands (PpJson     *json,
+               const char *key,
+               GPtrArray  *commands)
+{
+  pp_json_begin_array (json, key);
+  for (guint i = 0; i < commands->len; i++)
+    {
+      char **argv = g_ptr_array_index (commands, i);
+
+      if (argv == NULL)
+        {
+          pp_json_null (json, NULL);
+          continue;
+        }
+      pp_json_begin_array (json, NULL);
+      for (guint a = 0; argv[a]; a++)
+        pp_json_string (json, NULL, argv[a]);
+      pp_json_end_array (json);
+    }
+  pp_json_end_array (json);
+}
+
 char *
 pp_format_plan_json (const PpPlan *plan)
 {
@@ -310,17 +334,8 @@ pp_format_plan_json (const PpPlan *plan)
       pp_json_end_object (json);
     }
   pp_json_end_array (json);
-  pp_json_begin_array (json, "commands");
-  for (guint i = 0; i < plan->commands->len; i++)
-    {
-      char **argv = g_ptr_array_index (plan->commands, i);
-
-      pp_json_begin_array (json, NULL);
-      for (guint a = 0; argv[a]; a++)
-        pp_json_string (json, NULL, argv[a]);
-      pp_json_end_array (json);
-    }
-  pp_json_end_array (json);
+  json_commands (json, "commands", plan->commands);
+  json_commands (json, "undo_commands", plan->undo_commands);
   json_strings (json, "warnings", plan->warnings);
   json_strings (json, "manual_steps", plan->manual_steps);
   pp_json_string (json, "refused", plan->refused);
@@ -402,8 +417,15 @@ pp_format_plan_text (const PpPlan *plan,
       for (guint i = 0; i < plan->commands->len; i++)
         {
           g_autofree char *line = pp_format_command_line (g_ptr_array_index (plan->commands, i));
+          char **undo = g_ptr_array_index (plan->undo_commands, i);
 
           g_string_append_printf (out, "  %s\n", line);
+          if (undo != NULL)
+            {
+              g_autofree char *undo_line = pp_format_command_line (undo);
+
+              g_string_append_printf (out, _("    (undone by: %s)\n"), undo_line);
+            }
         }
     }
   if (plan->warnings->len > 0)

@@ -18,6 +18,7 @@ pp_plan_free (PpPlan *plan)
   g_ptr_array_unref (plan->ids);
   g_ptr_array_unref (plan->files);
   g_ptr_array_unref (plan->commands);
+  g_ptr_array_unref (plan->undo_commands);
   g_ptr_array_unref (plan->warnings);
   g_ptr_array_unref (plan->manual_steps);
   g_free (plan->refused);
@@ -36,6 +37,7 @@ plan_new (const PpPlanRequest *request)
   plan->ids = g_ptr_array_new_with_free_func (g_free);
   plan->files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_file_edit_free);
   plan->commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  plan->undo_commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   plan->warnings = g_ptr_array_new_with_free_func (g_free);
   plan->manual_steps = g_ptr_array_new_with_free_func (g_free);
   return plan;
@@ -47,6 +49,7 @@ plan_refuse (PpPlan *plan,
 {
   g_ptr_array_set_size (plan->files, 0);
   g_ptr_array_set_size (plan->commands, 0);
+  g_ptr_array_set_size (plan->undo_commands, 0);
   g_ptr_array_set_size (plan->manual_steps, 0);
   plan->refused = reason;
   return plan;
@@ -60,7 +63,16 @@ steal_into (GPtrArray  *to,
   *from = g_ptr_array_new ();
 }
 
-/* Everything of @changes but its commands, which go in the order they must run */
+/* Everything of @changes but its commands, which go in the order they must run
+ * (plan_take_commands) */
+static void
+plan_take_commands (PpPlan    *plan,
+                    PpChanges *changes)
+{
+  steal_into (plan->commands, &changes->commands);
+  steal_into (plan->undo_commands, &changes->undo_commands);
+}
+
 static void
 plan_take_changes (PpPlan    *plan,
                    PpChanges *changes)
@@ -335,9 +347,9 @@ pp_plan_reserve (const PpHost        *host,
   plan_take_changes (plan, initramfs);
   plan_take_changes (plan, rebuild);
   /* the initramfs is rebuilt before the boot configuration that points to it */
-  steal_into (plan->commands, &initramfs->commands);
-  steal_into (plan->commands, &rebuild->commands);
-  steal_into (plan->commands, &boot->commands);
+  plan_take_commands (plan, initramfs);
+  plan_take_commands (plan, rebuild);
+  plan_take_commands (plan, boot);
   plan_warnings (plan, host, gpu);
   plan->digest = pp_plan_digest (plan);
   return g_steal_pointer (&plan);
@@ -393,10 +405,14 @@ pp_plan_digest (const PpPlan *plan)
   for (guint i = 0; i < plan->commands->len; i++)
     {
       char **argv = g_ptr_array_index (plan->commands, i);
+      char **undo = g_ptr_array_index (plan->undo_commands, i);
 
       digest_line (checksum, "command %u", g_strv_length (argv));
       for (guint a = 0; argv[a] != NULL; a++)
         digest_line (checksum, "arg %zu %s", strlen (argv[a]), argv[a]);
+      digest_line (checksum, "undo %u", undo != NULL ? g_strv_length (undo) : 0);
+      for (guint a = 0; undo != NULL && undo[a] != NULL; a++)
+        digest_line (checksum, "arg %zu %s", strlen (undo[a]), undo[a]);
     }
   return g_strdup (g_checksum_get_string (checksum));
 }

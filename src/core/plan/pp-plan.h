@@ -24,6 +24,7 @@ typedef struct
   GPtrArray  *ids;          /* char*: "10de:1b80", unique, in reserve order */
   GPtrArray  *files;        /* PpFileEdit*: only files whose text changes */
   GPtrArray  *commands;     /* GStrv: argv of each rebuild command, in order */
+  GPtrArray  *undo_commands;/* GStrv or NULL, one for each command: what undoes it (NULL: run it again) */
   GPtrArray  *warnings;     /* char*: translated */
   GPtrArray  *manual_steps; /* char*: what to do by hand where this host's tools are not supported */
   char       *refused;      /* NULL, or why this GPU cannot be reserved (then no files, no commands) */
