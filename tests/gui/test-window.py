@@ -171,8 +171,16 @@ def walk(acc, depth=0):
     if acc is None or depth > 60:
         return
     yield acc
-    for i in range(acc.childCount):
-        yield from walk(acc.getChildAtIndex(i), depth + 1)
+    try:
+        count = acc.childCount
+    except GLib.Error:
+        return      # gone while walking (cards rebuilt by a refresh, a window closing)
+    for i in range(count):
+        try:
+            child = acc.getChildAtIndex(i)
+        except GLib.Error:
+            continue
+        yield from walk(child, depth + 1)
 
 
 def names(acc):
