@@ -146,7 +146,8 @@ static void
 test_intents_and_arguments (void)
 {
   const char *digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-  g_auto(GStrv) reserve = pp_helper_args_reserve ("0000:01:00.0", digest);
+  g_auto(GStrv) reserve = pp_helper_args_reserve ("0000:01:00.0", FALSE, digest);
+  g_auto(GStrv) override = pp_helper_args_reserve ("0000:01:00.0", TRUE, digest);
   g_auto(GStrv) revert = pp_helper_args_for_intent (PP_HELPER_INTENT_REVERT);
   PpHelperIntent intent;
 
@@ -154,6 +155,11 @@ test_intents_and_arguments (void)
   g_assert_cmpstr (reserve[0], ==, "reserve");
   g_assert_cmpstr (reserve[1], ==, "0000:01:00.0");
   g_assert_cmpstr (reserve[2], ==, digest);
+  /* the override is a fixed word between the address and the digest */
+  g_assert_cmpuint (g_strv_length (override), ==, 4);
+  g_assert_cmpstr (override[1], ==, "0000:01:00.0");
+  g_assert_cmpstr (override[2], ==, "acs-override");
+  g_assert_cmpstr (override[3], ==, digest);
   g_assert_cmpuint (g_strv_length (revert), ==, 1);
   g_assert_cmpstr (revert[0], ==, "revert");
 

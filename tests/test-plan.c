@@ -16,6 +16,13 @@
 #define ARCH_GRUB_FILES "/etc/default/grub|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf"
 #define DEBIAN "update-initramfs -u -k all|update-grub"
 #define DEBIAN_FILES "/etc/default/grub|/etc/initramfs-tools/modules|/etc/modprobe.d/passthrough-prep-vfio.conf"
+/* binding by address: each initramfs tool's hook, then the script and its addresses */
+#define BIND_FILES "|/etc/passthrough-prep/vfio-bind|/etc/passthrough-prep/vfio-addresses"
+#define ARCH_BIND_FILES "|/etc/initcpio/install/passthrough-prep-vfio|/etc/initcpio/hooks/passthrough-prep-vfio" BIND_FILES
+#define DEBIAN_BIND_FILES "|/etc/initramfs-tools/hooks/passthrough-prep-vfio" \
+                          "|/etc/initramfs-tools/scripts/init-top/passthrough-prep-vfio" BIND_FILES
+#define DRACUT_BIND_FILES "|/usr/lib/dracut/modules.d/90passthrough-prep-vfio/module-setup.sh" \
+                          "|/usr/lib/dracut/modules.d/90passthrough-prep-vfio/passthrough-prep-vfio.sh" BIND_FILES
 
 typedef struct
 {
@@ -42,8 +49,21 @@ static const PlanCase cases[] = {
   { "nvidia-4fn-igpu-0380", "0000:01:00.0", NULL, "mkinitcpio -P",
     "/boot/loader/entries/arch-fallback.conf|/boot/loader/entries/arch.conf|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf" },
   { "single-gpu-desktop", "0000:07:00.0", "only GPU", NULL, NULL },
-  { "identical-gpus", "0000:0a:00.0", "0000:0d:00.0 (", NULL, NULL },
-  { "identical-gpus", "0000:0d:00.0", "same vendor:device ID 1002:73bf", NULL, NULL },
+  { "identical-gpus", "0000:0a:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES ARCH_BIND_FILES },
+  { "identical-gpus", "0000:0d:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES ARCH_BIND_FILES },
+  { "identical-gpus-server", "0000:41:00.0", NULL, DEBIAN, DEBIAN_FILES DEBIAN_BIND_FILES },
+  { "identical-gpus-server-mkinitcpio", "0000:41:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES ARCH_BIND_FILES },
+  { "identical-gpus-server-sdboot", "0000:41:00.0", NULL, "mkinitcpio -P",
+    "/boot/loader/entries/arch-fallback.conf|/boot/loader/entries/arch.conf|/etc/mkinitcpio.conf"
+    "|/etc/modprobe.d/passthrough-prep-vfio.conf" ARCH_BIND_FILES },
+  { "identical-gpus-server-dracut", "0000:41:00.0", NULL, "dracut -f --regenerate-all|grubby --update-kernel=ALL",
+    "/etc/default/grub|/etc/kernel/cmdline|/etc/dracut.conf.d/passthrough-prep-vfio.conf"
+    "|/etc/modprobe.d/passthrough-prep-vfio.conf" DRACUT_BIND_FILES },
+  { "identical-gpus-server-booster", "0000:41:00.0", "booster cannot hand a GPU to vfio-pci by its address", NULL, NULL },
+  { "identical-gpus-server-booster", "0000:c3:00.0", NULL, "grub-mkconfig -o /boot/grub/grub.cfg",
+    "/etc/default/grub|/etc/modprobe.d/passthrough-prep-vfio.conf" },
+  { "laptop-one-group", "0000:01:00.0", "0000:03:00.0 (", NULL, NULL },
+  { "server-pch-group", "0000:02:00.0", "0000:05:00.0 (", NULL, NULL },
   { "iommu-off", "0000:01:00.0", "IOMMU is off", NULL, NULL },
   { "server-no-gpu", "0000:00:00.0", "is not a GPU", NULL, NULL },
   { "server-no-gpu", "0000:7f:1f.7", "no PCI device", NULL, NULL },
@@ -80,15 +100,43 @@ build_root (const char *host,
 
 /* The plan core makes of @host, as the command line and the helper ask for it */
 static PpPlan *
+plan_host_request (const PpHost  *host,
+                   const char    *gpu,
+                   gboolean       acs_override,
+                   GError       **error)
+{
+  g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
+  g_autoptr(PpAdvice) advice = pp_advice_new (host);
+  PpPlanRequest request = { gpu, PP_BOOT_MODE_EVERY_BOOT, acs_override };
+
+  return pp_plan_reserve (host, setup, advice, &request, error);
+}
+
+static PpPlan *
 plan_host (const PpHost  *host,
            const char    *gpu,
            GError       **error)
 {
-  g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
-  g_autoptr(PpAdvice) advice = pp_advice_new (host);
-  PpPlanRequest request = { gpu, PP_BOOT_MODE_EVERY_BOOT };
+  return plan_host_request (host, gpu, FALSE, error);
+}
 
-  return pp_plan_reserve (host, setup, advice, &request, error);
+static PpPlan *
+plan_for_request (const char  *root,
+                  const char  *gpu,
+                  gboolean     acs_override,
+                  PpHost     **host_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpHost) host = pp_host_read (root, &error);
+  PpPlan *plan;
+
+  g_assert_no_error (error);
+  plan = plan_host_request (host, gpu, acs_override, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  if (host_out != NULL)
+    *host_out = g_steal_pointer (&host);
+  return plan;
 }
 
 static PpPlan *
@@ -96,17 +144,7 @@ plan_for (const char  *root,
           const char  *gpu,
           PpHost     **host_out)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PpHost) host = pp_host_read (root, &error);
-  PpPlan *plan;
-
-  g_assert_no_error (error);
-  plan = plan_host (host, gpu, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (plan);
-  if (host_out != NULL)
-    *host_out = g_steal_pointer (&host);
-  return plan;
+  return plan_for_request (root, gpu, FALSE, host_out);
 }
 
 static char *
@@ -164,7 +202,9 @@ simulate_grubby (const char   *root,
   g_ptr_array_add (plan->ids, NULL);
   ids = g_strjoinv (",", (char **) plan->ids->pdata);
   g_ptr_array_remove_index (plan->ids, plan->ids->len - 1);
-  intent.vfio_ids = ids;
+  intent.vfio_ids = plan->binding == PP_BINDING_IDS ? ids : NULL;
+  intent.no_vfio_ids = plan->binding == PP_BINDING_ADDRESS;
+  intent.acs_override = plan->acs_override;
   while (entries != NULL && (name = g_dir_read_name (entries)) != NULL)
     {
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -226,8 +266,13 @@ check_grub_cmdline (const char   *root,
   g_ptr_array_remove_index (plan->ids, plan->ids->len - 1);
   ids_param = g_strconcat ("vfio-pci.ids=", ids, NULL);
 
-  g_assert_cmpuint (count_words (cmdline, ids_param), ==, 1);
+  if (plan->binding == PP_BINDING_IDS)
+    g_assert_cmpuint (count_words (cmdline, ids_param), ==, 1);
+  else
+    g_assert_null (strstr (cmdline, "vfio-pci.ids"));
   g_assert_cmpuint (count_words (cmdline, "iommu=pt"), ==, 1);
+  if (plan->acs_override)
+    g_assert_cmpuint (count_words (cmdline, "pcie_acs_override=downstream,multifunction"), ==, 1);
   g_assert_cmpuint (count_words (cmdline, host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on" : "intel_iommu=on"), ==, 1);
 }
 
@@ -284,7 +329,7 @@ apply_and_plan_again (const char *root,
     check_mkinitcpio (root);
 
   /* and planning again finds nothing left to do */
-  again = plan_for (root, gpu, NULL);
+  again = plan_for_request (root, gpu, plan->acs_override, NULL);
   g_assert_null (again->refused);
   if (again->files->len > 0)
     g_error ("second plan still changes %s:\n%s", ((PpFileEdit *) g_ptr_array_index (again->files, 0))->path,
@@ -481,6 +526,171 @@ test_plan_parse_error (void)
   g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");
 }
 
+static const PpFileEdit *
+plan_file (const PpPlan *plan,
+           const char   *path)
+{
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      const PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      if (g_str_equal (edit->path, path))
+        return edit;
+    }
+  return NULL;
+}
+
+/* The lines of @text that are no comments, joined by | */
+static char *
+non_comment_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#')
+      g_ptr_array_add (kept, lines[i]);
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv ("|", (char **) kept->pdata);
+}
+
+/* One of three identical cards: exactly its functions are bound, by address,
+ * on every initramfs tool that can */
+static void
+test_plan_binds_by_address (gconstpointer data)
+{
+  const char *host_name = data;
+  g_autofree char *root = build_root (host_name, "bind");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for (root, "0000:41:00.0", &host);
+  g_autofree char *source_path = g_test_build_filename (G_TEST_DIST, "..", "src", "core", "boot",
+                                                        "passthrough-prep-vfio-bind.sh", NULL);
+  g_autofree char *source = NULL;
+  g_autofree char *addresses = NULL;
+  g_autofree char *modprobe = NULL;
+  g_autofree char *digest = NULL;
+  const PpFileEdit *script;
+
+  g_assert_null (plan->refused);
+  g_assert_cmpint (plan->binding, ==, PP_BINDING_ADDRESS);
+  addresses = non_comment_lines (plan_file (plan, PP_VFIO_ADDRESSES_FILE)->new_text);
+  g_assert_cmpstr (addresses, ==, "0000:41:00.0@10de:24b0|0000:41:00.1@10de:228b");
+  g_assert_cmpuint (plan_file (plan, PP_VFIO_ADDRESSES_FILE)->new_mode, ==, 0644);
+
+  /* the script written is the one shipped, and it is run, so executable */
+  script = plan_file (plan, PP_VFIO_BIND_SCRIPT);
+  g_file_get_contents (source_path, &source, NULL, NULL);
+  g_assert_nonnull (source);
+  g_assert_cmpstr (script->new_text, ==, source);
+  g_assert_cmpuint (script->new_mode, ==, 0755);
+
+  /* no IDs anywhere: modprobe runs the script before it loads vfio-pci */
+  modprobe = non_comment_lines (plan_file (plan, "/etc/modprobe.d/passthrough-prep-vfio.conf")->new_text);
+  g_assert_null (strstr (modprobe, "ids="));
+  g_assert_true (g_str_has_prefix (modprobe, "install vfio-pci /etc/passthrough-prep/vfio-bind; "
+                                             "/sbin/modprobe --ignore-install vfio-pci $CMDLINE_OPTS|softdep "));
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      const PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      g_assert_null (strstr (edit->new_text, "vfio-pci.ids="));
+      g_assert_null (strstr (edit->new_text, "10de:24b0,"));
+      /* what runs by itself is executable; what mkinitcpio sources is not */
+      if (g_str_has_prefix (edit->path, "/etc/initramfs-tools/") && !g_str_has_suffix (edit->path, "/modules"))
+        g_assert_cmpuint (edit->new_mode, ==, 0755);
+      if (g_str_has_prefix (edit->path, "/usr/lib/dracut/"))
+        g_assert_cmpuint (edit->new_mode, ==, 0755);
+      if (g_str_has_prefix (edit->path, "/etc/initcpio/"))
+        g_assert_cmpuint (edit->new_mode, ==, 0644);
+    }
+
+  /* the binding is part of what was reviewed */
+  plan->binding = PP_BINDING_IDS;
+  digest = pp_plan_digest (plan);
+  g_assert_cmpstr (digest, !=, plan->digest);
+  plan->binding = PP_BINDING_ADDRESS;
+
+  apply_and_plan_again (root, host, plan, "0000:41:00.0");
+  if (plan_file (plan, "/etc/mkinitcpio.conf") != NULL)
+    {
+      g_autofree char *conf = g_build_filename (root, "etc/mkinitcpio.conf", NULL);
+      const char *paths[] = { conf, NULL };
+      g_auto(GStrv) hooks = pp_test_shell_value ("bash", paths, "HOOKS");
+
+      /* first after base: its early hook runs before udev starts */
+      g_assert_cmpstr (hooks[0], ==, "base");
+      g_assert_cmpstr (hooks[1], ==, "passthrough-prep-vfio");
+    }
+}
+
+/* A systemd-based mkinitcpio image runs no runtime hooks: with vfio-pci
+ * built in, nothing would run the script in time */
+static void
+test_plan_bind_refused_systemd_builtin (void)
+{
+  g_autofree char *root = build_root ("identical-gpus-server-sdboot", "builtin");
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_free (pp_test_write_file (root, "lib/modules/6.6.8-arch1-1/modules.builtin",
+                              "kernel/drivers/vfio/pci/vfio-pci.ko\n"));
+  plan = plan_for (root, "0000:41:00.0", NULL);
+  g_assert_nonnull (plan->refused);
+  g_assert_nonnull (strstr (plan->refused, "vfio-pci is built into this kernel"));
+  g_assert_cmpuint (plan->files->len, ==, 0);
+  g_assert_null (plan->digest);
+}
+
+/* An earlier vfio_pci ids= in /etc/initramfs-tools/modules would take the
+ * twin too: binding by address removes it */
+static void
+test_plan_bind_drops_old_ids (void)
+{
+  g_autofree char *root = build_root ("identical-gpus-server", "old-ids");
+  g_autoptr(PpPlan) plan = NULL;
+  const PpFileEdit *modules;
+
+  g_free (pp_test_write_file (root, "etc/initramfs-tools/modules", "vfio_pci ids=10de:24b0,10de:228b\n"));
+  plan = plan_for (root, "0000:81:00.0", NULL);
+  modules = plan_file (plan, "/etc/initramfs-tools/modules");
+  g_assert_nonnull (modules);
+  g_assert_null (strstr (modules->new_text, "ids="));
+  g_assert_true (g_str_has_prefix (modules->new_text, "vfio_pci\n"));
+}
+
+/* The ACS override: only by choice, only on a kernel that carries it, and
+ * only for a GPU whose group it would split */
+static void
+test_plan_acs_override (void)
+{
+  g_autofree char *root = build_root ("zen-chipset-group", "acs");
+  g_autofree char *demo = build_root ("demo", "acs");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for_request (root, "0000:07:00.0", TRUE, &host);
+  g_autoptr(PpPlan) without = plan_for (root, "0000:07:00.0", NULL);
+  g_autoptr(PpPlan) viable = plan_for_request (root, "0000:03:00.0", TRUE, NULL);
+  g_autoptr(PpPlan) stock = plan_for_request (demo, "0000:07:00.0", TRUE, NULL);
+  g_autofree char *digest = NULL;
+  gboolean warned = FALSE;
+
+  g_assert_nonnull (without->refused);
+  g_assert_null (plan->refused);
+  g_assert_true (plan->acs_override);
+  for (guint i = 0; i < plan->warnings->len; i++)
+    warned |= strstr (g_ptr_array_index (plan->warnings, i), "IOMMU group 12 is expected to split") != NULL;
+  g_assert_true (warned);
+  g_assert_nonnull (strstr (plan_file (plan, "/etc/default/grub")->new_text,
+                            " pcie_acs_override=downstream,multifunction\""));
+
+  g_assert_nonnull (strstr (viable->refused, "needs no ACS override"));
+  g_assert_nonnull (strstr (stock->refused, "(6.6.8-arch1-1) does not carry the ACS override"));
+
+  plan->acs_override = FALSE;
+  digest = pp_plan_digest (plan);
+  g_assert_cmpstr (digest, !=, plan->digest);
+  plan->acs_override = TRUE;
+  apply_and_plan_again (root, host, plan, "0000:07:00.0");
+}
+
 typedef struct
 {
   char     *host;
@@ -530,8 +740,8 @@ test_every_gpu (gconstpointer data)
     }
   if (plan->refused != NULL)
     {
-      /* viable, but another card shares its IDs */
-      if (strstr (plan->refused, "same vendor:device ID") == NULL)
+      /* viable, but another card shares its IDs and booster cannot bind by address */
+      if (strstr (plan->refused, "booster cannot") == NULL)
         g_error ("refused: %s", plan->refused);
       return;
     }
@@ -609,5 +819,15 @@ main (int   argc,
   g_test_add_func ("/core/plan/kernelstub", test_plan_kernelstub);
   g_test_add_func ("/core/plan/warns-dropped-ids", test_plan_warns_dropped_ids);
   g_test_add_func ("/core/plan/grubby-arguments", test_plan_grubby_arguments);
+  g_test_add_data_func ("/core/plan/bind-by-address/initramfs-tools", "identical-gpus-server", test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/mkinitcpio", "identical-gpus-server-mkinitcpio",
+                        test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/mkinitcpio-systemd", "identical-gpus-server-sdboot",
+                        test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/dracut", "identical-gpus-server-dracut",
+                        test_plan_binds_by_address);
+  g_test_add_func ("/core/plan/bind-by-address/refused-systemd-builtin", test_plan_bind_refused_systemd_builtin);
+  g_test_add_func ("/core/plan/bind-by-address/drops-old-ids", test_plan_bind_drops_old_ids);
+  g_test_add_func ("/core/plan/acs-override", test_plan_acs_override);
   return g_test_run ();
 }

@@ -610,7 +610,7 @@ pp_flow_window_run_helper (PpFlowWindow *self)
 
   /* the digest makes the helper refuse anything but the plan shown */
   if (self->intent == PP_FLOW_RESERVE)
-    args = pp_helper_args_reserve (self->address, self->review->plan->digest);
+    args = pp_helper_args_reserve (self->address, self->review->plan->acs_override, self->review->plan->digest);
   else
     args = pp_helper_args_for_intent (PP_HELPER_INTENT_REVERT);
   self->run = pp_helper_run_new (self->root, (const char * const *) args);

@@ -19,6 +19,7 @@ typedef struct
   gboolean  list;
   gboolean  check;
   char     *plan;
+  gboolean  acs_override;
   gboolean  json;
   char     *root;
   gboolean  version;
@@ -44,6 +45,9 @@ pp_cli_context_new (PpCliOptions *options)
       N_("Print the readiness report"), NULL },
     { "plan", 0, 0, G_OPTION_ARG_STRING, &options->plan,
       N_("Print what reserving the GPU at ADDR would change, changing nothing"), N_("ADDR") },
+    { "acs-override", 0, 0, G_OPTION_ARG_NONE, &options->acs_override,
+      N_("With --plan: also boot with the ACS override, which splits IOMMU groups by weakening their isolation"),
+      NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Machine-readable output (keys documented in README.md)"), NULL },
     { "root", 0, 0, G_OPTION_ARG_FILENAME, &options->root,
@@ -96,13 +100,14 @@ pp_cli_print (char *text)
 static int
 pp_cli_plan (const PpHost *host,
              const char   *address,
+             gboolean      acs_override,
              gboolean      json)
 {
   g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
   g_autoptr(PpAdvice) advice = pp_advice_new (host);
   g_autoptr(PpPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  PpPlanRequest request = { address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest request = { address, PP_BOOT_MODE_EVERY_BOOT, acs_override };
   int status;
 
   plan = pp_plan_reserve (host, setup, advice, &request, &error);
@@ -138,7 +143,7 @@ pp_cli_run_command (const PpCliOptions *options)
   pp_cli_print_warnings (host);
 
   if (options->plan != NULL)
-    return pp_cli_plan (host, options->plan, options->json);
+    return pp_cli_plan (host, options->plan, options->acs_override, options->json);
   if (options->list)
     return pp_cli_print (options->json ? pp_format_list_json (host) : pp_format_list_text (host));
 
@@ -190,6 +195,11 @@ pp_cli_run (int    argc,
 
   n_args = g_strv_length (args);
   commands = (options.list ? 1 : 0) + (options.check ? 1 : 0) + (options.plan != NULL ? 1 : 0);
+  if (options.acs_override && options.plan == NULL)
+    {
+      *exit_status = pp_cli_usage_error (context, _("--acs-override goes with --plan"));
+      return TRUE;
+    }
   if (commands == 0)
     {
       if (options.json)

@@ -40,7 +40,7 @@ GQuark        pp_helper_error_quark        (void);
 
 typedef enum
 {
-  PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS DIGEST */
+  PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS [acs-override] DIGEST */
   PP_HELPER_INTENT_REVERT,     /* revert */
   PP_HELPER_INTENT_STATUS,     /* status */
 } PpHelperIntent;
@@ -52,8 +52,14 @@ gboolean      pp_helper_intent_from_string (const char     *text,
 /* The plan digest argument: 64 lowercase hex digits (SHA-256) */
 gboolean      pp_helper_digest_is_valid    (const char     *text);
 
-/* The arguments after the helper's path: ("reserve", ADDRESS, DIGEST), ("revert") */
+/* The word between a reserve's address and digest that asks for the plan
+ * with the ACS override (pcie_acs_override=downstream,multifunction) */
+#define PP_HELPER_ACS_OVERRIDE "acs-override"
+
+/* The arguments after the helper's path: ("reserve", ADDRESS, [acs-override,]
+ * DIGEST), ("revert") */
 GStrv         pp_helper_args_reserve       (const char     *address,
+                                            gboolean        acs_override,
                                             const char     *digest);
 GStrv         pp_helper_args_for_intent    (PpHelperIntent  intent);
 

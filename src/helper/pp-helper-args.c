@@ -11,7 +11,7 @@
 #define MAX_QUOTED_ARG 64
 
 static const char usage[] =
-  "usage: passthrough-prep-helper reserve ADDRESS DIGEST | revert | status";
+  "usage: passthrough-prep-helper reserve ADDRESS [acs-override] DIGEST | revert | status";
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -72,6 +72,12 @@ parse_reserve (int                 argc,
                    what);
     }
   out->address = g_strdup (args[(*i)++]);
+  /* a fixed word, never free text: the plan with the ACS override */
+  if (*i < argc && g_strcmp0 (args[*i], PP_HELPER_ACS_OVERRIDE) == 0)
+    {
+      out->acs_override = TRUE;
+      (*i)++;
+    }
   if (*i >= argc)
     return fail (error, PP_HELPER_EXIT_USAGE,
                  "reserve needs the digest of the plan that was reviewed after the address "
@@ -156,4 +162,5 @@ pp_helper_args_clear (PpHelperArgs *args)
   g_clear_pointer (&args->address, g_free);
   g_clear_pointer (&args->digest, g_free);
   g_clear_pointer (&args->test_root, g_free);
+  args->acs_override = FALSE;
 }

@@ -12,10 +12,11 @@ typedef struct
   PpHelperIntent  intent;
   char           *address;     /* reserve: the validated PCI address; else NULL */
   char           *digest;      /* reserve: the digest of the plan the user reviewed */
+  gboolean        acs_override; /* reserve: the plan with the ACS override was reviewed */
   char           *test_root;   /* the test build only: the DIR of a leading "--root DIR" */
 } PpHelperArgs;
 
-/* Accepts exactly `reserve ADDR DIGEST`, `revert` and `status` (@args
+/* Accepts exactly `reserve ADDR [acs-override] DIGEST`, `revert` and `status` (@args
  * without argv[0]); the test build also a leading `--root DIR`, refused
  * when @under_pkexec. Errors are in PP_HELPER_ERROR with the exit status
  * as code. */

@@ -22,6 +22,25 @@ typedef enum
   PP_BOOT_MODE_BOOT_ENTRY,     /* only entries titled "… (Passthrough)" do */
 } PpBootMode;
 
+/* How the reserved functions go to vfio-pci */
+typedef enum
+{
+  PP_BINDING_IDS,              /* vfio-pci.ids: every device with their vendor:device IDs */
+  PP_BINDING_ADDRESS,          /* driver_override for exactly their addresses: another device
+                                * outside the reserve has the same IDs */
+} PpBinding;
+
+/* Binding by address: the script each initramfs tool carries into its image
+ * and runs early (modprobe runs it too, before it loads vfio-pci), the file
+ * of ADDRESS@VENDOR:DEVICE lines it reads, and the kernel parameter that
+ * takes precedence over that file (a Passthrough boot entry passes them so) */
+#define PP_VFIO_BIND_SCRIPT     "/etc/passthrough-prep/vfio-bind"
+#define PP_VFIO_ADDRESSES_FILE  "/etc/passthrough-prep/vfio-addresses"
+#define PP_VFIO_ADDRESSES_PARAM "passthrough_prep.vfio_addresses"
+
+/* The script's text: src/core/boot/passthrough-prep-vfio-bind.sh */
+extern const char pp_vfio_bind_script[];
+
 /* One file a plan changes. Paths are the host's paths ("/etc/mkinitcpio.conf"),
  * also under --root; pp_host_path() maps them to the disk. */
 typedef struct
@@ -49,7 +68,9 @@ typedef struct
 PpChanges  *pp_changes_new              (void);
 void        pp_changes_free             (PpChanges   *changes);
 /* Adds @path going from @old_text (NULL: absent) to @new_text, unless they
- * are equal or @new_text is NULL. Returns whether it was added. */
+ * are equal or @new_text is NULL. Returns whether it was added. Where
+ * @changes edits @path already, @old_text is that edit's new text and the
+ * edit now ends at @new_text. */
 gboolean    pp_changes_edit_file        (PpChanges   *changes,
                                          const char  *path,
                                          const char  *old_text,
@@ -81,6 +102,9 @@ void        pp_changes_add_warning      (PpChanges   *changes,
                                          const char  *format,
                                          ...) G_GNUC_PRINTF (2, 3);
 void        pp_file_edit_free           (PpFileEdit  *edit);
+/* The text @changes gives @path so far; NULL where it does not edit it */
+const char *pp_changes_planned_text     (PpChanges   *changes,
+                                         const char  *path);
 
 typedef struct _PpBootBackend      PpBootBackend;
 typedef struct _PpInitramfsBackend PpInitramfsBackend;
@@ -105,7 +129,8 @@ typedef struct
   const char                 *gpu;      /* the GPU's address */
   PpBootMode                  mode;
   GPtrArray                  *reserve;  /* PpPciDevice*: the functions that go to vfio-pci */
-  const char                 *ids;      /* their IDs, "10de:1b80,10de:10f0" */
+  PpBinding                   binding;
+  const char                 *ids;      /* their IDs, "10de:1b80,10de:10f0"; "" when bound by address */
   const PpKernelParamsIntent *params;   /* what the kernel command line must say */
   gboolean                    kvmgt;    /* an Intel iGPU with GVT-g: load kvmgt too */
   PpChanges                  *changes;  /* where the backend adds its part */
@@ -155,6 +180,14 @@ struct _PpInitramfsBackend
                              GError             **error);
   /* Rebuilds every image after the files changed: a command or a step by hand */
   void      (*plan_rebuild) (const PpBootRequest *request);
+  /* Binding by address (after plan_modules, into the same changes): makes the
+   * image carry PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE and modprobe.d
+   * and run the script before any GPU driver can bind; the plan writes those
+   * three. Sets *@refusal (translated: why not) where this tool cannot. NULL:
+   * the tool cannot. */
+  gboolean  (*plan_bind_by_address) (const PpBootRequest *request,
+                                     char               **refusal,
+                                     GError             **error);
 };
 
 /* Reads which boot manager and initramfs tool @host has. Never NULL: what
@@ -173,6 +206,7 @@ gboolean     pp_boot_path_matches       (const char   *pattern,
                                          const char   *path);
 
 const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot" */
+const char  *pp_binding_to_string       (PpBinding     binding); /* "address" */
 gboolean     pp_boot_mode_from_string   (const char   *text,
                                          PpBootMode   *mode);
 
@@ -186,6 +220,12 @@ gboolean     pp_boot_find_first          (const PpHost        *host,
 /* PpTextFile* for @main_path (when not NULL) then each of @more (host
  * paths), as they are now; text NULL for an absent one */
 GPtrArray   *pp_boot_read_files          (const PpHost        *host,
+                                          const char          *main_path,
+                                          GPtrArray           *more,
+                                          GError             **error);
+/* The same, each as @changes leaves it where it edits it already */
+GPtrArray   *pp_boot_read_planned_files  (const PpHost        *host,
+                                          PpChanges           *changes,
                                           const char          *main_path,
                                           GPtrArray           *more,
                                           GError             **error);

@@ -66,7 +66,63 @@ dracut_plan_rebuild (const PpBootRequest *request)
   pp_changes_add_command (request->changes, "dracut", "-f", "--regenerate-all", NULL);
 }
 
-static const char * const dracut_writes[] = { PP_DRACUT_FILE, NULL };
+/* Binding by address: a dracut module carries the script into the image and
+ * runs it as a pre-udev hook, before udev starts */
+#define BIND_MODULE_DIR "/usr/lib/dracut/modules.d/90passthrough-prep-vfio"
+#define BIND_SETUP BIND_MODULE_DIR "/module-setup.sh"
+#define BIND_HOOK BIND_MODULE_DIR "/passthrough-prep-vfio.sh"
+
+static const char bind_setup_text[] =
+  "#!/bin/bash\n"
+  "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address: this\n"
+  "# dracut module carries " PP_VFIO_BIND_SCRIPT " into the initramfs and runs it\n"
+  "# before udev starts. It is removed by Revert; do not edit.\n"
+  "\n"
+  "# called by dracut\n"
+  "check() {\n"
+  "    return 0\n"
+  "}\n"
+  "\n"
+  "# called by dracut\n"
+  "depends() {\n"
+  "    return 0\n"
+  "}\n"
+  "\n"
+  "# called by dracut\n"
+  "install() {\n"
+  "    inst_simple " PP_VFIO_BIND_SCRIPT "\n"
+  "    if [ -e " PP_VFIO_ADDRESSES_FILE " ]; then\n"
+  "        inst_simple " PP_VFIO_ADDRESSES_FILE "\n"
+  "    fi\n"
+  "    # without hostonly, dracut leaves /etc/modprobe.d out\n"
+  "    inst_simple " PP_MODPROBE_FILE "\n"
+  "    # shellcheck disable=SC2154 # dracut sets moddir\n"
+  "    inst_hook pre-udev 00 \"$moddir/passthrough-prep-vfio.sh\"\n"
+  "}\n";
+
+static const char bind_hook_text[] =
+  "#!/bin/sh\n"
+  "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address: dracut\n"
+  "# runs this before udev starts. It is removed by Revert; do not edit.\n"
+  PP_VFIO_BIND_SCRIPT "\n";
+
+static gboolean
+dracut_plan_bind_by_address (const PpBootRequest  *request,
+                             char                **refusal,
+                             GError              **error)
+{
+  g_autofree char *setup_old = NULL;
+  g_autofree char *hook_old = NULL;
+
+  if (!pp_host_read_file (request->host, BIND_SETUP, &setup_old, error)
+      || !pp_host_read_file (request->host, BIND_HOOK, &hook_old, error))
+    return FALSE;
+  pp_changes_edit_file_mode (request->changes, BIND_SETUP, setup_old, bind_setup_text, 0755);
+  pp_changes_edit_file_mode (request->changes, BIND_HOOK, hook_old, bind_hook_text, 0755);
+  return TRUE;
+}
+
+static const char * const dracut_writes[] = { PP_DRACUT_FILE, BIND_SETUP, BIND_HOOK, NULL };
 static const char * const dracut_runs[] = { "dracut", NULL };
 
 const PpInitramfsBackend pp_initramfs_dracut = {
@@ -76,4 +132,5 @@ const PpInitramfsBackend pp_initramfs_dracut = {
   .describe = dracut_describe,
   .plan_modules = dracut_plan_modules,
   .plan_rebuild = dracut_plan_rebuild,
+  .plan_bind_by_address = dracut_plan_bind_by_address,
 };

@@ -127,8 +127,17 @@ pp_initramfs_tools_edit_modules (const char *path,
               while (i2 < line->end && !g_ascii_isspace (source[i2]))
                 i2++;
               arg_end = i2;
-              if (arg_end - arg_start > 4 && strncmp (source + arg_start, "ids=", 4) == 0
-                  && (arg_end - arg_start - 4 != strlen (ids) || strncmp (source + arg_start + 4, ids, strlen (ids)) != 0))
+              if (arg_end - arg_start >= 4 && strncmp (source + arg_start, "ids=", 4) == 0 && ids[0] == '\0')
+                {
+                  gsize blank = arg_start;
+
+                  while (blank > line->word_end && g_ascii_isspace (source[blank - 1]))
+                    blank--;
+                  pp_splices_add (splices, blank, arg_end, "");
+                }
+              else if (arg_end - arg_start > 4 && strncmp (source + arg_start, "ids=", 4) == 0
+                       && (arg_end - arg_start - 4 != strlen (ids)
+                           || strncmp (source + arg_start + 4, ids, strlen (ids)) != 0))
                 pp_splices_add (splices, arg_start + 4, arg_end, ids);
             }
         }

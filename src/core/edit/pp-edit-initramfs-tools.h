@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 /* Edits /etc/initramfs-tools/modules (one "module [args]" a line, '#'
  * comments): vfio_pci vfio vfio_iommu_type1 ahead of any GPU driver, no
- * vfio_virqfd, a vfio_pci "ids=" argument set to @ids. @text NULL: the file
+ * vfio_virqfd, a vfio_pci "ids=" argument set to @ids (removed where @ids
+ * is "": bound by address, no IDs at all). @text NULL: the file
  * is absent. Returns the new text, or NULL when nothing changes. */
 char *pp_initramfs_tools_edit_modules (const char *path,
                                        const char *text,

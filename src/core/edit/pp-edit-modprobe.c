@@ -135,18 +135,51 @@ pp_modprobe_competing_modules (const PpPciDevice *device,
 char *
 pp_modprobe_render (const char         *gpu_address,
                     const char * const *ids,
+                    const char         *bind_script,
                     const char * const *softdep_modules)
 {
   GString *out = g_string_new (NULL);
-  g_autofree char *joined = g_strjoinv (",", (char **) ids);
 
   g_string_append_printf (out,
                           "# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
-                          "# It is replaced when you reserve again and removed by Revert; do not edit.\n"
-                          "options vfio-pci ids=%s\n",
-                          APP_ID, gpu_address, joined);
+                          "# It is replaced when you reserve again and removed by Revert; do not edit.\n",
+                          APP_ID, gpu_address);
+  if (ids != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (",", (char **) ids);
+
+      g_string_append_printf (out, "options vfio-pci ids=%s\n", joined);
+    }
+  else
+    /* modprobe --ignore-install loads it without running this line again */
+    g_string_append_printf (out,
+                            "# Bound by address: %s gives vfio-pci exactly the reserved functions first.\n"
+                            "install vfio-pci %s; /sbin/modprobe --ignore-install vfio-pci $CMDLINE_OPTS\n",
+                            bind_script, bind_script);
   for (guint i = 0; softdep_modules && softdep_modules[i]; i++)
     g_string_append_printf (out, "softdep %s pre: vfio-pci\n", softdep_modules[i]);
+  return g_string_free (out, FALSE);
+}
+
+char *
+pp_vfio_addresses_render (const char *gpu_address,
+                          const char *bind_script,
+                          GPtrArray  *reserve)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out,
+                          "# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
+                          "# At boot %s hands each function below to vfio-pci by its address,\n"
+                          "# only while the device there has this vendor:device ID. It is replaced when you\n"
+                          "# reserve again and removed by Revert; do not edit.\n",
+                          APP_ID, gpu_address, bind_script);
+  for (guint i = 0; i < reserve->len; i++)
+    {
+      const PpPciDevice *device = g_ptr_array_index (reserve, i);
+
+      g_string_append_printf (out, "%s@%04x:%04x\n", device->address, device->vendor_id, device->device_id);
+    }
   return g_string_free (out, FALSE);
 }
 

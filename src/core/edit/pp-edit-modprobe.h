@@ -29,10 +29,19 @@ GPtrArray  *pp_modprobe_parse            (const char *text);
 void        pp_modprobe_competing_modules (const PpPciDevice *device,
                                            GPtrArray         *modules);
 
-/* The whole text of our modprobe.d file */
+/* The whole text of our modprobe.d file. @ids NULL: bound by address, so
+ * rather than vfio-pci ids an install line runs @bind_script each time
+ * modprobe loads vfio-pci, just before it does. */
 char       *pp_modprobe_render           (const char         *gpu_address,
                                           const char * const *ids,
+                                          const char         *bind_script,
                                           const char * const *softdep_modules);
+
+/* The file of functions the bind script hands to vfio-pci: a comment, then
+ * ADDRESS@VENDOR:DEVICE for each of @reserve (PpPciDevice*), one a line */
+char       *pp_vfio_addresses_render     (const char         *gpu_address,
+                                          const char         *bind_script,
+                                          GPtrArray          *reserve);
 
 /* Warnings for other modprobe.d files (PpTextFile*) that also give vfio-pci
  * ids or blacklist vfio modules */

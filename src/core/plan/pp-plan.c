@@ -33,6 +33,7 @@ plan_new (const PpPlanRequest *request)
 
   plan->gpu = g_strdup (request->address);
   plan->mode = request->mode;
+  plan->acs_override = request->acs_override;
   plan->reserve = g_ptr_array_new_with_free_func (g_free);
   plan->ids = g_ptr_array_new_with_free_func (g_free);
   plan->files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_file_edit_free);
@@ -108,15 +109,48 @@ describe_device (const PpPciDevice *device)
   return g_strdup_printf ("%s (%s %s)", device->address, device->vendor_name, device->device_name);
 }
 
+/* Where the ACS override is asked for but cannot help */
 static char *
-refusal_for (const PpHost      *host,
-             const PpAdvice    *advice,
-             const PpGpuAdvice *gpu,
-             GPtrArray         *ids)
+acs_override_refusal (const PpHost      *host,
+                      const PpAdvice    *advice,
+                      const PpGpuAdvice *gpu)
 {
+  if (gpu->viable)
+    return g_strdup_printf (_("%s needs no ACS override: its IOMMU group holds only its own functions, and the "
+                              "override would only weaken the isolation of the others. Plan without it."),
+                            gpu->gpu->address);
+  if (!advice->acs_override_kernel)
+    return g_strdup_printf (_("The running kernel (%s) does not carry the ACS override patch, so "
+                              "pcie_acs_override= would do nothing on it. Kernels that carry it include "
+                              "linux-zen, Liquorix and Proxmox VE’s."),
+                            host->kernel_release != NULL ? host->kernel_release : _("unknown"));
+  if (advice->acs_override_active)
+    return g_strdup_printf (_("The ACS override is in effect already (pcie_acs_override=%s), and %s still shares "
+                              "its IOMMU group: the override cannot split it any further."),
+                            pp_host_cmdline_value (host, "pcie_acs_override"), gpu->gpu->address);
+  return NULL;
+}
+
+static char *
+refusal_for (const PpHost        *host,
+             const PpAdvice      *advice,
+             const PpGpuAdvice   *gpu,
+             const PpPlanRequest *request)
+{
+  if (request->acs_override)
+    {
+      char *refusal = acs_override_refusal (host, advice, gpu);
+
+      if (refusal != NULL)
+        return refusal;
+    }
   if (!gpu->viable)
     {
-      if (gpu->blockers->len > 0)
+      /* with the override the group splits at the next start: its verdict then */
+      if (gpu->blockers->len > 0 && request->acs_override
+          && pp_gpu_advice_find_remedy (gpu, PP_REMEDY_ACS_OVERRIDE) != NULL)
+        ;
+      else if (gpu->blockers->len > 0)
         {
           GString *names = g_string_new (NULL);
           g_autofree char *in_the_way = NULL;
@@ -133,11 +167,12 @@ refusal_for (const PpHost      *host,
                                     "check the firmware for an option that splits the groups."),
                                   gpu->gpu->address, in_the_way);
         }
-      return g_strdup_printf (_("%s is in no IOMMU group because the IOMMU is off, so whether it can be isolated "
-                                "is unknown. Turn on VT-d or AMD-Vi (IOMMU) in the firmware settings, add %s to "
-                                "the kernel command line, restart, and plan again."),
-                              gpu->gpu->address,
-                              host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt");
+      else
+        return g_strdup_printf (_("%s is in no IOMMU group because the IOMMU is off, so whether it can be isolated "
+                                  "is unknown. Turn on VT-d or AMD-Vi (IOMMU) in the firmware settings, add %s to "
+                                  "the kernel command line, restart, and plan again."),
+                                gpu->gpu->address,
+                                host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt");
     }
 
   if (gpu->gpu->boot_vga)
@@ -154,7 +189,17 @@ refusal_for (const PpHost      *host,
                                   "set that up. Add a second GPU or enable the integrated graphics."),
                                 gpu->gpu->address);
     }
+  return NULL;
+}
 
+/* By address when a device outside the reserve has the ID of a reserved
+ * function (an identical card the host keeps): vfio-pci.ids would take it too */
+static PpBinding
+binding_for (const PpHost       *host,
+             const PpGpuAdvice  *gpu,
+             GPtrArray          *ids,
+             char              **why)
+{
   for (guint i = 0; i < host->devices->len; i++)
     {
       PpPciDevice *device = g_ptr_array_index (host->devices, i);
@@ -167,13 +212,15 @@ refusal_for (const PpHost      *host,
         {
           g_autofree char *name = describe_device (device);
 
-          return g_strdup_printf (_("%s has the same vendor:device ID %s as a function of %s: vfio-pci.ids "
-                                    "would take both, and the host would lose its card too. Identical cards need "
-                                    "binding by address (driver_override), which PassthroughPrep does not do yet."),
+          *why = g_strdup_printf (_("%s has the same vendor:device ID %s as a function of %s: vfio-pci.ids would take "
+                                    "both, so the reserved functions are bound by their PCI addresses instead "
+                                    "(driver_override, set early in the initramfs, only while each address holds "
+                                    "the same vendor:device ID)."),
                                   name, device_ids, gpu->gpu->address);
+          return PP_BINDING_ADDRESS;
         }
     }
-  return NULL;
+  return PP_BINDING_IDS;
 }
 
 /* Our modprobe.d file: the IDs for vfio-pci and a softdep for each driver
@@ -183,6 +230,7 @@ plan_modprobe (PpChanges          *changes,
                const PpHost       *host,
                const PpGpuAdvice  *gpu,
                GPtrArray          *ids,
+               PpBinding           binding,
                GError            **error)
 {
   g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
@@ -203,11 +251,33 @@ plan_modprobe (PpChanges          *changes,
   for (guint i = 0; i < ids->len; i++)
     g_ptr_array_add (ids_array, g_ptr_array_index (ids, i));
   g_ptr_array_add (ids_array, NULL);
-  text = pp_modprobe_render (gpu->gpu->address, (const char * const *) ids_array->pdata,
-                             (const char * const *) modules->pdata);
+  text = pp_modprobe_render (gpu->gpu->address,
+                             binding == PP_BINDING_IDS ? (const char * const *) ids_array->pdata : NULL,
+                             PP_VFIO_BIND_SCRIPT, (const char * const *) modules->pdata);
   pp_changes_edit_file (changes, PP_MODPROBE_FILE, old_text, text);
   pp_modprobe_check_others (files, changes->warnings);
   return TRUE;
+}
+
+/* What the ACS override is expected to do at the next start */
+static char *
+acs_override_warning (const PpGpuAdvice *gpu)
+{
+  g_autoptr(GString) reserved = g_string_new (NULL);
+  g_autoptr(GString) others = g_string_new (NULL);
+
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    g_string_append_printf (reserved, "%s%s", i > 0 ? ", " : "",
+                            ((PpPciDevice *) g_ptr_array_index (gpu->reserve, i))->address);
+  for (guint i = 0; i < gpu->blockers->len; i++)
+    g_string_append_printf (others, "%s%s", i > 0 ? ", " : "",
+                            ((PpPciDevice *) g_ptr_array_index (gpu->blockers, i))->address);
+  return g_strdup_printf (_("ACS override: after the restart the kernel treats every PCIe port as isolating, so IOMMU "
+                            "group %d is expected to split: %s into groups of their own, apart from %s. Until then "
+                            "the groups are as they are now; PassthroughPrep judges them again after the restart. "
+                            "Devices behind the same port can then reach each other’s memory without the IOMMU "
+                            "seeing it."),
+                          gpu->gpu->iommu_group, reserved->str, others->str);
 }
 
 static void
@@ -215,6 +285,8 @@ plan_warnings (PpPlan            *plan,
                const PpHost      *host,
                const PpGpuAdvice *gpu)
 {
+  if (plan->acs_override)
+    g_ptr_array_add (plan->warnings, acs_override_warning (gpu));
   if (gpu->gpu->boot_vga)
     g_ptr_array_add (plan->warnings,
                      g_strdup_printf (_("%s drives the host’s display now (boot VGA). After the restart the host "
@@ -265,6 +337,38 @@ join_strings (GPtrArray  *strings,
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
+/* The initramfs tool's part, then the script and its addresses */
+static gboolean
+plan_bind_by_address (const PpBootSetup    *setup,
+                      const PpBootRequest  *request,
+                      const PpGpuAdvice    *gpu,
+                      char                **refusal,
+                      GError              **error)
+{
+  g_autofree char *script_old = NULL;
+  g_autofree char *addresses_old = NULL;
+  g_autofree char *addresses = NULL;
+
+  *refusal = NULL;
+  if (setup->initramfs->plan_bind_by_address == NULL)
+    {
+      *refusal = g_strdup_printf (_("PassthroughPrep cannot make %s hand the GPU to vfio-pci by its address, which "
+                                    "a card with an identical twin needs."), setup->initramfs->id);
+      return TRUE;
+    }
+  if (!setup->initramfs->plan_bind_by_address (request, refusal, error))
+    return FALSE;
+  if (*refusal != NULL)
+    return TRUE;
+  if (!pp_host_read_file (request->host, PP_VFIO_BIND_SCRIPT, &script_old, error)
+      || !pp_host_read_file (request->host, PP_VFIO_ADDRESSES_FILE, &addresses_old, error))
+    return FALSE;
+  addresses = pp_vfio_addresses_render (gpu->gpu->address, PP_VFIO_BIND_SCRIPT, gpu->reserve);
+  pp_changes_edit_file_mode (request->changes, PP_VFIO_BIND_SCRIPT, script_old, pp_vfio_bind_script, 0755);
+  pp_changes_edit_file_mode (request->changes, PP_VFIO_ADDRESSES_FILE, addresses_old, addresses, 0644);
+  return TRUE;
+}
+
 PpPlan *
 pp_plan_reserve (const PpHost        *host,
                  const PpBootSetup   *setup,
@@ -278,6 +382,7 @@ pp_plan_reserve (const PpHost        *host,
   g_autoptr(PpChanges) rebuild = pp_changes_new ();
   PpGpuAdvice *gpu = pp_advice_find_gpu (advice, request->address);
   g_autofree char *ids_joined = NULL;
+  g_autofree char *binding_why = NULL;
   PpKernelParamsIntent params = { 0 };
   PpBootRequest boot_request = { 0 };
   char *refusal;
@@ -305,9 +410,10 @@ pp_plan_reserve (const PpHost        *host,
         g_ptr_array_add (plan->ids, ids);
     }
 
-  refusal = refusal_for (host, advice, gpu, plan->ids);
+  refusal = refusal_for (host, advice, gpu, request);
   if (refusal != NULL)
     return plan_refuse (g_steal_pointer (&plan), refusal);
+  plan->binding = binding_for (host, gpu, plan->ids, &binding_why);
 
   /* what could not be read must not be planned as if it were absent */
   if (setup->error != NULL)
@@ -316,16 +422,19 @@ pp_plan_reserve (const PpHost        *host,
       return NULL;
     }
 
-  ids_joined = join_strings (plan->ids, ",");
+  ids_joined = plan->binding == PP_BINDING_IDS ? join_strings (plan->ids, ",") : g_strdup ("");
   params.cpu_vendor = host->cpu_vendor;
   params.iommu_pt = TRUE;
-  params.vfio_ids = ids_joined;
+  params.vfio_ids = plan->binding == PP_BINDING_IDS ? ids_joined : NULL;
+  params.no_vfio_ids = plan->binding == PP_BINDING_ADDRESS;
+  params.acs_override = request->acs_override;
 
   boot_request.host = host;
   boot_request.setup = setup;
   boot_request.gpu = request->address;
   boot_request.mode = request->mode;
   boot_request.reserve = gpu->reserve;
+  boot_request.binding = plan->binding;
   boot_request.ids = ids_joined;
   boot_request.params = &params;
   boot_request.kvmgt = host->cpu_vendor == PP_CPU_VENDOR_INTEL && host_has_gvt_g (host);
@@ -336,8 +445,16 @@ pp_plan_reserve (const PpHost        *host,
 
   boot_request.changes = initramfs;
   if (!setup->initramfs->plan_modules (&boot_request, error)
-      || !plan_modprobe (initramfs, host, gpu, plan->ids, error))
+      || !plan_modprobe (initramfs, host, gpu, plan->ids, plan->binding, error))
     return NULL;
+  if (plan->binding == PP_BINDING_ADDRESS)
+    {
+      if (!plan_bind_by_address (setup, &boot_request, gpu, &refusal, error))
+        return NULL;
+      if (refusal != NULL)
+        return plan_refuse (g_steal_pointer (&plan), refusal);
+      g_ptr_array_add (initramfs->warnings, g_steal_pointer (&binding_why));
+    }
   /* modprobe.d goes into the image too */
   boot_request.changes = rebuild;
   if (initramfs->files->len > 0)
@@ -389,6 +506,8 @@ pp_plan_digest (const PpPlan *plan)
   digest_line (checksum, "passthrough-prep plan 1");
   digest_line (checksum, "gpu %zu %s", strlen (plan->gpu), plan->gpu);
   digest_line (checksum, "mode %s", pp_boot_mode_to_string (plan->mode));
+  digest_line (checksum, "binding %s", pp_binding_to_string (plan->binding));
+  digest_line (checksum, "acs-override %s", plan->acs_override ? "yes" : "no");
   for (guint i = 0; i < plan->reserve->len; i++)
     digest_line (checksum, "reserve %s", (const char *) g_ptr_array_index (plan->reserve, i));
   for (guint i = 0; i < plan->ids->len; i++)
