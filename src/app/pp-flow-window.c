@@ -40,8 +40,9 @@ typedef struct
 
 typedef struct
 {
-  char *root;
-  char *address;
+  char     *root;
+  char     *address;
+  gboolean  acs_override;
 } PpReviewRequest;
 
 struct _PpFlowWindow
@@ -52,8 +53,10 @@ struct _PpFlowWindow
   char              *root;
   char              *address;
   PpReview          *review;
+  gboolean           acs_override;   /* the user chose the ACS override in the review */
   GCancellable      *cancellable;
   GPtrArray         *diff_buffers;   /* GtkSourceBuffer* */
+  GPtrArray         *review_rows;    /* GtkWidget*: the review's rows, each in its group */
 
   PpHelperRun       *run;
   char              *why_not;        /* why nothing can be applied from here, or NULL */
@@ -75,6 +78,7 @@ struct _PpFlowWindow
   AdwStatusPage     *error_page;
   AdwPreferencesPage *review_page;
   AdwPreferencesGroup *refusal_group;
+  AdwPreferencesGroup *remedies_group;
   AdwPreferencesGroup *reserve_group;
   AdwPreferencesGroup *warnings_group;
   AdwPreferencesGroup *files_group;
@@ -129,7 +133,7 @@ pp_review_plan_in_thread (GTask        *task,
 {
   const PpReviewRequest *request = task_data;
   g_autoptr(PpReview) review = g_new0 (PpReview, 1);
-  PpPlanRequest plan_request = { request->address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest plan_request = { request->address, PP_BOOT_MODE_EVERY_BOOT, request->acs_override };
   GError *error = NULL;
 
   review->host = pp_host_read (request->root, &error);
@@ -277,6 +281,102 @@ pp_flow_window_file_row_new (PpFlowWindow     *self,
   return row;
 }
 
+/* Rows of the review go into their groups through here, so that a review
+ * planned again (the ACS override switched) replaces them */
+static void
+pp_flow_window_add_row (PpFlowWindow        *self,
+                        AdwPreferencesGroup *group,
+                        GtkWidget           *row)
+{
+  g_object_set_data (G_OBJECT (row), "pp-group", group);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->review_rows, row);
+}
+
+static void
+pp_flow_window_clear_review (PpFlowWindow *self)
+{
+  for (guint i = 0; i < self->review_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->review_rows, i);
+
+      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "pp-group"), row);
+    }
+  g_ptr_array_set_size (self->review_rows, 0);
+  g_ptr_array_set_size (self->diff_buffers, 0);
+}
+
+static void pp_flow_window_start_planning (PpFlowWindow *self);
+
+static void
+pp_flow_window_acs_toggled (PpFlowWindow *self,
+                            GParamSpec   *pspec,
+                            GtkSwitch    *toggle)
+{
+  if (gtk_switch_get_active (toggle) == self->acs_override || self->running)
+    return;
+  self->acs_override = gtk_switch_get_active (toggle);
+  pp_flow_window_start_planning (self);
+}
+
+static const char *
+pp_remedy_icon_name (PpRemedyKind kind)
+{
+  switch (kind)
+    {
+    case PP_REMEDY_CPU_SLOT:      return "view-grid-symbolic";
+    case PP_REMEDY_FIRMWARE:      return "emblem-system-symbolic";
+    case PP_REMEDY_OWN_FUNCTIONS: return "video-display-symbolic";
+    case PP_REMEDY_ACS_OVERRIDE:
+    default:                      return "dialog-warning-symbolic";
+    }
+}
+
+/* Why the GPU's group is shared and what can be done; the ACS override as a
+ * switch, off unless the user turns it on */
+static void
+pp_flow_window_show_remedies (PpFlowWindow      *self,
+                              const PpGpuAdvice *gpu)
+{
+  gboolean shown = gpu != NULL && gpu->why_not_viable != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->remedies_group), shown);
+  if (!shown)
+    return;
+  adw_preferences_group_set_description (self->remedies_group, gpu->why_not_viable);
+  for (guint i = 0; i < gpu->remedies->len; i++)
+    {
+      const PpRemedy *remedy = g_ptr_array_index (gpu->remedies, i);
+      GtkWidget *row;
+
+      if (remedy->kind == PP_REMEDY_ACS_OVERRIDE)
+        {
+          GtkWidget *toggle = gtk_switch_new ();
+
+          row = pp_flow_row_new (_("Use the ACS Override"), remedy->text);
+          gtk_switch_set_active (GTK_SWITCH (toggle), self->acs_override);
+          gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Use the ACS override"), -1);
+          g_signal_connect_object (toggle, "notify::active", G_CALLBACK (pp_flow_window_acs_toggled), self,
+                                   G_CONNECT_SWAPPED);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+        }
+      else
+        row = pp_flow_row_new (remedy->text, NULL);
+      {
+        GtkWidget *icon = gtk_image_new_from_icon_name (pp_remedy_icon_name (remedy->kind));
+
+        /* the override weakens isolation: marked as a warning is */
+        if (remedy->kind == PP_REMEDY_ACS_OVERRIDE)
+          gtk_widget_add_css_class (icon, "warning");
+        adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      }
+      pp_flow_window_add_row (self, self->remedies_group, row);
+    }
+}
+
 static void
 pp_flow_window_show_review (PpFlowWindow *self)
 {
@@ -286,7 +386,14 @@ pp_flow_window_show_review (PpFlowWindow *self)
   gboolean changes = plan->files->len > 0 || plan->commands->len > 0;
 
   adw_window_title_set_subtitle (self->window_title, gpu != NULL ? gpu->gpu->device_name : self->address);
+  pp_flow_window_clear_review (self);
+  pp_flow_window_show_remedies (self, gpu);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_group), plan->refused != NULL);
+  adw_preferences_group_set_title (self->reserve_group, _("Reserved for the Virtual Machine"));
+  adw_preferences_group_set_description (self->reserve_group,
+                                         _("At the next start these functions are bound to vfio-pci, and this "
+                                           "computer no longer uses them."));
   if (plan->refused != NULL)
     {
       adw_preferences_group_add (self->refusal_group,
@@ -310,7 +417,7 @@ pp_flow_window_show_review (PpFlowWindow *self)
         subtitle = g_strdup_printf (_("%s · %s · now %s"), address, ids, device->driver);
       else
         subtitle = g_strdup_printf ("%s · %s", address, ids);
-      adw_preferences_group_add (self->reserve_group, pp_flow_row_new (device->device_name, subtitle));
+      pp_flow_window_add_row (self, self->reserve_group, pp_flow_row_new (device->device_name, subtitle));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->reserve_group), plan->reserve->len > 0);
 
@@ -326,7 +433,7 @@ pp_flow_window_show_review (PpFlowWindow *self)
 
       /* one diff open at first shows what the rows hold */
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), i == 0);
-      adw_preferences_group_add (self->files_group, row);
+      pp_flow_window_add_row (self, self->files_group, row);
     }
   if (plan->refused == NULL && !changes)
     adw_preferences_group_add (self->files_group,
@@ -340,12 +447,12 @@ pp_flow_window_show_review (PpFlowWindow *self)
       GtkWidget *row = pp_flow_row_new (command, NULL);
 
       gtk_widget_add_css_class (row, "monospace");
-      adw_preferences_group_add (self->commands_group, row);
+      pp_flow_window_add_row (self, self->commands_group, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->commands_group), plan->commands->len > 0);
 
   for (guint i = 0; i < plan->manual_steps->len; i++)
-    adw_preferences_group_add (self->manual_group, pp_flow_row_new (g_ptr_array_index (plan->manual_steps, i), NULL));
+    pp_flow_window_add_row (self, self->manual_group, pp_flow_row_new (g_ptr_array_index (plan->manual_steps, i), NULL));
   gtk_widget_set_visible (GTK_WIDGET (self->manual_group), plan->manual_steps->len > 0);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), plan->refused == NULL && changes && self->why_not == NULL);
@@ -734,28 +841,39 @@ pp_flow_window_new (GtkWindow    *parent,
   return self;
 }
 
+/* Reads the host again and plans, off the main loop; the review follows */
+static void
+pp_flow_window_start_planning (PpFlowWindow *self)
+{
+  PpReviewRequest *request = g_new0 (PpReviewRequest, 1);
+  g_autoptr(GTask) task = NULL;
+
+  g_clear_pointer (&self->review, pp_review_free);
+  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  pp_flow_window_set_mode (self, PP_FLOW_MODE_WAIT);
+
+  request->root = g_strdup (self->root);
+  request->address = g_strdup (self->address);
+  request->acs_override = self->acs_override;
+  task = g_task_new (self, self->cancellable, pp_flow_window_plan_done, g_object_ref (self));
+  g_task_set_source_tag (task, pp_flow_window_start_planning);
+  g_task_set_task_data (task, request, (GDestroyNotify) pp_review_request_free);
+  g_task_run_in_thread (task, pp_review_plan_in_thread);
+}
+
 PpFlowWindow *
 pp_flow_window_new_reserve (GtkWindow  *parent,
                             const char *root,
                             const char *address)
 {
   PpFlowWindow *self = pp_flow_window_new (parent, root, PP_FLOW_RESERVE);
-  PpReviewRequest *request = g_new0 (PpReviewRequest, 1);
-  g_autoptr(GTask) task = NULL;
 
   self->address = g_strdup (address);
   gtk_window_set_title (GTK_WINDOW (self), _("Review the Changes"));
   adw_window_title_set_title (self->window_title, _("Review the Changes"));
   adw_window_title_set_subtitle (self->window_title, address);
-  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
-  pp_flow_window_set_mode (self, PP_FLOW_MODE_WAIT);
-
-  request->root = g_strdup (self->root);
-  request->address = g_strdup (address);
-  task = g_task_new (self, self->cancellable, pp_flow_window_plan_done, g_object_ref (self));
-  g_task_set_source_tag (task, pp_flow_window_new_reserve);
-  g_task_set_task_data (task, request, (GDestroyNotify) pp_review_request_free);
-  g_task_run_in_thread (task, pp_review_plan_in_thread);
+  pp_flow_window_start_planning (self);
   return self;
 }
 
@@ -805,6 +923,7 @@ pp_flow_window_finalize (GObject *object)
   g_clear_pointer (&self->review, pp_review_free);
   g_clear_pointer (&self->why_not, g_free);
   g_clear_pointer (&self->diff_buffers, g_ptr_array_unref);
+  g_clear_pointer (&self->review_rows, g_ptr_array_unref);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_clear_pointer (&self->root, g_free);
   g_clear_pointer (&self->address, g_free);
@@ -843,6 +962,7 @@ pp_flow_window_class_init (PpFlowWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, refusal_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, remedies_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, reserve_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, warnings_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, files_group);
@@ -869,6 +989,7 @@ pp_flow_window_init (PpFlowWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->diff_buffers = g_ptr_array_new_with_free_func (g_object_unref);
+  self->review_rows = g_ptr_array_new ();
   self->notes = g_ptr_array_new_with_free_func (g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
