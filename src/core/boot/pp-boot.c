@@ -559,6 +559,22 @@ pp_boot_list_loader_entries (const PpHost  *host,
 }
 
 gboolean
+pp_boot_plan_whole_files (const PpBootRequest   *request,
+                          const PpBootFileText  *files,
+                          GError               **error)
+{
+  for (guint i = 0; files[i].path != NULL; i++)
+    {
+      g_autofree char *old_text = NULL;
+
+      if (!pp_host_read_file (request->host, files[i].path, &old_text, error))
+        return FALSE;
+      pp_changes_edit_file_mode (request->changes, files[i].path, old_text, files[i].text, files[i].mode);
+    }
+  return TRUE;
+}
+
+gboolean
 pp_boot_plan_params_by_hand (const PpBootRequest *request,
                              const char          *why,
                              GError             **error)

@@ -236,6 +236,19 @@ extern const char * const pp_loader_entry_dirs[];
 /* Host paths of the loader entries (*.conf) in every entry directory, in order */
 GPtrArray   *pp_boot_list_loader_entries (const PpHost *host,
                                           GError      **error);
+/* A file a backend writes whole: host path, text, mode it is created with */
+typedef struct
+{
+  const char *path;
+  const char *text;
+  guint       mode;
+} PpBootFileText;
+
+/* Each of @files (up to one with a NULL path) going from what the host has
+ * now to its text, into request->changes */
+gboolean     pp_boot_plan_whole_files    (const PpBootRequest   *request,
+                                          const PpBootFileText  *files,
+                                          GError               **error);
 /* For a boot manager PassthroughPrep does not edit: /etc/kernel/cmdline
  * where it exists, and the parameters as a step by hand, after @why */
 gboolean     pp_boot_plan_params_by_hand (const PpBootRequest *request,

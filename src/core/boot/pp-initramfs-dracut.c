@@ -111,15 +111,13 @@ dracut_plan_bind_by_address (const PpBootRequest  *request,
                              char                **refusal,
                              GError              **error)
 {
-  g_autofree char *setup_old = NULL;
-  g_autofree char *hook_old = NULL;
+  const PpBootFileText files[] = {
+    { BIND_SETUP, bind_setup_text, 0755 },
+    { BIND_HOOK, bind_hook_text, 0755 },
+    { NULL },
+  };
 
-  if (!pp_host_read_file (request->host, BIND_SETUP, &setup_old, error)
-      || !pp_host_read_file (request->host, BIND_HOOK, &hook_old, error))
-    return FALSE;
-  pp_changes_edit_file_mode (request->changes, BIND_SETUP, setup_old, bind_setup_text, 0755);
-  pp_changes_edit_file_mode (request->changes, BIND_HOOK, hook_old, bind_hook_text, 0755);
-  return TRUE;
+  return pp_boot_plan_whole_files (request, files, error);
 }
 
 static const char * const dracut_writes[] = { PP_DRACUT_FILE, BIND_SETUP, BIND_HOOK, NULL };

@@ -107,8 +107,11 @@ mkinitcpio_plan_bind_by_address (const PpBootRequest  *request,
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) hooks = NULL;
   g_autoptr(PpEditResult) result = NULL;
-  g_autofree char *install_old = NULL;
-  g_autofree char *runtime_old = NULL;
+  const PpBootFileText hook_files[] = {
+    { BIND_INSTALL, bind_install_text, 0644 },
+    { BIND_RUNTIME, bind_runtime_text, 0644 },
+    { NULL },
+  };
   gboolean systemd, modconf;
 
   if (dropins == NULL)
@@ -135,14 +138,10 @@ mkinitcpio_plan_bind_by_address (const PpBootRequest  *request,
       return TRUE;
     }
   result = pp_mkinitcpio_edit_hooks (files, BIND_HOOK, error);
-  if (result == NULL
-      || !pp_host_read_file (request->host, BIND_INSTALL, &install_old, error)
-      || !pp_host_read_file (request->host, BIND_RUNTIME, &runtime_old, error))
+  if (result == NULL)
     return FALSE;
   pp_changes_take_result (request->changes, files, result);
-  pp_changes_edit_file_mode (request->changes, BIND_INSTALL, install_old, bind_install_text, 0644);
-  pp_changes_edit_file_mode (request->changes, BIND_RUNTIME, runtime_old, bind_runtime_text, 0644);
-  return TRUE;
+  return pp_boot_plan_whole_files (request, hook_files, error);
 }
 
 static const char * const mkinitcpio_writes[] = { "/etc/mkinitcpio.conf", "/etc/mkinitcpio.conf.d/*.conf",

@@ -52,22 +52,26 @@ initramfs_tools_plan_rebuild (const PpBootRequest *request)
 #define BIND_HOOK "/etc/initramfs-tools/hooks/passthrough-prep-vfio"
 #define BIND_SCRIPT "/etc/initramfs-tools/scripts/init-top/passthrough-prep-vfio"
 
+/* what every initramfs-tools script starts with: mkinitramfs asks it what must run before it */
+#define PREREQ_HEADER \
+  "PREREQ=\"\"\n" \
+  "prereqs() {\n" \
+  "    echo \"$PREREQ\"\n" \
+  "}\n" \
+  "case $1 in\n" \
+  "prereqs)\n" \
+  "    prereqs\n" \
+  "    exit 0\n" \
+  "    ;;\n" \
+  "esac\n" \
+  "\n"
+
 static const char bind_hook_text[] =
   "#!/bin/sh\n"
   "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address: carries\n"
   "# " PP_VFIO_BIND_SCRIPT " and the functions it binds into the initramfs.\n"
   "# It is removed by Revert; do not edit.\n"
-  "PREREQ=\"\"\n"
-  "prereqs() {\n"
-  "    echo \"$PREREQ\"\n"
-  "}\n"
-  "case $1 in\n"
-  "prereqs)\n"
-  "    prereqs\n"
-  "    exit 0\n"
-  "    ;;\n"
-  "esac\n"
-  "\n"
+  PREREQ_HEADER
   "# shellcheck disable=SC1091 # initramfs-tools' own\n"
   ". /usr/share/initramfs-tools/hook-functions\n"
   "copy_file script " PP_VFIO_BIND_SCRIPT "\n"
@@ -80,17 +84,7 @@ static const char bind_script_text[] =
   "#!/bin/sh\n"
   "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address.\n"
   "# It is removed by Revert; do not edit.\n"
-  "PREREQ=\"\"\n"
-  "prereqs() {\n"
-  "    echo \"$PREREQ\"\n"
-  "}\n"
-  "case $1 in\n"
-  "prereqs)\n"
-  "    prereqs\n"
-  "    exit 0\n"
-  "    ;;\n"
-  "esac\n"
-  "\n"
+  PREREQ_HEADER
   PP_VFIO_BIND_SCRIPT "\n"
   "exit 0\n";
 
@@ -99,15 +93,13 @@ initramfs_tools_plan_bind_by_address (const PpBootRequest  *request,
                                       char                **refusal,
                                       GError              **error)
 {
-  g_autofree char *hook_old = NULL;
-  g_autofree char *script_old = NULL;
+  const PpBootFileText files[] = {
+    { BIND_HOOK, bind_hook_text, 0755 },
+    { BIND_SCRIPT, bind_script_text, 0755 },
+    { NULL },
+  };
 
-  if (!pp_host_read_file (request->host, BIND_HOOK, &hook_old, error)
-      || !pp_host_read_file (request->host, BIND_SCRIPT, &script_old, error))
-    return FALSE;
-  pp_changes_edit_file_mode (request->changes, BIND_HOOK, hook_old, bind_hook_text, 0755);
-  pp_changes_edit_file_mode (request->changes, BIND_SCRIPT, script_old, bind_script_text, 0755);
-  return TRUE;
+  return pp_boot_plan_whole_files (request, files, error);
 }
 
 static const char * const initramfs_tools_writes[] = { "/etc/initramfs-tools/modules", BIND_HOOK, BIND_SCRIPT, NULL };

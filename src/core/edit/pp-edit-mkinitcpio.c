@@ -624,28 +624,53 @@ edit_modules (GPtrArray                *files,
   return g_steal_pointer (&result);
 }
 
+typedef PpEditResult *(*EditFunc) (GPtrArray     *files,
+                                   gconstpointer  data,
+                                   GError       **error);
+
+/* @edit's result, when editing the files it gives changes nothing more;
+ * else NULL with *@unsafe set: the file has a shape we misjudged */
+static PpEditResult *
+edit_checked (GPtrArray      *files,
+              EditFunc        edit,
+              gconstpointer   data,
+              gboolean       *unsafe,
+              GError        **error)
+{
+  g_autoptr(PpEditResult) result = edit (files, data, error);
+  g_autoptr(PpEditResult) again = NULL;
+  g_autoptr(GPtrArray) edited = NULL;
+
+  *unsafe = FALSE;
+  if (result == NULL)
+    return NULL;
+  edited = pp_edit_result_apply (result, files);
+  again = edit (edited, data, NULL);
+  *unsafe = again == NULL || !pp_edit_result_is_empty (again);
+  return *unsafe ? NULL : g_steal_pointer (&result);
+}
+
+static PpEditResult *
+edit_modules_func (GPtrArray      *files,
+                   gconstpointer   intent,
+                   GError        **error)
+{
+  return edit_modules (files, intent, error);
+}
+
 PpEditResult *
 pp_mkinitcpio_edit_modules (GPtrArray                *files,
                             const PpMkinitcpioIntent *intent,
                             GError                  **error)
 {
-  g_autoptr(PpEditResult) result = edit_modules (files, intent, error);
-  g_autoptr(PpEditResult) again = NULL;
-  g_autoptr(GPtrArray) edited = NULL;
+  gboolean unsafe;
+  PpEditResult *result = edit_checked (files, edit_modules_func, intent, &unsafe, error);
 
-  if (result == NULL)
-    return NULL;
-  /* the edit must read back as done, or the file has a shape we misjudged */
-  edited = pp_edit_result_apply (result, files);
-  again = edit_modules (edited, intent, NULL);
-  if (again == NULL || !pp_edit_result_is_empty (again))
-    {
-      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                   _("%s: MODULES cannot be edited safely in this file; edit it by hand"),
-                   ((PpTextFile *) g_ptr_array_index (files, 0))->path);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  if (unsafe)
+    g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                 _("%s: MODULES cannot be edited safely in this file; edit it by hand"),
+                 ((PpTextFile *) g_ptr_array_index (files, 0))->path);
+  return result;
 }
 
 /* HOOKS as mkinitcpio reads it: its elements (Module*) in order, with the
@@ -763,25 +788,25 @@ edit_hooks (GPtrArray   *files,
   return g_steal_pointer (&result);
 }
 
+static PpEditResult *
+edit_hooks_func (GPtrArray      *files,
+                 gconstpointer   hook,
+                 GError        **error)
+{
+  return edit_hooks (files, hook, error);
+}
+
 PpEditResult *
 pp_mkinitcpio_edit_hooks (GPtrArray   *files,
                           const char  *hook,
                           GError     **error)
 {
-  g_autoptr(PpEditResult) result = edit_hooks (files, hook, error);
-  g_autoptr(PpEditResult) again = NULL;
-  g_autoptr(GPtrArray) edited = NULL;
+  gboolean unsafe;
+  PpEditResult *result = edit_checked (files, edit_hooks_func, hook, &unsafe, error);
 
-  if (result == NULL)
-    return NULL;
-  edited = pp_edit_result_apply (result, files);
-  again = edit_hooks (edited, hook, NULL);
-  if (again == NULL || !pp_edit_result_is_empty (again))
-    {
-      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                   _("%s: HOOKS cannot be edited safely in this file; add %s after base by hand"),
-                   ((PpTextFile *) g_ptr_array_index (files, 0))->path, hook);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  if (unsafe)
+    g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                 _("%s: HOOKS cannot be edited safely in this file; add %s after base by hand"),
+                 ((PpTextFile *) g_ptr_array_index (files, 0))->path, hook);
+  return result;
 }

@@ -345,9 +345,12 @@ plan_bind_by_address (const PpBootSetup    *setup,
                       char                **refusal,
                       GError              **error)
 {
-  g_autofree char *script_old = NULL;
-  g_autofree char *addresses_old = NULL;
-  g_autofree char *addresses = NULL;
+  g_autofree char *addresses = pp_vfio_addresses_render (gpu->gpu->address, PP_VFIO_BIND_SCRIPT, gpu->reserve);
+  const PpBootFileText files[] = {
+    { PP_VFIO_BIND_SCRIPT, pp_vfio_bind_script, 0755 },
+    { PP_VFIO_ADDRESSES_FILE, addresses, 0644 },
+    { NULL },
+  };
 
   *refusal = NULL;
   if (setup->initramfs->plan_bind_by_address == NULL)
@@ -360,13 +363,7 @@ plan_bind_by_address (const PpBootSetup    *setup,
     return FALSE;
   if (*refusal != NULL)
     return TRUE;
-  if (!pp_host_read_file (request->host, PP_VFIO_BIND_SCRIPT, &script_old, error)
-      || !pp_host_read_file (request->host, PP_VFIO_ADDRESSES_FILE, &addresses_old, error))
-    return FALSE;
-  addresses = pp_vfio_addresses_render (gpu->gpu->address, PP_VFIO_BIND_SCRIPT, gpu->reserve);
-  pp_changes_edit_file_mode (request->changes, PP_VFIO_BIND_SCRIPT, script_old, pp_vfio_bind_script, 0755);
-  pp_changes_edit_file_mode (request->changes, PP_VFIO_ADDRESSES_FILE, addresses_old, addresses, 0644);
-  return TRUE;
+  return pp_boot_plan_whole_files (request, files, error);
 }
 
 PpPlan *
