@@ -141,8 +141,10 @@ pp_topology_node_describe (PpTopologyNode *self)
 
 struct _PpTopologyView
 {
-  GtkBox              parent_instance;
+  GtkWidget           parent_instance;
 
+  GtkWidget          *heading;
+  GtkWidget          *scroller;
   GListStore         *roots;    /* PpTopologyNode*: one a root complex */
   GtkTreeListModel   *model;
   GtkListView        *list_view;
@@ -150,7 +152,7 @@ struct _PpTopologyView
   GPtrArray          *lit;      /* PpTopologyNode* highlighted now */
 };
 
-G_DEFINE_FINAL_TYPE (PpTopologyView, pp_topology_view, GTK_TYPE_BOX)
+G_DEFINE_FINAL_TYPE (PpTopologyView, pp_topology_view, GTK_TYPE_WIDGET)
 
 static GListModel *
 pp_topology_view_children (gpointer item,
@@ -204,13 +206,16 @@ pp_topology_setup_row (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (badge, "numeric");
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 34);
   gtk_label_set_xalign (GTK_LABEL (detail), 0);
   gtk_label_set_ellipsize (GTK_LABEL (detail), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (detail), 34);
   gtk_widget_add_css_class (detail, "caption");
   gtk_widget_add_css_class (detail, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (note), 0);
   gtk_label_set_wrap (GTK_LABEL (note), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (note), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (note), 34);
   gtk_widget_add_css_class (note, "caption");
   gtk_widget_add_css_class (note, "warning");
   gtk_widget_set_valign (icon, GTK_ALIGN_START);
@@ -430,10 +435,9 @@ static void
 pp_topology_view_dispose (GObject *object)
 {
   PpTopologyView *self = PP_TOPOLOGY_VIEW (object);
-  GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_box_remove (GTK_BOX (self), child);
+  g_clear_pointer (&self->heading, gtk_widget_unparent);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->model);
   g_clear_object (&self->roots);
   g_clear_pointer (&self->paths, g_hash_table_unref);
@@ -442,20 +446,67 @@ pp_topology_view_dispose (GObject *object)
   G_OBJECT_CLASS (pp_topology_view_parent_class)->dispose (object);
 }
 
+/* Rows are laid out only as they scroll into view, so the list cannot say how
+ * wide it would like to be: where there is room the tree asks for this much */
+#define NATURAL_WIDTH 420
+
+/* The heading over the tree */
+static void
+pp_topology_view_measure (GtkWidget      *widget,
+                          GtkOrientation  orientation,
+                          int             for_size,
+                          int            *minimum,
+                          int            *natural,
+                          int            *minimum_baseline,
+                          int            *natural_baseline)
+{
+  PpTopologyView *self = PP_TOPOLOGY_VIEW (widget);
+  int heading_min, heading_nat, tree_min, tree_nat;
+
+  gtk_widget_measure (self->heading, orientation, for_size, &heading_min, &heading_nat, NULL, NULL);
+  gtk_widget_measure (self->scroller, orientation, for_size, &tree_min, &tree_nat, NULL, NULL);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = MAX (heading_min, tree_min);
+      *natural = MAX (MAX (heading_nat, tree_nat), MAX (*minimum, NATURAL_WIDTH));
+    }
+  else
+    {
+      *minimum = heading_min + tree_min;
+      *natural = heading_nat + tree_nat;
+    }
+}
+
+static void
+pp_topology_view_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  PpTopologyView *self = PP_TOPOLOGY_VIEW (widget);
+  int heading_height;
+
+  gtk_widget_measure (self->heading, GTK_ORIENTATION_VERTICAL, width, &heading_height, NULL, NULL, NULL);
+  gtk_widget_allocate (self->heading, width, heading_height, -1, NULL);
+  gtk_widget_allocate (self->scroller, width, MAX (height - heading_height, 0), -1,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, heading_height)));
+}
+
 static void
 pp_topology_view_class_init (PpTopologyViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = pp_topology_view_dispose;
+  widget_class->measure = pp_topology_view_measure;
+  widget_class->size_allocate = pp_topology_view_size_allocate;
 }
 
 static void
 pp_topology_view_init (PpTopologyView *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *heading = gtk_label_new (_("PCIe Tree"));
   GtkSelectionModel *selection;
 
   self->paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
@@ -476,14 +527,14 @@ pp_topology_view_init (PpTopologyView *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->list_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("PCIe tree"), -1);
 
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_widget_add_css_class (heading, "topology-heading");
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list_view));
-  gtk_widget_set_vexpand (scroller, TRUE);
-  gtk_box_append (GTK_BOX (self), heading);
-  gtk_box_append (GTK_BOX (self), scroller);
+  self->heading = gtk_label_new (_("PCIe Tree"));
+  gtk_label_set_xalign (GTK_LABEL (self->heading), 0);
+  gtk_widget_add_css_class (self->heading, "heading");
+  gtk_widget_add_css_class (self->heading, "topology-heading");
+  gtk_widget_set_parent (self->heading, GTK_WIDGET (self));
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->list_view));
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "topology-pane");
 }

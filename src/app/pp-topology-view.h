@@ -10,7 +10,7 @@ G_BEGIN_DECLS
 
 #define PP_TYPE_TOPOLOGY_VIEW (pp_topology_view_get_type ())
 
-G_DECLARE_FINAL_TYPE (PpTopologyView, pp_topology_view, PP, TOPOLOGY_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (PpTopologyView, pp_topology_view, PP, TOPOLOGY_VIEW, GtkWidget)
 
 /* The PCIe tree as a keyboard-navigable tree list: root complex, root ports
  * and switches, devices, each marked with its IOMMU group (colour and number),

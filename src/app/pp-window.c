@@ -63,8 +63,9 @@ struct _PpWindow
   AdwStatusPage        *gpus_status;
   GtkStack             *groups_stack;
   GtkSearchEntry       *search_entry;
-  AdwFlap              *groups_flap;
+  AdwLeaflet           *groups_leaflet;
   GtkBox               *topology_pane;
+  GtkToggleButton      *tree_button;
   /* the PCIe tree: made the first time the IOMMU Groups page shows, filled
    * from each snapshot while it shows */
   PpTopologyView       *topology;
@@ -577,6 +578,33 @@ pp_window_read_host (PpWindow *self)
   g_task_run_in_thread (task, pp_snapshot_read_in_thread);
 }
 
+/* The tree button: beside the cards where there is room, the tree shows or
+ * hides; where there is not, it shows the tree or the cards */
+static void
+pp_window_update_tree_pane (PpWindow *self)
+{
+  gboolean active;
+
+  if (self->groups_leaflet == NULL || self->tree_button == NULL || self->topology_pane == NULL)
+    return;
+  active = gtk_toggle_button_get_active (self->tree_button);
+  if (adw_leaflet_get_folded (self->groups_leaflet))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->topology_pane), TRUE);
+      adw_leaflet_set_visible_child_name (self->groups_leaflet, active ? "tree" : "cards");
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->topology_pane), active);
+}
+
+static void
+pp_window_leaflet_folded (PpWindow *self)
+{
+  /* folding shows the cards, the button brings the tree; unfolding both */
+  gtk_toggle_button_set_active (self->tree_button, !adw_leaflet_get_folded (self->groups_leaflet));
+  pp_window_update_tree_pane (self);
+}
+
 /* The views exist only once the host is read: no switcher on the loading and error pages */
 static void
 pp_window_update_switchers (PpWindow *self)
@@ -843,13 +871,16 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, gpus_status);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_flap);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_leaflet);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, topology_pane);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, tree_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_results_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, group_flow_box);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_status);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, no_results_status);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_update_switchers);
+  gtk_widget_class_bind_template_callback (widget_class, pp_window_update_tree_pane);
+  gtk_widget_class_bind_template_callback (widget_class, pp_window_leaflet_folded);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_gpu_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_stop_search);

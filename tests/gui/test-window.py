@@ -324,6 +324,23 @@ def check_gpus(app, expect):
             check(any(function in t and t.startswith('Reserving it binds') for t in text),
                   '%s: reserved function %s not listed' % (gpu['address'], function))
         check(any(t.startswith('macOS: ') for t in text), '%s: macOS hint missing' % gpu['address'])
+        check(('Why, and What Can Be Done' in text) == (gpu['why_not_viable'] is not None),
+              '%s: why and what can be done: %s' % (gpu['address'], 'missing' if gpu['why_not_viable'] else 'shown'))
+        if gpu['why_not_viable'] is not None:
+            expander = next(a for a in walk(card) if a.name == 'Why, and What Can Be Done')
+            for _ in range(4):     # the label, or the expander around it, takes the click
+                try:
+                    if expander.queryAction().nActions > 0:
+                        break
+                except NotImplementedError:
+                    pass
+                expander = expander.parent
+            click(expander)
+            wait_for('%s: why, once unfolded' % gpu['address'],
+                     lambda: has_text(card, 'Why: ' + gpu['why_not_viable']), timeout=5)
+            for remedy in gpu['remedies']:
+                check(any(remedy['text'] in t for t in names(card)),
+                      '%s: remedy %s missing' % (gpu['address'], remedy['kind']))
         check(find_all(card, role=pyatspi.ROLE_PUSH_BUTTON, contains='Reserve for VM'),
               '%s: Reserve button missing' % gpu['address'])
     check(len(gpu_cards(app)) == len(gpus), 'expected %d GPU cards, found %d' % (len(gpus), len(gpu_cards(app))))
@@ -545,6 +562,45 @@ def check_shortcuts(app):
         watch.close()
 
 
+KEYSYM_DOWN = 0xff54
+
+
+def check_tree_keyboard(app):
+    """Tab reaches the PCIe tree from the search entry; the arrows walk its rows,
+    each read with its group"""
+    show_view(app, 'IOMMU Groups')
+    watch = FocusWatch()
+    try:
+        press_with_control(watch, KEYSYM_F)     # the search entry, focused already or now
+        focused = None
+        rows_before = []
+        for _ in range(6):
+            focused = watch.press(KEYSYM_TAB)
+            rows_before = tree_focus_names(app)
+            if rows_before:
+                break
+        check(rows_before, 'Tab never reached the PCIe tree (focus on %s)' % (focused,))
+        watch.press(KEYSYM_DOWN)
+        watch.press(KEYSYM_DOWN)
+        rows_after = tree_focus_names(app)
+        check(rows_after and rows_after != rows_before, 'the arrow keys do not move in the tree: %s' % rows_after)
+    finally:
+        watch.close()
+
+
+def tree_focus_names(app):
+    """The tree row that holds the keyboard focus, by what it is read as"""
+    tree = find_one(app.acc, 'the PCIe tree', role=pyatspi.ROLE_LIST, name='PCIe tree')
+    out = []
+    for item in walk(tree):
+        try:
+            if item.getState().contains(pyatspi.STATE_FOCUSED):
+                out += [a.name for a in walk(item) if a.name and 'IOMMU group' in a.name][:1]
+        except Exception:
+            continue
+    return out
+
+
 def open_menu_item(app, label):
     button = next(a for a in walk(app.acc) if a.getRole() == pyatspi.ROLE_PUSH_BUTTON
                   and a.description == 'Main Menu' and a.queryAction().nActions > 0)
@@ -689,7 +745,7 @@ def main_inner(binary, srcdir, builddir):
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
-    print('1..%d' % (len(hosts) * 3 + 10), file=TAP, flush=True)
+    print('1..%d' % (len(hosts) * 3 + 11), file=TAP, flush=True)
 
     try:
         roots = {}
@@ -732,6 +788,7 @@ def main_inner(binary, srcdir, builddir):
             wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
             run_case('keyboard: view switcher and Reserve buttons', lambda: check_keyboard(app, expect))
             run_case('F5 and Ctrl+F', lambda: check_shortcuts(app))
+            run_case('keyboard: the PCIe tree', lambda: check_tree_keyboard(app))
             run_case('Copy Report and the shortcuts window', lambda: check_menu(app, artifacts))
             run_case('Ctrl+?, Escape, then a window index past the last', lambda: check_stale_window_index(app))
         finally:
