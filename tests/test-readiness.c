@@ -244,6 +244,17 @@ test_by_address_bound (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (check->status, ==, PP_CHECK_OK);
   assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: bound to vfio-pci");
   assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to vfio-pci");
+  /* and no vfio-pci.ids is wanted on the command line */
+  for (guint i = 0; i < fixture->checks->len; i++)
+    {
+      const PpCheck *row = g_ptr_array_index (fixture->checks, i);
+
+      if (g_str_equal (row->id, "cmdline"))
+        {
+          g_assert_cmpint (row->status, ==, PP_CHECK_OK);
+          assert_contains (row->summary, "bound by address");
+        }
+    }
 }
 
 static void

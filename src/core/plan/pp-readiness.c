@@ -90,6 +90,28 @@ pp_check_iommu (GPtrArray    *checks,
                                           "that)."), pp_iommu_flag (host));
 }
 
+/* Whether our modprobe.d file binds by address: its install line runs the bind script */
+static gboolean
+pp_reserved_by_address (const PpHost *host)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+
+  if (!pp_host_read_file (host, PP_MODPROBE_FILE, &text, NULL) || text == NULL)
+    return FALSE;
+  commands = pp_modprobe_parse (text);
+  for (guint i = 0; i < commands->len; i++)
+    {
+      char **words = ((PpModprobeCommand *) g_ptr_array_index (commands, i))->words;
+
+      if (g_str_equal (words[0], "install") && words[1] != NULL && words[2] != NULL
+          && (g_str_equal (words[1], "vfio-pci") || g_str_equal (words[1], "vfio_pci"))
+          && g_str_has_prefix (words[2], PP_VFIO_BIND_SCRIPT))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 pp_check_cmdline (GPtrArray    *checks,
                   const PpHost *host)
@@ -113,6 +135,14 @@ pp_check_cmdline (GPtrArray    *checks,
     {
       check = pp_check_add (checks, "cmdline", PP_CHECK_OK, _("Kernel parameters"));
       check->summary = g_string_free (g_steal_pointer (&in_effect), FALSE);
+      return;
+    }
+  /* bound by address, no IDs belong on the command line */
+  if (pp_reserved_by_address (host) && in_effect->len > 0)
+    {
+      check = pp_check_add (checks, "cmdline", PP_CHECK_OK, _("Kernel parameters"));
+      check->summary = g_strdup_printf (_("In effect: %s; the reserved functions are bound by address"),
+                                        in_effect->str);
       return;
     }
   check = pp_check_add (checks, "cmdline", PP_CHECK_INFO, _("Kernel parameters"));
@@ -293,28 +323,6 @@ pp_reserved_device_cause (const PpHost      *host,
   return g_strdup_printf (_("%s loaded before vfio-pci: vfio_pci must come first in the initramfs modules, "
                             "and modprobe.d needs “softdep %s pre: vfio-pci”."),
                           device->driver, device->driver);
-}
-
-/* Whether our modprobe.d file binds by address: its install line runs the bind script */
-static gboolean
-pp_reserved_by_address (const PpHost *host)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GPtrArray) commands = NULL;
-
-  if (!pp_host_read_file (host, PP_MODPROBE_FILE, &text, NULL) || text == NULL)
-    return FALSE;
-  commands = pp_modprobe_parse (text);
-  for (guint i = 0; i < commands->len; i++)
-    {
-      char **words = ((PpModprobeCommand *) g_ptr_array_index (commands, i))->words;
-
-      if (g_str_equal (words[0], "install") && words[1] != NULL && words[2] != NULL
-          && (g_str_equal (words[1], "vfio-pci") || g_str_equal (words[1], "vfio_pci"))
-          && g_str_has_prefix (words[2], PP_VFIO_BIND_SCRIPT))
-        return TRUE;
-    }
-  return FALSE;
 }
 
 /* ADDRESS@VENDOR:DEVICE entries as the bind script reads them: the kernel
