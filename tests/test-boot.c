@@ -23,11 +23,19 @@ test_may_write_and_run (void)
     "/etc/mkinitcpio.conf.d/10-vfio.conf", "/etc/kernel/cmdline", "/boot/loader/entries/arch.conf",
     "/efi/loader/entries/x.conf", "/etc/initramfs-tools/modules",
     "/etc/modprobe.d/passthrough-prep-vfio.conf", "/etc/dracut.conf.d/passthrough-prep-vfio.conf",
+    /* binding by address */
+    "/etc/passthrough-prep/vfio-bind", "/etc/passthrough-prep/vfio-addresses",
+    "/etc/initcpio/install/passthrough-prep-vfio", "/etc/initcpio/hooks/passthrough-prep-vfio",
+    "/usr/lib/dracut/modules.d/90passthrough-prep-vfio/module-setup.sh",
+    "/usr/lib/dracut/modules.d/90passthrough-prep-vfio/passthrough-prep-vfio.sh",
+    "/etc/initramfs-tools/hooks/passthrough-prep-vfio", "/etc/initramfs-tools/scripts/init-top/passthrough-prep-vfio",
   };
   const char *not_ours[] = {
     "/etc/shadow", "/etc/passwd", "/etc/default/grub.d/../../shadow.cfg", "/etc//default/grub",
     "/etc/default/./grub", "etc/default/grub", "/etc/default/grub/", "/etc/modprobe.d/other.conf",
-    "/boot/loader/entries/sub/x.conf", "/boot/vmlinuz-linux", "", NULL,
+    "/boot/loader/entries/sub/x.conf", "/boot/vmlinuz-linux", "/etc/passthrough-prep/other",
+    "/etc/initcpio/hooks/encrypt", "/usr/lib/dracut/modules.d/90passthrough-prep-vfio/other.sh",
+    "/etc/initramfs-tools/scripts/init-top/udev", "", NULL,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (ours); i++)
