@@ -104,6 +104,9 @@ def snapshot(root):
             entry = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
             if stat.S_ISLNK(st.st_mode):
                 entry += (os.readlink(path),)
+            elif stat.S_ISREG(st.st_mode) and st.st_size == 0 and not os.access(path, os.R_OK):
+                # a write-only sysfs attribute (0200), unreadable when not root
+                entry += (hashlib.sha256(b"").hexdigest(),)
             elif stat.S_ISREG(st.st_mode):
                 entry += (hashlib.sha256(open(path, "rb").read()).hexdigest(),)
             tree[rel] = entry
