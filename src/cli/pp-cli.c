@@ -19,6 +19,7 @@ typedef struct
   gboolean  list;
   gboolean  check;
   char     *plan;
+  char     *mode;
   gboolean  json;
   char     *root;
   gboolean  version;
@@ -29,6 +30,7 @@ static void
 pp_cli_options_clear (PpCliOptions *options)
 {
   g_clear_pointer (&options->plan, g_free);
+  g_clear_pointer (&options->mode, g_free);
   g_clear_pointer (&options->root, g_free);
 }
 
@@ -44,6 +46,9 @@ pp_cli_context_new (PpCliOptions *options)
       N_("Print the readiness report"), NULL },
     { "plan", 0, 0, G_OPTION_ARG_STRING, &options->plan,
       N_("Print what reserving the GPU at ADDR would change, changing nothing"), N_("ADDR") },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &options->mode,
+      N_("With --plan: boot-entry (only a Passthrough boot entry takes the GPU; the default where the host "
+         "can have one) or every-boot"), N_("MODE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Machine-readable output (keys documented in README.md)"), NULL },
     { "root", 0, 0, G_OPTION_ARG_FILENAME, &options->root,
@@ -96,13 +101,14 @@ pp_cli_print (char *text)
 static int
 pp_cli_plan (const PpHost *host,
              const char   *address,
+             PpBootMode    mode,
              gboolean      json)
 {
   g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
   g_autoptr(PpAdvice) advice = pp_advice_new (host);
   g_autoptr(PpPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  PpPlanRequest request = { address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest request = { address, mode };
   int status;
 
   plan = pp_plan_reserve (host, setup, advice, &request, &error);
@@ -125,7 +131,8 @@ pp_cli_plan (const PpHost *host,
 }
 
 static int
-pp_cli_run_command (const PpCliOptions *options)
+pp_cli_run_command (const PpCliOptions *options,
+                    PpBootMode          mode)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PpHost) host = pp_host_read (options->root, &error);
@@ -138,7 +145,7 @@ pp_cli_run_command (const PpCliOptions *options)
   pp_cli_print_warnings (host);
 
   if (options->plan != NULL)
-    return pp_cli_plan (host, options->plan, options->json);
+    return pp_cli_plan (host, options->plan, mode, options->json);
   if (options->list)
     return pp_cli_print (options->json ? pp_format_list_json (host) : pp_format_list_text (host));
 
@@ -163,6 +170,7 @@ pp_cli_run (int    argc,
   g_auto(GStrv) args = g_new0 (char *, argc + 1);
   guint n_args;
   guint commands;
+  PpBootMode mode = PP_BOOT_MODE_DEFAULT;
 
   /* parse a copy: the window gets argv whole */
   for (int i = 0; i < argc; i++)
@@ -224,6 +232,14 @@ pp_cli_run (int    argc,
       return TRUE;
     }
 
-  *exit_status = pp_cli_run_command (&options);
+  if (options.mode != NULL
+      && (options.plan == NULL || !pp_boot_mode_from_string (options.mode, &mode) || mode == PP_BOOT_MODE_DEFAULT))
+    {
+      *exit_status = pp_cli_usage_error (context, options.plan == NULL ? _("--mode goes with --plan")
+                                                                        : _("--mode is boot-entry or every-boot"));
+      return TRUE;
+    }
+
+  *exit_status = pp_cli_run_command (&options, mode);
   return TRUE;
 }

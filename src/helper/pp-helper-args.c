@@ -11,7 +11,8 @@
 #define MAX_QUOTED_ARG 64
 
 static const char usage[] =
-  "usage: passthrough-prep-helper reserve ADDRESS DIGEST | revert | status";
+  "usage: passthrough-prep-helper reserve ADDRESS [every-boot|boot-entry] DIGEST | revert | status | "
+  "next-boot-passthrough";
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -72,6 +73,9 @@ parse_reserve (int                 argc,
                    what);
     }
   out->address = g_strdup (args[(*i)++]);
+  out->mode = PP_BOOT_MODE_DEFAULT;
+  if (*i < argc && (g_str_equal (args[*i], "every-boot") || g_str_equal (args[*i], "boot-entry")))
+    pp_boot_mode_from_string (args[(*i)++], &out->mode);
   if (*i >= argc)
     return fail (error, PP_HELPER_EXIT_USAGE,
                  "reserve needs the digest of the plan that was reviewed after the address "
@@ -118,7 +122,7 @@ parse_into (int                 argc,
       g_autofree char *what = describe_arg (intent);
 
       return fail (error, PP_HELPER_EXIT_USAGE,
-                   "unknown intent %s; expected reserve, revert or status", what);
+                   "unknown intent %s; expected reserve, revert, status or next-boot-passthrough", what);
     }
   if (out->intent == PP_HELPER_INTENT_RESERVE && !parse_reserve (argc, args, &i, out, error))
     return FALSE;

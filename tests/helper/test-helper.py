@@ -30,7 +30,7 @@ import tempfile
 
 EXIT = {"ok": 0, "failed": 1, "usage": 2, "not-permitted": 3, "refused": 4,
         "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9, "busy": 10,
-        "plan-changed": 11}
+        "plan-changed": 11, "no-boot-entry": 12}
 # what a caller passes where the plan is refused anyway: the shape of a digest
 NO_DIGEST = "0" * 64
 
@@ -76,12 +76,12 @@ class Tool:
         out = proc.stdout.decode("utf-8", "replace")
         return proc.returncode, out.splitlines(), proc.stderr.decode("utf-8", "replace")
 
-    def reserve_args(self, root, address):
-        """reserve ADDRESS DIGEST, with the digest of the plan as --plan shows it now"""
-        return ["reserve", address, self.plan(root, address).get("digest") or NO_DIGEST]
+    def reserve_args(self, root, address, mode="every-boot"):
+        """reserve ADDRESS MODE DIGEST, with the digest of the plan as --plan shows it now"""
+        return ["reserve", address, mode, self.plan(root, address, mode).get("digest") or NO_DIGEST]
 
-    def plan(self, root, address):
-        proc = subprocess.run([self.cli, "--plan", address, "--json", "--root", root],
+    def plan(self, root, address, mode="every-boot"):
+        proc = subprocess.run([self.cli, "--plan", address, "--mode", mode, "--json", "--root", root],
                               capture_output=True, text=True, timeout=60)
         import json
         try:
@@ -214,12 +214,12 @@ def reserve_revert(t):
     for host in hosts:
         root = t.make_root(host)
         original = snapshot(root)
-        for address in host_gpus(t.hosts, host):
-            what = f"{host} reserve {address}"
-            plan = t.plan(root, address)
+        for address, mode in [(a, m) for a in host_gpus(t.hosts, host) for m in ("every-boot", "boot-entry")]:
+            what = f"{host} reserve {address} {mode}"
+            plan = t.plan(root, address, mode)
             clear_command_log(root)
             sets_before = backups(root)
-            code, lines, err = t.helper_run(t.reserve_args(root, address), root)
+            code, lines, err = t.helper_run(t.reserve_args(root, address, mode), root)
             check_events(lines, code, what)
             if "error" in plan:
                 check(code == EXIT["host"], f"{what}: a plan error is exit 8", f"{code} {lines[-1:]} / {plan}")
@@ -263,7 +263,7 @@ def reserve_revert(t):
                   f"{what}: status: every file as written", str(lines))
 
             # a second reserve of the same GPU plans nothing or stacks a second set; either way revert unwinds it
-            code2, lines2, _ = t.helper_run(t.reserve_args(root, address), root)
+            code2, lines2, _ = t.helper_run(t.reserve_args(root, address, mode), root)
             check(code2 == 0, f"{what}: reserving again succeeds", str(lines2[-2:]))
 
             clear_command_log(root)
@@ -449,7 +449,7 @@ def bad_input(t):
     case("empty intent", [""], usage, "unknown intent an empty argument")
     case("unknown intent", ["frobnicate"], usage, 'unknown intent "frobnicate"')
     reserve = t.reserve_args(root, address)
-    digest = reserve[2]
+    digest = reserve[-1]
     case("upper-case intent", ["RESERVE", address, digest], usage, 'unknown intent "RESERVE"')
     case("reserve without an address", ["reserve"], usage, "reserve needs the PCI address")
     case("short address", ["reserve", "01:00.0"], usage, '"01:00.0" is not a PCI address')
@@ -482,7 +482,7 @@ def bad_input(t):
     case("a file changed after the review", reserve, EXIT["plan-changed"], "the system changed since the plan",
          setup=edit_grub_after_review)
     fresh = t.reserve_args(root, address)
-    check(fresh[2] != digest, "bad input: the changed file gives another digest")
+    check(fresh[-1] != digest, "bad input: the changed file gives another digest")
     code, lines, _ = t.helper_run(fresh, root)
     check(code == 0, "bad input: reserving with the fresh digest works", str(lines[-2:]))
     code, lines, _ = t.helper_run(["revert"], root)
@@ -587,6 +587,28 @@ def bad_input(t):
         root = t.make_root(other_host)
         case(f"non-viable GPU ({other_host})", t.reserve_args(root, gpu), EXIT["refused"], message)
         shutil.rmtree(root)
+
+    # the next start boots the Passthrough entry: only one grub.cfg holds, with an id of plain characters
+    root = t.make_root("desktop-intel-nvidia")
+    code, lines, _ = t.helper_run(t.reserve_args(root, "0000:01:00.0", "boot-entry"), root)
+    check(code == 0, "next boot: reserve in boot-entry mode", str(lines[-2:]))
+    case("next boot before grub.cfg holds a Passthrough entry", ["next-boot-passthrough"], EXIT["no-boot-entry"],
+         "holds no Passthrough entry")
+    grub_cfg = os.path.join(root, "boot/grub/grub.cfg")
+    stock = open(grub_cfg).read()
+    with open(grub_cfg, "a") as f:
+        f.write("menuentry 'Arch Linux (Passthrough)' $menuentry_id_option 'passthrough-prep-x;reboot' {\n}\n")
+    case("next boot with an entry id that is not plain", ["next-boot-passthrough"], EXIT["no-boot-entry"],
+         "holds no Passthrough entry")
+    with open(grub_cfg, "w") as f:
+        f.write(stock + "menuentry 'Arch Linux, with Linux linux (Passthrough)' --class arch "
+                "$menuentry_id_option 'passthrough-prep-vmlinuz-linux' {\n}\n")
+    clear_command_log(root)
+    code, lines, _ = t.helper_run(["next-boot-passthrough"], root)
+    check_events(lines, code, "next boot")
+    check(code == 0 and command_log(root) == [["grub-reboot", "passthrough-prep-vmlinuz-linux"]],
+          "next boot: grub-reboot with the Passthrough entry's id", f"exit {code}: {lines[-1:]} {command_log(root)}")
+    shutil.rmtree(root)
 
     print(f"{cases} bad inputs refused")
     check(cases >= 20, f"at least 20 bad inputs ({cases})")
