@@ -298,7 +298,8 @@ plan_boot (PpPlan         *plan,
   if (asked != PP_BOOT_MODE_EVERY_BOOT)
     {
       if (boot->plan_boot_entry == NULL)
-        why = g_strdup (_(boot->no_boot_entry));
+        why = g_strdup (boot->no_boot_entry != NULL ? _(boot->no_boot_entry)
+                                                    : _("PassthroughPrep cannot add a boot entry for this boot loader."));
       else
         {
           g_autofree char *args = pp_kernel_params_intent_args (request->params);
