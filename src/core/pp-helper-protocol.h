@@ -37,6 +37,9 @@ GQuark        pp_helper_error_quark        (void);
 #define PP_HELPER_STATE_DIR  "/var/lib/passthrough-prep"
 #define PP_HELPER_BACKUP_DIR PP_HELPER_STATE_DIR "/backups"
 #define PP_HELPER_LOCK_FILE  PP_HELPER_STATE_DIR "/lock"
+/* save-rom's images, VENDOR-DEVICE-SUBVENDOR-SUBDEVICE.rom, readable by all:
+ * the VM's QEMU reads them */
+#define PP_HELPER_ROM_DIR    PP_HELPER_STATE_DIR "/roms"
 
 typedef enum
 {

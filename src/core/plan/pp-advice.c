@@ -153,6 +153,7 @@ pp_gpu_advice_free (PpGpuAdvice *advice)
   g_array_unref (advice->groups);
   g_free (advice->macos_note);
   g_free (advice->verdict);
+  pp_reset_advice_free (advice->reset);
   g_free (advice);
 }
 
@@ -366,6 +367,7 @@ pp_advice_new (const PpHost *host)
       gpu->groups = g_array_new (FALSE, FALSE, sizeof (int));
       pp_gpu_advice_judge (gpu, slots, groups);
       pp_gpu_advice_set_macos (gpu);
+      gpu->reset = pp_reset_advice_new (host, device);
       g_ptr_array_add (advice->gpus, gpu);
     }
   pp_advice_set_scenario (advice);
