@@ -168,7 +168,7 @@ pp_reset_summary (const PpResetAdvice *reset)
   g_autoptr(GString) methods = g_string_new (NULL);
 
   if (!reset->listed)
-    return g_strdup (_("The kernel does not list how it can reset this card (it does from Linux 5.15 on)."));
+    return g_strdup (_("The kernel does not list how it can reset this card (it does from Linux 5.15 on, for cards it can reset)."));
   if (reset->methods[0] == NULL)
     return g_strdup (_("Resetting this card is turned off: its reset_method is empty."));
   for (guint i = 0; reset->methods[i] != NULL; i++)
