@@ -11,6 +11,7 @@ static const char * const intent_names[] = {
   [PP_HELPER_INTENT_RESERVE] = "reserve",
   [PP_HELPER_INTENT_REVERT] = "revert",
   [PP_HELPER_INTENT_STATUS] = "status",
+  [PP_HELPER_INTENT_SAVE_ROM] = "save-rom",
 };
 
 static const char * const event_keywords[] = {
@@ -68,11 +69,19 @@ pp_helper_args_reserve (const char *address,
 }
 
 GStrv
+pp_helper_args_save_rom (const char *address)
+{
+  const char * const args[] = { intent_names[PP_HELPER_INTENT_SAVE_ROM], address, NULL };
+
+  return g_strdupv ((GStrv) args);
+}
+
+GStrv
 pp_helper_args_for_intent (PpHelperIntent intent)
 {
   const char * const args[] = { pp_helper_intent_to_string (intent), NULL };
 
-  g_return_val_if_fail (intent != PP_HELPER_INTENT_RESERVE, NULL);
+  g_return_val_if_fail (intent != PP_HELPER_INTENT_RESERVE && intent != PP_HELPER_INTENT_SAVE_ROM, NULL);
   return g_strdupv ((GStrv) args);
 }
 

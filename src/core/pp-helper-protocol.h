@@ -28,6 +28,12 @@ typedef enum
   PP_HELPER_EXIT_ROLLBACK_FAILED  = 9,  /* a step failed and restoring a file failed too: see the events */
   PP_HELPER_EXIT_BUSY             = 10, /* another helper is reserving or reverting right now */
   PP_HELPER_EXIT_PLAN_CHANGED     = 11, /* reserve: the helper's plan is not the one reviewed */
+  /* save-rom's refusals, a block of their own */
+  PP_HELPER_EXIT_ROM_IN_USE       = 20, /* the card drives a display or is not on vfio-pci */
+  PP_HELPER_EXIT_ROM_MISSING      = 21, /* the card shows no ROM, or reading it gave nothing */
+  PP_HELPER_EXIT_ROM_BAD_SIGNATURE = 22, /* no 0x55AA, no PCI data structure, or cut short */
+  PP_HELPER_EXIT_ROM_WRONG_DEVICE = 23, /* its PCI data structure names another vendor:device */
+  PP_HELPER_EXIT_ROM_BAD_CHECKSUM = 24, /* the legacy image's bytes do not sum to 0 */
 } PpHelperExit;
 
 GQuark        pp_helper_error_quark        (void);
@@ -46,6 +52,7 @@ typedef enum
   PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS DIGEST */
   PP_HELPER_INTENT_REVERT,     /* revert */
   PP_HELPER_INTENT_STATUS,     /* status */
+  PP_HELPER_INTENT_SAVE_ROM,   /* save-rom ADDRESS */
 } PpHelperIntent;
 
 const char   *pp_helper_intent_to_string   (PpHelperIntent  intent);
@@ -55,9 +62,12 @@ gboolean      pp_helper_intent_from_string (const char     *text,
 /* The plan digest argument: 64 lowercase hex digits (SHA-256) */
 gboolean      pp_helper_digest_is_valid    (const char     *text);
 
-/* The arguments after the helper's path: ("reserve", ADDRESS, DIGEST), ("revert") */
+/* The arguments after the helper's path: ("reserve", ADDRESS, DIGEST) */
 GStrv         pp_helper_args_reserve       (const char     *address,
                                             const char     *digest);
+/* ("save-rom", ADDRESS) */
+GStrv         pp_helper_args_save_rom      (const char     *address);
+/* the intents that take no argument: ("revert"), ("status") */
 GStrv         pp_helper_args_for_intent    (PpHelperIntent  intent);
 
 /* Events, one a line on stdout: a keyword, one space, then text to the end

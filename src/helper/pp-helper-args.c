@@ -11,7 +11,7 @@
 #define MAX_QUOTED_ARG 64
 
 static const char usage[] =
-  "usage: passthrough-prep-helper reserve ADDRESS DIGEST | revert | status";
+  "usage: passthrough-prep-helper reserve ADDRESS DIGEST | revert | status | save-rom ADDRESS";
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -53,17 +53,17 @@ fail (GError       **error,
 }
 
 static gboolean
-parse_reserve (int                 argc,
+parse_address (int                 argc,
                const char * const *args,
                int                *i,
+               const char         *missing,
                PpHelperArgs       *out,
                GError            **error)
 {
   g_autofree char *what = NULL;
 
   if (*i >= argc)
-    return fail (error, PP_HELPER_EXIT_USAGE,
-                 "reserve needs the PCI address of a GPU, like 0000:01:00.0, and the digest of its plan");
+    return fail (error, PP_HELPER_EXIT_USAGE, "%s", missing);
   if (!pp_pci_address_is_valid (args[*i]))
     {
       what = describe_arg (args[*i]);
@@ -72,6 +72,22 @@ parse_reserve (int                 argc,
                    what);
     }
   out->address = g_strdup (args[(*i)++]);
+  return TRUE;
+}
+
+static gboolean
+parse_reserve (int                 argc,
+               const char * const *args,
+               int                *i,
+               PpHelperArgs       *out,
+               GError            **error)
+{
+  g_autofree char *what = NULL;
+
+  if (!parse_address (argc, args, i,
+                      "reserve needs the PCI address of a GPU, like 0000:01:00.0, and the digest of its plan",
+                      out, error))
+    return FALSE;
   if (*i >= argc)
     return fail (error, PP_HELPER_EXIT_USAGE,
                  "reserve needs the digest of the plan that was reviewed after the address "
@@ -118,9 +134,13 @@ parse_into (int                 argc,
       g_autofree char *what = describe_arg (intent);
 
       return fail (error, PP_HELPER_EXIT_USAGE,
-                   "unknown intent %s; expected reserve, revert or status", what);
+                   "unknown intent %s; expected reserve, revert, status or save-rom", what);
     }
   if (out->intent == PP_HELPER_INTENT_RESERVE && !parse_reserve (argc, args, &i, out, error))
+    return FALSE;
+  if (out->intent == PP_HELPER_INTENT_SAVE_ROM
+      && !parse_address (argc, args, &i, "save-rom needs the PCI address of a reserved GPU, like 0000:01:00.0",
+                         out, error))
     return FALSE;
 
   if (i < argc)
