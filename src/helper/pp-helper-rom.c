@@ -334,7 +334,7 @@ pp_helper_save_rom (PpSafeRoot  *root,
   data = g_bytes_get_data (rom, &length);
   pp_event_step (2, 3, "Checking the image (%" G_GSIZE_FORMAT " bytes)", length);
   if (!pp_rom_check (data, length, card->vendor_id, card->device_id, &check_error))
-    return rom_fail (error, check_error->code, "the ROM of %s is not saved: %s", address, check_error->message);
+    return rom_fail (error, check_error->code, "the ROM of %s is not valid: %s", address, check_error->message);
 
   target = pp_vm_rom_path (card);
   pp_event_step (3, 3, "Writing %s", target);
