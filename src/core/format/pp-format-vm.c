@@ -143,26 +143,28 @@ char *
 pp_format_vm_note (const PpVmDevices *vm,
                    PpVmFormat         format)
 {
-  const char *where;
-  const char *rom = vm->rom_path != NULL ? _(" The card’s saved ROM is named in them.") : "";
+  GString *note = g_string_new (NULL);
 
   switch (format)
     {
     case PP_VM_FORMAT_ULTMOS:
-      where = _("Put these lines in ULTMOS’s boot script (boot.sh, or the one AutoPilot made) between the lines "
-                "#VFIO_DEV_BEGIN and #VFIO_DEV_END.");
-      if (pp_vm_ultmos_converts_wrongly (vm))
-        return g_strdup_printf ("%s%s %s", where, rom,
-                                _("ULTMOS’s libvirt converter reads them as if domain and slot were 0, which they "
-                                  "are not here: for a libvirt VM, use the libvirt text instead."));
+      g_string_append (note, _("Put these lines in ULTMOS’s boot script (boot.sh, or the one AutoPilot made) "
+                               "between the lines #VFIO_DEV_BEGIN and #VFIO_DEV_END."));
       break;
     case PP_VM_FORMAT_LIBVIRT:
-      where = _("Add these inside the VM’s <devices> element with virsh edit, or in virt-manager’s XML view.");
+      g_string_append (note, _("Add these inside the VM’s <devices> element with virsh edit, or in "
+                               "virt-manager’s XML view."));
       break;
     case PP_VM_FORMAT_QEMU:
     default:
-      where = _("Add these arguments to the qemu-system-x86_64 command line of a q35 machine.");
+      g_string_append (note, _("Add these arguments to the qemu-system-x86_64 command line of a q35 machine."));
       break;
     }
-  return g_strdup_printf ("%s%s", where, rom);
+  if (vm->rom_path != NULL)
+    g_string_append_printf (note, " %s", _("The card’s saved ROM is named in them."));
+  if (format == PP_VM_FORMAT_ULTMOS && pp_vm_ultmos_converts_wrongly (vm))
+    g_string_append_printf (note, " %s",
+                            _("ULTMOS’s libvirt converter reads them as if domain and slot were 0, which they are "
+                              "not here: for a libvirt VM, use the libvirt text instead."));
+  return g_string_free (note, FALSE);
 }
