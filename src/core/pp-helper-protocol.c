@@ -28,6 +28,20 @@ static const char * const event_keywords[] = {
   [PP_HELPER_EVENT_OTHER] = NULL,
 };
 
+gboolean
+pp_helper_fail (GError       **error,
+                PpHelperExit   code,
+                const char    *format,
+                ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (PP_HELPER_ERROR, code, format, args));
+  va_end (args);
+  return FALSE;
+}
+
 const char *
 pp_helper_intent_to_string (PpHelperIntent intent)
 {

@@ -37,6 +37,11 @@ typedef enum
 } PpHelperExit;
 
 GQuark        pp_helper_error_quark        (void);
+/* Sets a PP_HELPER_ERROR ending in exit status @code; returns FALSE to end a step */
+gboolean      pp_helper_fail               (GError        **error,
+                                            PpHelperExit    code,
+                                            const char     *format,
+                                            ...) G_GNUC_PRINTF (3, 4);
 
 /* Where the helper keeps its state (host paths): one backup set per run,
  * named by the UTC time it was made, and the lock of a run */

@@ -32,27 +32,6 @@ describe_arg (const char *arg)
 }
 
 static gboolean
-fail (GError       **error,
-      PpHelperExit   code,
-      const char    *format,
-      ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-fail (GError       **error,
-      PpHelperExit   code,
-      const char    *format,
-      ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_propagate_error (error, g_error_new_valist (PP_HELPER_ERROR, code, format, args));
-  va_end (args);
-
-  return FALSE;
-}
-
-static gboolean
 parse_address (int                 argc,
                const char * const *args,
                int                *i,
@@ -63,13 +42,13 @@ parse_address (int                 argc,
   g_autofree char *what = NULL;
 
   if (*i >= argc)
-    return fail (error, PP_HELPER_EXIT_USAGE, "%s", missing);
+    return pp_helper_fail (error, PP_HELPER_EXIT_USAGE, "%s", missing);
   if (!pp_pci_address_is_valid (args[*i]))
     {
       what = describe_arg (args[*i]);
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "%s is not a PCI address of the form 0000:01:00.0 (lower-case hex, function 0-7)",
-                   what);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "%s is not a PCI address of the form 0000:01:00.0 (lower-case hex, function 0-7)",
+                             what);
     }
   out->address = g_strdup (args[(*i)++]);
   return TRUE;
@@ -89,14 +68,14 @@ parse_reserve (int                 argc,
                       out, error))
     return FALSE;
   if (*i >= argc)
-    return fail (error, PP_HELPER_EXIT_USAGE,
-                 "reserve needs the digest of the plan that was reviewed after the address "
-                 "(passthrough-prep --plan %s --json prints it)", out->address);
+    return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                           "reserve needs the digest of the plan that was reviewed after the address "
+                           "(passthrough-prep --plan %s --json prints it)", out->address);
   if (!pp_helper_digest_is_valid (args[*i]))
     {
       what = describe_arg (args[*i]);
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "%s is not a plan digest (64 lower-case hex digits)", what);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "%s is not a plan digest (64 lower-case hex digits)", what);
     }
   out->digest = g_strdup (args[(*i)++]);
   return TRUE;
@@ -116,25 +95,25 @@ parse_into (int                 argc,
   if (argc > 0 && g_strcmp0 (args[0], "--root") == 0)
     {
       if (under_pkexec)
-        return fail (error, PP_HELPER_EXIT_NOT_PERMITTED,
-                     "--root is a test hook and is refused when run through pkexec");
+        return pp_helper_fail (error, PP_HELPER_EXIT_NOT_PERMITTED,
+                               "--root is a test hook and is refused when run through pkexec");
       if (argc < 2 || args[1][0] == '\0')
-        return fail (error, PP_HELPER_EXIT_USAGE, "--root needs a directory; %s", usage);
+        return pp_helper_fail (error, PP_HELPER_EXIT_USAGE, "--root needs a directory; %s", usage);
       out->test_root = g_strdup (args[1]);
       i = 2;
     }
 #endif
 
   if (i >= argc)
-    return fail (error, PP_HELPER_EXIT_USAGE, "no intent given; %s", usage);
+    return pp_helper_fail (error, PP_HELPER_EXIT_USAGE, "no intent given; %s", usage);
 
   intent = args[i++];
   if (!pp_helper_intent_from_string (intent, &out->intent))
     {
       g_autofree char *what = describe_arg (intent);
 
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "unknown intent %s; expected reserve, revert, status or save-rom", what);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "unknown intent %s; expected reserve, revert, status or save-rom", what);
     }
   if (out->intent == PP_HELPER_INTENT_RESERVE && !parse_reserve (argc, args, &i, out, error))
     return FALSE;
@@ -147,8 +126,8 @@ parse_into (int                 argc,
     {
       g_autofree char *what = describe_arg (args[i]);
 
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "unexpected %s after %s; %s", what, intent, usage);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "unexpected %s after %s; %s", what, intent, usage);
     }
 
   return TRUE;

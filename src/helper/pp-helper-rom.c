@@ -43,26 +43,6 @@ le16 (const guint8 *p)
   return p[0] | (p[1] << 8);
 }
 
-static gboolean
-rom_fail (GError       **error,
-          PpHelperExit   code,
-          const char    *format,
-          ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-rom_fail (GError       **error,
-          PpHelperExit   code,
-          const char    *format,
-          ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_propagate_error (error, g_error_new_valist (PP_HELPER_ERROR, code, format, args));
-  va_end (args);
-  return FALSE;
-}
-
 /* PCI 3.0: a list of more device IDs the image serves, ending in 0 */
 static gboolean
 pcir_lists_device (const guint8 *data,
@@ -103,17 +83,17 @@ pp_rom_check (const guint8  *data,
       if (length < offset + ROM_PCIR_POINTER + 2 || le16 (data + offset) != ROM_SIGNATURE)
         {
           if (image == 0)
-            return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
-                             "it does not start with the 0x55AA signature of an expansion ROM");
-          return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
-                           "its image %u (at 0x%" G_GSIZE_MODIFIER "x) has no 0x55AA signature",
-                           image + 1, offset);
+            return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
+                                   "it does not start with the 0x55AA signature of an expansion ROM");
+          return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
+                                 "its image %u (at 0x%" G_GSIZE_MODIFIER "x) has no 0x55AA signature",
+                                 image + 1, offset);
         }
       pcir = offset + le16 (data + offset + ROM_PCIR_POINTER);
       if (pcir + PCIR_SIZE > length || memcmp (data + pcir, "PCIR", 4) != 0)
-        return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
-                         "its image %u has no PCI data structure (\"PCIR\") where its header points (0x%"
-                         G_GSIZE_MODIFIER "x)", image + 1, pcir);
+        return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
+                               "its image %u has no PCI data structure (\"PCIR\") where its header points (0x%"
+                               G_GSIZE_MODIFIER "x)", image + 1, pcir);
 
       if (image == 0)
         {
@@ -122,9 +102,9 @@ pp_rom_check (const guint8  *data,
 
           if (rom_vendor != vendor
               || (rom_device != device && !pcir_lists_device (data, length, pcir, device)))
-            return rom_fail (error, PP_HELPER_EXIT_ROM_WRONG_DEVICE,
-                             "it is the ROM of a %04x:%04x, not of this %04x:%04x card",
-                             rom_vendor, rom_device, vendor, device);
+            return pp_helper_fail (error, PP_HELPER_EXIT_ROM_WRONG_DEVICE,
+                                   "it is the ROM of a %04x:%04x, not of this %04x:%04x card",
+                                   rom_vendor, rom_device, vendor, device);
         }
 
       if (data[pcir + PCIR_CODE_TYPE] == CODE_TYPE_X86)
@@ -133,25 +113,25 @@ pp_rom_check (const guint8  *data,
           guint8 sum = 0;
 
           if (legacy_length == 0 || offset + legacy_length > length)
-            return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
-                             "its image %u is cut short: its header gives %" G_GSIZE_FORMAT " bytes", image + 1,
-                             legacy_length);
+            return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
+                                   "its image %u is cut short: its header gives %" G_GSIZE_FORMAT " bytes", image + 1,
+                                   legacy_length);
           for (gsize i = 0; i < legacy_length; i++)
             sum += data[offset + i];
           if (sum != 0)
-            return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_CHECKSUM,
-                             "the checksum of its legacy image is wrong (its bytes sum to 0x%02x, not 0)", sum);
+            return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_CHECKSUM,
+                                   "the checksum of its legacy image is wrong (its bytes sum to 0x%02x, not 0)", sum);
         }
 
       if (data[pcir + PCIR_INDICATOR] & PCIR_LAST_IMAGE)
         return TRUE;
       image_length = le16 (data + pcir + PCIR_IMAGE_BLOCKS) * 512;
       if (image_length == 0)
-        return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
-                         "its image %u gives no length and is not the last", image + 1);
+        return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
+                               "its image %u gives no length and is not the last", image + 1);
       offset += image_length;
     }
-  return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE, "it chains more than %d images", MAX_ROM_IMAGES);
+  return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE, "it chains more than %d images", MAX_ROM_IMAGES);
 }
 
 /* The kernel turns the ROM on for reading on "1\n", off again on exactly
@@ -184,8 +164,8 @@ rom_switch (const char  *device_dir,
     }
   if (written == 2)
     return TRUE;
-  return rom_fail (error, PP_HELPER_EXIT_FAILED, "cannot turn the ROM of %s %s: %s", address, on ? "on" : "off",
-                   g_strerror (saved_errno));
+  return pp_helper_fail (error, PP_HELPER_EXIT_FAILED, "cannot turn the ROM of %s %s: %s", address, on ? "on" : "off",
+                         g_strerror (saved_errno));
 }
 
 static gboolean
@@ -203,15 +183,15 @@ rom_read_all (int          fd,
       if (got < 0 && errno == EINTR)
         continue;
       if (got < 0)
-        return rom_fail (error, PP_HELPER_EXIT_ROM_MISSING,
-                         "reading the ROM of %s failed (%s): the card shows no ROM the kernel can read. Some "
-                         "cards show it only before a driver used them; a ROM from the card maker, or one "
-                         "saved with the card's own tools, does the same job", address, g_strerror (errno));
+        return pp_helper_fail (error, PP_HELPER_EXIT_ROM_MISSING,
+                               "reading the ROM of %s failed (%s): the card shows no ROM the kernel can read. Some "
+                               "cards show it only before a driver used them; a ROM from the card maker, or one "
+                               "saved with the card's own tools, does the same job", address, g_strerror (errno));
       if (got == 0)
         return TRUE;
       if (buffer->len + got > MAX_ROM_SIZE)
-        return rom_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
-                         "the ROM of %s is larger than %d bytes: no expansion ROM is", address, MAX_ROM_SIZE);
+        return pp_helper_fail (error, PP_HELPER_EXIT_ROM_BAD_SIGNATURE,
+                               "the ROM of %s is larger than %d bytes: no expansion ROM is", address, MAX_ROM_SIZE);
       g_byte_array_append (buffer, chunk, got);
     }
 }
@@ -230,18 +210,18 @@ rom_read (const char  *device_dir,
   int fd = open (path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 
   if (fd < 0)
-    return rom_fail (error, PP_HELPER_EXIT_FAILED, "cannot open the ROM of %s: %s", address, g_strerror (errno));
+    return pp_helper_fail (error, PP_HELPER_EXIT_FAILED, "cannot open the ROM of %s: %s", address, g_strerror (errno));
   /* the installed helper reads nothing but the kernel's own file */
   if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)
       || (!test_mode && (fstatfs (fd, &fs) < 0 || fs.f_type != SYSFS_MAGIC_NUMBER)))
     {
       close (fd);
-      return rom_fail (error, PP_HELPER_EXIT_UNSAFE_TARGET, "%s is not the kernel's sysfs rom file", path);
+      return pp_helper_fail (error, PP_HELPER_EXIT_UNSAFE_TARGET, "%s is not the kernel's sysfs rom file", path);
     }
   ok = rom_read_all (fd, address, buffer, error);
   close (fd);
   if (ok && buffer->len == 0)
-    return rom_fail (error, PP_HELPER_EXIT_ROM_MISSING, "the ROM of %s is empty: the card shows no ROM", address);
+    return pp_helper_fail (error, PP_HELPER_EXIT_ROM_MISSING, "the ROM of %s is empty: the card shows no ROM", address);
   return ok;
 }
 
@@ -275,17 +255,17 @@ check_card (const PpHost       *host,
   const PpPciDevice *device = pp_host_find_device (host, address);
 
   if (device == NULL)
-    return rom_fail (error, PP_HELPER_EXIT_REFUSED, "there is no PCI device %s", address);
+    return pp_helper_fail (error, PP_HELPER_EXIT_REFUSED, "there is no PCI device %s", address);
   if (!pp_pci_device_is_gpu (device))
-    return rom_fail (error, PP_HELPER_EXIT_REFUSED, "%s is not a GPU: only a GPU's ROM is saved", address);
+    return pp_helper_fail (error, PP_HELPER_EXIT_REFUSED, "%s is not a GPU: only a GPU's ROM is saved", address);
   if (device->boot_vga)
-    return rom_fail (error, PP_HELPER_EXIT_ROM_IN_USE,
-                     "%s drives this computer's display; its ROM is read only from a card the host does not use",
-                     address);
+    return pp_helper_fail (error, PP_HELPER_EXIT_ROM_IN_USE,
+                           "%s drives this computer's display; its ROM is read only from a card the host does not use",
+                           address);
   if (g_strcmp0 (device->driver, "vfio-pci") != 0)
-    return rom_fail (error, PP_HELPER_EXIT_ROM_IN_USE,
-                     "%s is used by %s, not reserved on vfio-pci: reserve it and restart the computer first",
-                     address, device->driver != NULL ? device->driver : "no driver");
+    return pp_helper_fail (error, PP_HELPER_EXIT_ROM_IN_USE,
+                           "%s is used by %s, not reserved on vfio-pci: reserve it and restart the computer first",
+                           address, device->driver != NULL ? device->driver : "no driver");
   *card = device;
   return TRUE;
 }
@@ -299,6 +279,7 @@ pp_helper_save_rom (PpSafeRoot  *root,
   g_autoptr(PpHost) host = NULL;
   g_autoptr(GBytes) rom = NULL;
   g_autoptr(GError) check_error = NULL;
+  g_autoptr(GError) host_error = NULL;
   g_autofree char *device_dir = NULL;
   g_autofree char *rom_file = NULL;
   g_autofree char *target = NULL;
@@ -306,25 +287,17 @@ pp_helper_save_rom (PpSafeRoot  *root,
   const guint8 *data;
   gsize length;
 
-  host = pp_host_read (pp_safe_root_get_path (root), error);
+  host = pp_host_read (pp_safe_root_get_path (root), &host_error);
   if (host == NULL)
-    {
-      g_prefix_error (error, "cannot read the host: ");
-      if (error != NULL && *error != NULL)
-        {
-          (*error)->domain = PP_HELPER_ERROR;
-          (*error)->code = PP_HELPER_EXIT_HOST_UNREADABLE;
-        }
-      return FALSE;
-    }
+    return pp_helper_fail (error, PP_HELPER_EXIT_HOST_UNREADABLE, "cannot read the host: %s", host_error->message);
   if (!check_card (host, address, &card, error))
     return FALSE;
 
   device_dir = g_build_filename (pp_safe_root_get_path (root), "sys/bus/pci/devices", address, NULL);
   rom_file = g_build_filename (device_dir, "rom", NULL);
   if (!g_file_test (rom_file, G_FILE_TEST_EXISTS))
-    return rom_fail (error, PP_HELPER_EXIT_ROM_MISSING,
-                     "%s has no ROM the kernel can read (no rom file in sysfs)", address);
+    return pp_helper_fail (error, PP_HELPER_EXIT_ROM_MISSING,
+                           "%s has no ROM the kernel can read (no rom file in sysfs)", address);
 
   pp_event_step (1, 3, "Reading the ROM of %s", address);
   rom = rom_read_switched (device_dir, test_mode, address, error);
@@ -334,7 +307,7 @@ pp_helper_save_rom (PpSafeRoot  *root,
   data = g_bytes_get_data (rom, &length);
   pp_event_step (2, 3, "Checking the image (%" G_GSIZE_FORMAT " bytes)", length);
   if (!pp_rom_check (data, length, card->vendor_id, card->device_id, &check_error))
-    return rom_fail (error, check_error->code, "the ROM of %s is not valid: %s", address, check_error->message);
+    return pp_helper_fail (error, check_error->code, "the ROM of %s is not valid: %s", address, check_error->message);
 
   target = pp_vm_rom_path (card);
   pp_event_step (3, 3, "Writing %s", target);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-reset.h"
+#include "pp-rules.h"
 
 #define PP_RESET_RULES_FILE "reset-gpus.rules"
 
@@ -45,8 +46,8 @@ pp_parse_hex16 (const char *text,
   return TRUE;
 }
 
-/* "vendor-reset 1002 Polaris 10 | RX 470/480 | 67c0 67c1" */
-static PpResetRule *
+/* "vendor-reset 1002 Polaris 10 | RX 470/480 | 67c0 67c1": a PpResetRule */
+static gpointer
 pp_reset_rule_parse (const char *line)
 {
   g_auto(GStrv) parts = g_strsplit (line, "|", 4);
@@ -94,24 +95,9 @@ pp_reset_rules_get (void)
   static GPtrArray *rules;
 
   if (g_once_init_enter (&rules))
-    {
-      GPtrArray *parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_reset_rule_free);
-      g_auto(GStrv) lines = g_strsplit (pp_reset_rules_data, "\n", -1);
-
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          const char *line = g_strstrip (lines[i]);
-          PpResetRule *rule;
-
-          if (*line == '\0' || *line == '#')
-            continue;
-          rule = pp_reset_rule_parse (line);
-          if (rule == NULL)
-            g_error ("%s:%u: malformed rule", PP_RESET_RULES_FILE, i + 1);
-          g_ptr_array_add (parsed, rule);
-        }
-      g_once_init_leave (&rules, parsed);
-    }
+    g_once_init_leave (&rules, pp_rules_parse (pp_reset_rules_data, PP_RESET_RULES_FILE,
+                                               pp_reset_rule_parse,
+                                               (GDestroyNotify) pp_reset_rule_free));
   return rules;
 }
 
