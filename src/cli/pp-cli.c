@@ -19,6 +19,7 @@ typedef struct
   gboolean  list;
   gboolean  check;
   char     *plan;
+  char     *mode;
   char     *vm_config;
   gboolean  json;
   char     *root;
@@ -30,6 +31,7 @@ static void
 pp_cli_options_clear (PpCliOptions *options)
 {
   g_clear_pointer (&options->plan, g_free);
+  g_clear_pointer (&options->mode, g_free);
   g_clear_pointer (&options->vm_config, g_free);
   g_clear_pointer (&options->root, g_free);
 }
@@ -46,6 +48,9 @@ pp_cli_context_new (PpCliOptions *options)
       N_("Print the readiness report"), NULL },
     { "plan", 0, 0, G_OPTION_ARG_STRING, &options->plan,
       N_("Print what reserving the GPU at ADDR would change, changing nothing"), N_("ADDR") },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &options->mode,
+      N_("With --plan: boot-entry (only a Passthrough boot entry takes the GPU; the default where the host "
+         "can have one) or every-boot"), N_("MODE") },
     { "vm-config", 0, 0, G_OPTION_ARG_STRING, &options->vm_config,
       N_("Print the VM configuration (ultmos, libvirt or qemu) of the GPU at ADDR once it is on vfio-pci"),
       N_("FORMAT ADDR") },
@@ -101,13 +106,14 @@ pp_cli_print (char *text)
 static int
 pp_cli_plan (const PpHost *host,
              const char   *address,
+             PpBootMode    mode,
              gboolean      json)
 {
   g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
   g_autoptr(PpAdvice) advice = pp_advice_new (host);
   g_autoptr(PpPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  PpPlanRequest request = { address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest request = { address, mode };
   int status;
 
   plan = pp_plan_reserve (host, setup, advice, &request, &error);
@@ -152,6 +158,7 @@ pp_cli_vm_config (const PpHost *host,
 
 static int
 pp_cli_run_command (const PpCliOptions *options,
+                    PpBootMode          mode,
                     PpVmFormat          vm_format,
                     const char         *vm_address)
 {
@@ -166,7 +173,7 @@ pp_cli_run_command (const PpCliOptions *options,
   pp_cli_print_warnings (host);
 
   if (options->plan != NULL)
-    return pp_cli_plan (host, options->plan, options->json);
+    return pp_cli_plan (host, options->plan, mode, options->json);
   if (options->vm_config != NULL)
     return pp_cli_vm_config (host, vm_format, vm_address);
   if (options->list)
@@ -195,6 +202,7 @@ pp_cli_run (int    argc,
   guint commands;
   guint wanted_args = 1;
   PpVmFormat vm_format = PP_VM_FORMAT_ULTMOS;
+  PpBootMode mode = PP_BOOT_MODE_DEFAULT;
 
   /* parse a copy: the window gets argv whole */
   for (int i = 0; i < argc; i++)
@@ -276,6 +284,15 @@ pp_cli_run (int    argc,
       return TRUE;
     }
 
-  *exit_status = pp_cli_run_command (&options, vm_format, options.vm_config != NULL ? args[1] : NULL);
+  if (options.mode != NULL
+      && (options.plan == NULL || !pp_boot_mode_from_string (options.mode, &mode) || mode == PP_BOOT_MODE_DEFAULT))
+    {
+      *exit_status = pp_cli_usage_error (context, options.plan == NULL ? _("--mode goes with --plan")
+                                                                        : _("--mode is boot-entry or every-boot"));
+      return TRUE;
+    }
+
+  *exit_status = pp_cli_run_command (&options, mode, vm_format,
+                                     options.vm_config != NULL ? args[1] : NULL);
   return TRUE;
 }

@@ -11,6 +11,7 @@ static const char * const intent_names[] = {
   [PP_HELPER_INTENT_RESERVE] = "reserve",
   [PP_HELPER_INTENT_REVERT] = "revert",
   [PP_HELPER_INTENT_STATUS] = "status",
+  [PP_HELPER_INTENT_NEXT_BOOT] = "next-boot-passthrough",
   [PP_HELPER_INTENT_SAVE_ROM] = "save-rom",
 };
 
@@ -75,9 +76,10 @@ pp_helper_digest_is_valid (const char *text)
 
 GStrv
 pp_helper_args_reserve (const char *address,
+                        const char *mode,
                         const char *digest)
 {
-  const char * const args[] = { intent_names[PP_HELPER_INTENT_RESERVE], address, digest, NULL };
+  const char * const args[] = { intent_names[PP_HELPER_INTENT_RESERVE], address, mode, digest, NULL };
 
   return g_strdupv ((GStrv) args);
 }

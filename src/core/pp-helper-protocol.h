@@ -28,6 +28,7 @@ typedef enum
   PP_HELPER_EXIT_ROLLBACK_FAILED  = 9,  /* a step failed and restoring a file failed too: see the events */
   PP_HELPER_EXIT_BUSY             = 10, /* another helper is reserving or reverting right now */
   PP_HELPER_EXIT_PLAN_CHANGED     = 11, /* reserve: the helper's plan is not the one reviewed */
+  PP_HELPER_EXIT_NO_BOOT_ENTRY    = 12, /* next-boot-passthrough: no Passthrough entry to boot, or no way to */
   /* save-rom's refusals, a block of their own */
   PP_HELPER_EXIT_ROM_IN_USE       = 20, /* the card drives a display or is not on vfio-pci */
   PP_HELPER_EXIT_ROM_MISSING      = 21, /* the card shows no ROM, or reading it gave nothing */
@@ -54,9 +55,10 @@ gboolean      pp_helper_fail               (GError        **error,
 
 typedef enum
 {
-  PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS DIGEST */
+  PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS [MODE] DIGEST */
   PP_HELPER_INTENT_REVERT,     /* revert */
   PP_HELPER_INTENT_STATUS,     /* status */
+  PP_HELPER_INTENT_NEXT_BOOT,  /* next-boot-passthrough: the next boot starts the Passthrough entry */
   PP_HELPER_INTENT_SAVE_ROM,   /* save-rom ADDRESS */
 } PpHelperIntent;
 
@@ -67,12 +69,14 @@ gboolean      pp_helper_intent_from_string (const char     *text,
 /* The plan digest argument: 64 lowercase hex digits (SHA-256) */
 gboolean      pp_helper_digest_is_valid    (const char     *text);
 
-/* The arguments after the helper's path: ("reserve", ADDRESS, DIGEST) */
+/* The arguments after the helper's path: ("reserve", ADDRESS, MODE, DIGEST),
+ * ("revert"); @mode "every-boot" or "boot-entry" */
 GStrv         pp_helper_args_reserve       (const char     *address,
+                                            const char     *mode,
                                             const char     *digest);
 /* ("save-rom", ADDRESS) */
 GStrv         pp_helper_args_save_rom      (const char     *address);
-/* the intents that take no argument: ("revert"), ("status") */
+/* the intents that take no argument: ("revert"), ("status"), ("next-boot-passthrough") */
 GStrv         pp_helper_args_for_intent    (PpHelperIntent  intent);
 
 /* Events, one a line on stdout: a keyword, one space, then text to the end

@@ -24,6 +24,7 @@
 #include "pp-helper-rom.h"
 #include "pp-host.h"
 #include "pp-plan.h"
+#include "pp-runner.h"
 
 static gboolean
 check_caller (gboolean   test_mode,
@@ -51,7 +52,7 @@ reserve (PpSafeRoot          *root,
   g_autoptr(PpBootSetup) setup = NULL;
   g_autoptr(PpAdvice) advice = NULL;
   g_autoptr(PpPlan) plan = NULL;
-  PpPlanRequest request = { args->address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest request = { args->address, args->mode };
 
   /* the caller's view of the host is not trusted: read it again */
   host = pp_host_read (pp_safe_root_get_path (root), error);
@@ -84,6 +85,46 @@ reserve (PpSafeRoot          *root,
     }
 
   return pp_helper_reserve_plan (root, test_mode, plan, error);
+}
+
+/* The next boot, and only it, starts the newest Passthrough entry: the boot
+ * backend says how (grub-reboot), from the host as it is */
+static gboolean
+next_boot (PpSafeRoot  *root,
+           gboolean     test_mode,
+           GError     **error)
+{
+  g_autoptr(PpHost) host = pp_host_read (pp_safe_root_get_path (root), error);
+  g_autoptr(PpBootSetup) setup = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (host == NULL)
+    {
+      (*error)->domain = PP_HELPER_ERROR;
+      (*error)->code = PP_HELPER_EXIT_HOST_UNREADABLE;
+      return FALSE;
+    }
+  setup = pp_boot_setup_detect (host);
+  if (setup->error != NULL)
+    {
+      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_HOST_UNREADABLE, "%s", setup->error->message);
+      return FALSE;
+    }
+  if (setup->boot->next_boot_command == NULL
+      || (argv = setup->boot->next_boot_command (host, setup, &local_error)) == NULL)
+    {
+      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_NO_BOOT_ENTRY, "%s",
+                   local_error != NULL ? local_error->message
+                                       : "this boot loader cannot be told to start one entry once: choose the "
+                                         "Passthrough entry in the boot menu");
+      return FALSE;
+    }
+  pp_event_step (1, 1, "Running %s %s", argv[0], argv[1]);
+  if (!pp_runner_run (root, test_mode, (const char * const *) argv, error))
+    return FALSE;
+  pp_event_emit (PP_HELPER_EVENT_DONE, "The next start boots %s once", argv[1]);
+  return TRUE;
 }
 
 static gboolean
@@ -139,6 +180,9 @@ run (int      argc,
       break;
     case PP_HELPER_INTENT_STATUS:
       ok = pp_helper_status (root, error);
+      break;
+    case PP_HELPER_INTENT_NEXT_BOOT:
+      ok = next_boot (root, test_mode, error);
       break;
     case PP_HELPER_INTENT_SAVE_ROM:
       ok = pp_helper_save_rom (root, test_mode, args.address, error);

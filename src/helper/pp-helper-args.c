@@ -11,7 +11,8 @@
 #define MAX_QUOTED_ARG 64
 
 static const char usage[] =
-  "usage: passthrough-prep-helper reserve ADDRESS DIGEST | revert | status | save-rom ADDRESS";
+  "usage: passthrough-prep-helper reserve ADDRESS [every-boot|boot-entry] DIGEST | revert | status | "
+  "next-boot-passthrough | save-rom ADDRESS";
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -67,6 +68,9 @@ parse_reserve (int                 argc,
                       "reserve needs the PCI address of a GPU, like 0000:01:00.0, and the digest of its plan",
                       out, error))
     return FALSE;
+  out->mode = PP_BOOT_MODE_DEFAULT;
+  if (*i < argc && (g_str_equal (args[*i], "every-boot") || g_str_equal (args[*i], "boot-entry")))
+    pp_boot_mode_from_string (args[(*i)++], &out->mode);
   if (*i >= argc)
     return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
                            "reserve needs the digest of the plan that was reviewed after the address "
@@ -113,7 +117,8 @@ parse_into (int                 argc,
       g_autofree char *what = describe_arg (intent);
 
       return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
-                             "unknown intent %s; expected reserve, revert, status or save-rom", what);
+                             "unknown intent %s; expected reserve, revert, status, next-boot-passthrough or "
+                             "save-rom", what);
     }
   if (out->intent == PP_HELPER_INTENT_RESERVE && !parse_reserve (argc, args, &i, out, error))
     return FALSE;

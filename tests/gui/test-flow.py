@@ -46,6 +46,8 @@ VM_GPU = '0001:00:03.0'
 VM_ROM = 'var/lib/passthrough-prep/roms/1002-67df-1da2-e366.rom'
 ARTIFACTS = None   # where screenshots go, set by main_inner
 VM_TEXTS = (('ultmos', 'ULTMOS lines'), ('libvirt', 'libvirt XML'), ('qemu', 'QEMU arguments'))
+ENTRY_HOST = 'nvidia-4fn-igpu-0380'    # systemd-boot: logind boots the Passthrough entry once
+ENTRY_GPU = '0000:01:00.0'
 
 log, run_case = tw.log, tw.run_case
 
@@ -109,6 +111,28 @@ def frames(app):
 def flow_frame(app):
     wait_for('a second window', lambda: len(frames(app)) == 2, timeout=10)
     return app.acc.getChildAtIndex(1)
+
+
+def mode_check(flow, title):
+    """The radio button of the mode row titled @title: the one in the nearest enclosing row."""
+    rows = [a for a in walk(flow) if a.name == title]
+    check(rows, 'no mode row “%s”' % title)
+    around = rows[0]
+    for _ in range(5):
+        found = [a for a in walk(around) if a.getRole() in (pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_CHECK_BOX)]
+        if len(found) == 1:
+            return found[0]
+        check(len(found) == 0, 'more than one radio button around “%s”' % title)
+        around = around.parent
+    check(False, 'the mode row “%s” has no radio button' % title)
+
+
+def choose_with_mnemonic(keysym):
+    """A row chosen with Alt and its title's mnemonic (GTK 4.8 gives a radio button no AT-SPI action)."""
+    alt_keycode = 64     # Alt_L in Xvfb's default keymap
+    pyatspi.Registry.generateKeyboardEvent(alt_keycode, None, pyatspi.KEY_PRESS)
+    pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
+    pyatspi.Registry.generateKeyboardEvent(alt_keycode, None, pyatspi.KEY_RELEASE)
 
 
 def open_review(app, gpu_name):
@@ -251,7 +275,7 @@ def main_inner(binary, helper, srcdir, builddir):
     os.environ['PP_HELPER_COMMAND'] = helper
     reboot_record = os.path.join(tmp, 'reboot-calls')
     os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = start_fake_logind(tmp, reboot_record)
-    print('1..8', file=tw.TAP, flush=True)
+    print('1..9', file=tw.TAP, flush=True)
 
     def fresh_root(host, name):
         root = os.path.join(tmp, name)
@@ -262,7 +286,8 @@ def main_inner(binary, helper, srcdir, builddir):
         root = fresh_root(HOST, 'apply')
         expect = tw.Expect(binary, root)
         gpu_name = expect.devices[GPU]['name']
-        plan = tw.cli_json(binary, root, '--plan', GPU)
+        plan = tw.cli_json(binary, root, '--plan', GPU, '--mode', 'every-boot')
+        entry_plan = tw.cli_json(binary, root, '--plan', GPU)
         pristine = tree_bytes(root)
         app = tw.App(binary, root, wide)
         state = {}
@@ -272,9 +297,22 @@ def main_inner(binary, helper, srcdir, builddir):
             def review():
                 flow = open_review(app, gpu_name)
                 state['flow'] = flow
+                # the default: a Passthrough boot entry, as the wiki advises
+                entry = mode_check(flow, 'Only When I Choose Passthrough at Boot')
+                check(entry.getState().contains(pyatspi.STATE_CHECKED), 'the boot-entry mode is not the default')
+                check(entry_plan['mode'] == 'boot-entry', 'the default plan is %s' % entry_plan['mode'])
+                for title in entry_plan['boot_entries']:
+                    check(has_text(flow, title), 'the review does not name the entry %s' % title)
+                check_review(app, flow, entry_plan, expect)
+                tw.screenshot(app, artifacts, 'flow-review-entry')
+                # every boot, chosen: planned anew
+                choose_with_mnemonic(0x65)    # Alt+E: At _Every Boot
+                wait_for('the every-boot mode to be chosen', lambda: mode_check(flow, 'At Every Boot').getState()
+                         .contains(pyatspi.STATE_CHECKED), timeout=10)
+                wait_for('the every-boot plan', lambda: settled_text(flow, '/etc/default/grub'), timeout=20)
                 state['apply'] = check_review(app, flow, plan, expect)
                 tw.screenshot(app, artifacts, 'flow-review')
-            run_case('review: functions, IDs, warnings, commands and every diff', review)
+            run_case('review: the mode, functions, IDs, warnings, commands and every diff', review)
 
             def apply():
                 flow = state['flow']
@@ -290,7 +328,7 @@ def main_inner(binary, helper, srcdir, builddir):
                 with open(os.path.join(root, 'var', 'log', 'pp-test-commands.log')) as f:
                     ran = f.read()
                 check('mkinitcpio -P' in ran, 'mkinitcpio did not run: %s' % ran)
-                after = tw.cli_json(binary, root, '--plan', GPU)
+                after = tw.cli_json(binary, root, '--plan', GPU, '--mode', 'every-boot')
                 check(after['files'] == [], 'files still to change after apply: %s'
                       % [f['path'] for f in after['files']])
                 # the stand-in logind refuses a Reboot, and the window says so; then allows it
@@ -381,6 +419,40 @@ def main_inner(binary, helper, srcdir, builddir):
             finally:
                 app.stop()
         run_case('a refused GPU: the reason, Apply off', refused)
+
+        def boot_entry():
+            root = fresh_root(ENTRY_HOST, 'entry')
+            exp = tw.Expect(binary, root)
+            entry_plan = tw.cli_json(binary, root, '--plan', ENTRY_GPU)
+            open(reboot_record, 'w').close()
+            app = tw.App(binary, root, wide)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                flow = open_review(app, exp.devices[ENTRY_GPU]['name'])
+                check(mode_check(flow, 'Only When I Choose Passthrough at Boot').getState().contains(
+                    pyatspi.STATE_CHECKED), 'the boot-entry mode is not the default')
+                apply = check_review(app, flow, entry_plan, exp)
+                click(apply)
+                wait_result(flow, 'the helper to finish')
+                check(has_text(flow, 'Restart to Finish'), 'no done page: %s' % names(flow))
+                tw.screenshot(app, artifacts, 'flow-done-entry')
+                click(button(flow, 'Restart into Passthrough'))
+                asked = wait_for('logind to be asked', lambda: reboot_calls(reboot_record)
+                                 if len(reboot_calls(reboot_record)) == 2 else None, timeout=10)
+                want = ['SetRebootToBootLoaderEntry %s' % entry_plan['restart']['entry'],
+                        'Reboot interactive=true allow-interactive-authorization=true']
+                check(entry_plan['restart']['method'] == 'logind', 'restart by %s' % entry_plan['restart'])
+                check(asked == want, 'logind was asked %s, expected %s' % (asked, want))
+                click(button(flow, 'Later'))
+                wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
+                # a normal entry is running: Readiness says the GPU stays with the host
+                wait_for('the boot entry check', lambda: settled_text(app.acc, 'A normal entry is running'),
+                         timeout=20)
+                tw.show_view(app, 'Readiness')
+                tw.screenshot(app, artifacts, 'readiness-boot-entry')
+            finally:
+                app.stop()
+        run_case('boot entry: the default mode, then Restart into Passthrough through logind', boot_entry)
 
         def not_this_computer():
             # without PP_HELPER_COMMAND the window would go through pkexec: a
@@ -551,10 +623,10 @@ def main():
             env['DISPLAY'] = tw.Xvfb(1280, 900).display
             env['PP_GUI_NARROW_DISPLAY'] = tw.Xvfb(360, 760).display
             return subprocess.run(['dbus-run-session', '--', sys.executable, os.path.abspath(__file__),
-                                   binary, helper, srcdir, builddir], env=env, timeout=170,
+                                   binary, helper, srcdir, builddir], env=env, timeout=230,
                                   stdout=sys.stderr, pass_fds=(tap_fd,)).returncode
         except subprocess.TimeoutExpired:
-            print('Bail out! the flow test took longer than 170 s', flush=True)
+            print('Bail out! the flow test took longer than 230 s', flush=True)
             return 1
         finally:
             tw.cleanup()

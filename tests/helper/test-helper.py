@@ -32,7 +32,7 @@ import tempfile
 
 EXIT = {"ok": 0, "failed": 1, "usage": 2, "not-permitted": 3, "refused": 4,
         "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9, "busy": 10,
-        "plan-changed": 11, "rom-in-use": 20, "rom-missing": 21, "rom-bad-signature": 22,
+        "plan-changed": 11, "no-boot-entry": 12, "rom-in-use": 20, "rom-missing": 21, "rom-bad-signature": 22,
         "rom-wrong-device": 23, "rom-bad-checksum": 24}
 # what the test build appends to beside a fixture's plain-file rom instead of writing "1"/"0" into it
 ROM_WRITES = "pp-test-rom-writes"
@@ -84,12 +84,12 @@ class Tool:
         out = proc.stdout.decode("utf-8", "replace")
         return proc.returncode, out.splitlines(), proc.stderr.decode("utf-8", "replace")
 
-    def reserve_args(self, root, address):
-        """reserve ADDRESS DIGEST, with the digest of the plan as --plan shows it now"""
-        return ["reserve", address, self.plan(root, address).get("digest") or NO_DIGEST]
+    def reserve_args(self, root, address, mode="every-boot"):
+        """reserve ADDRESS MODE DIGEST, with the digest of the plan as --plan shows it now"""
+        return ["reserve", address, mode, self.plan(root, address, mode).get("digest") or NO_DIGEST]
 
-    def plan(self, root, address):
-        proc = subprocess.run([self.cli, "--plan", address, "--json", "--root", root],
+    def plan(self, root, address, mode="every-boot"):
+        proc = subprocess.run([self.cli, "--plan", address, "--mode", mode, "--json", "--root", root],
                               capture_output=True, text=True, timeout=60)
         import json
         try:
@@ -114,6 +114,9 @@ def snapshot(root):
             entry = (stat.S_IFMT(st.st_mode), stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid)
             if stat.S_ISLNK(st.st_mode):
                 entry += (os.readlink(path),)
+            elif stat.S_ISREG(st.st_mode) and st.st_size == 0 and not os.access(path, os.R_OK):
+                # a write-only sysfs attribute (0200), unreadable when not root
+                entry += (hashlib.sha256(b"").hexdigest(),)
             elif stat.S_ISREG(st.st_mode):
                 entry += (hashlib.sha256(open(path, "rb").read()).hexdigest(),)
             tree[rel] = entry
@@ -249,12 +252,12 @@ def reserve_revert(t):
     for host in hosts:
         root = t.make_root(host)
         original = snapshot(root)
-        for address in host_gpus(t.hosts, host):
-            what = f"{host} reserve {address}"
-            plan = t.plan(root, address)
+        for address, mode in [(a, m) for a in host_gpus(t.hosts, host) for m in ("every-boot", "boot-entry")]:
+            what = f"{host} reserve {address} {mode}"
+            plan = t.plan(root, address, mode)
             clear_command_log(root)
             sets_before = backups(root)
-            code, lines, err = t.helper_run(t.reserve_args(root, address), root)
+            code, lines, err = t.helper_run(t.reserve_args(root, address, mode), root)
             check_events(lines, code, what)
             if "error" in plan:
                 check(code == EXIT["host"], f"{what}: a plan error is exit 8", f"{code} {lines[-1:]} / {plan}")
@@ -298,7 +301,7 @@ def reserve_revert(t):
                   f"{what}: status: every file as written", str(lines))
 
             # a second reserve of the same GPU plans nothing or stacks a second set; either way revert unwinds it
-            code2, lines2, _ = t.helper_run(t.reserve_args(root, address), root)
+            code2, lines2, _ = t.helper_run(t.reserve_args(root, address, mode), root)
             check(code2 == 0, f"{what}: reserving again succeeds", str(lines2[-2:]))
 
             clear_command_log(root)
@@ -487,7 +490,7 @@ def bad_input(t):
     case("empty intent", [""], usage, "unknown intent an empty argument")
     case("unknown intent", ["frobnicate"], usage, 'unknown intent "frobnicate"')
     reserve = t.reserve_args(root, address)
-    digest = reserve[2]
+    digest = reserve[-1]
     case("upper-case intent", ["RESERVE", address, digest], usage, 'unknown intent "RESERVE"')
     case("reserve without an address", ["reserve"], usage, "reserve needs the PCI address")
     case("short address", ["reserve", "01:00.0"], usage, '"01:00.0" is not a PCI address')
@@ -520,7 +523,7 @@ def bad_input(t):
     case("a file changed after the review", reserve, EXIT["plan-changed"], "the system changed since the plan",
          setup=edit_grub_after_review)
     fresh = t.reserve_args(root, address)
-    check(fresh[2] != digest, "bad input: the changed file gives another digest")
+    check(fresh[-1] != digest, "bad input: the changed file gives another digest")
     code, lines, _ = t.helper_run(fresh, root)
     check(code == 0, "bad input: reserving with the fresh digest works", str(lines[-2:]))
     code, lines, _ = t.helper_run(["revert"], root)
@@ -625,6 +628,28 @@ def bad_input(t):
         root = t.make_root(other_host)
         case(f"non-viable GPU ({other_host})", t.reserve_args(root, gpu), EXIT["refused"], message)
         shutil.rmtree(root)
+
+    # the next start boots the Passthrough entry: only one grub.cfg holds, with an id of plain characters
+    root = t.make_root("desktop-intel-nvidia")
+    code, lines, _ = t.helper_run(t.reserve_args(root, "0000:01:00.0", "boot-entry"), root)
+    check(code == 0, "next boot: reserve in boot-entry mode", str(lines[-2:]))
+    case("next boot before grub.cfg holds a Passthrough entry", ["next-boot-passthrough"], EXIT["no-boot-entry"],
+         "holds no Passthrough entry")
+    grub_cfg = os.path.join(root, "boot/grub/grub.cfg")
+    stock = open(grub_cfg).read()
+    with open(grub_cfg, "a") as f:
+        f.write("menuentry 'Arch Linux (Passthrough)' $menuentry_id_option 'passthrough-prep-x;reboot' {\n}\n")
+    case("next boot with an entry id that is not plain", ["next-boot-passthrough"], EXIT["no-boot-entry"],
+         "holds no Passthrough entry")
+    with open(grub_cfg, "w") as f:
+        f.write(stock + "menuentry 'Arch Linux, with Linux linux (Passthrough)' --class arch "
+                "$menuentry_id_option 'passthrough-prep-vmlinuz-linux' {\n}\n")
+    clear_command_log(root)
+    code, lines, _ = t.helper_run(["next-boot-passthrough"], root)
+    check_events(lines, code, "next boot")
+    check(code == 0 and command_log(root) == [["grub-reboot", "passthrough-prep-vmlinuz-linux"]],
+          "next boot: grub-reboot with the Passthrough entry's id", f"exit {code}: {lines[-1:]} {command_log(root)}")
+    shutil.rmtree(root)
 
     root = t.make_root(ROM_HOST)
     cases += save_rom_bad_input(t, root, case)

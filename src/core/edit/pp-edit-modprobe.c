@@ -138,13 +138,19 @@ pp_modprobe_render (const char         *gpu_address,
                     const char * const *softdep_modules)
 {
   GString *out = g_string_new (NULL);
-  g_autofree char *joined = g_strjoinv (",", (char **) ids);
 
   g_string_append_printf (out,
                           "# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
-                          "# It is replaced when you reserve again and removed by Revert; do not edit.\n"
-                          "options vfio-pci ids=%s\n",
-                          APP_ID, gpu_address, joined);
+                          "# It is replaced when you reserve again and removed by Revert; do not edit.\n",
+                          APP_ID, gpu_address);
+  if (ids != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (",", (char **) ids);
+
+      g_string_append_printf (out, "options vfio-pci ids=%s\n", joined);
+    }
+  else
+    g_string_append (out, PP_MODPROBE_BOOT_ENTRY_NOTE "\n");
   for (guint i = 0; softdep_modules && softdep_modules[i]; i++)
     g_string_append_printf (out, "softdep %s pre: vfio-pci\n", softdep_modules[i]);
   return g_string_free (out, FALSE);

@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 #define PP_MODPROBE_FILE "/etc/modprobe.d/passthrough-prep-vfio.conf"
 #define PP_DRACUT_FILE   "/etc/dracut.conf.d/passthrough-prep-vfio.conf"
+/* The line of our modprobe.d file in boot-entry mode: Readiness reads it */
+#define PP_MODPROBE_BOOT_ENTRY_NOTE "# The IDs are on the command line of the Passthrough boot entries only."
 
 /* One command of a modprobe.d file ("options vfio-pci ids=..."), continuation
  * lines joined, comments dropped. */
@@ -29,7 +31,8 @@ GPtrArray  *pp_modprobe_parse            (const char *text);
 void        pp_modprobe_competing_modules (const PpPciDevice *device,
                                            GPtrArray         *modules);
 
-/* The whole text of our modprobe.d file */
+/* The whole text of our modprobe.d file; @ids NULL: no options line (the IDs
+ * are on a boot entry's command line) */
 char       *pp_modprobe_render           (const char         *gpu_address,
                                           const char * const *ids,
                                           const char * const *softdep_modules);

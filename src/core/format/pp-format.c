@@ -335,6 +335,17 @@ pp_format_plan_json (const PpPlan *plan)
   pp_json_begin_object (json, NULL);
   pp_json_string (json, "gpu", plan->gpu);
   pp_json_string (json, "mode", pp_boot_mode_to_string (plan->mode));
+  json_strings (json, "boot_entries", plan->boot_entries);
+  pp_json_string (json, "no_boot_entry", plan->no_boot_entry);
+  if (plan->mode == PP_BOOT_MODE_BOOT_ENTRY && plan->refused == NULL)
+    {
+      pp_json_begin_object (json, "restart");
+      pp_json_string (json, "method", pp_restart_method_to_string (plan->restart_method));
+      pp_json_string (json, "entry", plan->restart_entry);
+      pp_json_end_object (json);
+    }
+  else
+    pp_json_null (json, "restart");
   json_strings (json, "reserve", plan->reserve);
   json_strings (json, "ids", plan->ids);
   pp_json_begin_array (json, "files");
@@ -411,6 +422,10 @@ pp_format_plan_text (const PpPlan *plan,
 
   g_string_append_printf (out, _("Functions: %s\nIDs: %s\n"), reserve, ids);
   g_string_append_printf (out, _("Mode: %s\n"), pp_boot_mode_to_string (plan->mode));
+  for (guint i = 0; i < plan->boot_entries->len; i++)
+    g_string_append_printf (out, _("Boot entry: %s\n"), (const char *) g_ptr_array_index (plan->boot_entries, i));
+  if (plan->no_boot_entry != NULL)
+    g_string_append_printf (out, _("No Passthrough boot entry: %s\n"), plan->no_boot_entry);
 
   g_string_append_c (out, '\n');
   if (plan->files->len == 0)
