@@ -29,15 +29,29 @@ typedef enum
   PP_HELPER_EXIT_BUSY             = 10, /* another helper is reserving or reverting right now */
   PP_HELPER_EXIT_PLAN_CHANGED     = 11, /* reserve: the helper's plan is not the one reviewed */
   PP_HELPER_EXIT_NO_BOOT_ENTRY    = 12, /* next-boot-passthrough: no Passthrough entry to boot, or no way to */
+  /* save-rom's refusals, a block of their own */
+  PP_HELPER_EXIT_ROM_IN_USE       = 20, /* the card drives a display or is not on vfio-pci */
+  PP_HELPER_EXIT_ROM_MISSING      = 21, /* the card shows no ROM, or reading it gave nothing */
+  PP_HELPER_EXIT_ROM_BAD_SIGNATURE = 22, /* no 0x55AA, no PCI data structure, or cut short */
+  PP_HELPER_EXIT_ROM_WRONG_DEVICE = 23, /* its PCI data structure names another vendor:device */
+  PP_HELPER_EXIT_ROM_BAD_CHECKSUM = 24, /* the legacy image's bytes do not sum to 0 */
 } PpHelperExit;
 
 GQuark        pp_helper_error_quark        (void);
+/* Sets a PP_HELPER_ERROR ending in exit status @code; returns FALSE to end a step */
+gboolean      pp_helper_fail               (GError        **error,
+                                            PpHelperExit    code,
+                                            const char     *format,
+                                            ...) G_GNUC_PRINTF (3, 4);
 
 /* Where the helper keeps its state (host paths): one backup set per run,
  * named by the UTC time it was made, and the lock of a run */
 #define PP_HELPER_STATE_DIR  "/var/lib/passthrough-prep"
 #define PP_HELPER_BACKUP_DIR PP_HELPER_STATE_DIR "/backups"
 #define PP_HELPER_LOCK_FILE  PP_HELPER_STATE_DIR "/lock"
+/* save-rom's images, VENDOR-DEVICE-SUBVENDOR-SUBDEVICE.rom, readable by all:
+ * the VM's QEMU reads them */
+#define PP_HELPER_ROM_DIR    PP_HELPER_STATE_DIR "/roms"
 
 typedef enum
 {
@@ -45,6 +59,7 @@ typedef enum
   PP_HELPER_INTENT_REVERT,     /* revert */
   PP_HELPER_INTENT_STATUS,     /* status */
   PP_HELPER_INTENT_NEXT_BOOT,  /* next-boot-passthrough: the next boot starts the Passthrough entry */
+  PP_HELPER_INTENT_SAVE_ROM,   /* save-rom ADDRESS */
 } PpHelperIntent;
 
 const char   *pp_helper_intent_to_string   (PpHelperIntent  intent);
@@ -59,6 +74,9 @@ gboolean      pp_helper_digest_is_valid    (const char     *text);
 GStrv         pp_helper_args_reserve       (const char     *address,
                                             const char     *mode,
                                             const char     *digest);
+/* ("save-rom", ADDRESS) */
+GStrv         pp_helper_args_save_rom      (const char     *address);
+/* the intents that take no argument: ("revert"), ("status"), ("next-boot-passthrough") */
 GStrv         pp_helper_args_for_intent    (PpHelperIntent  intent);
 
 /* Events, one a line on stdout: a keyword, one space, then text to the end

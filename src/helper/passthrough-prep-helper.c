@@ -21,6 +21,7 @@
 #include "pp-helper-protocol.h"
 #include "pp-helper-faults.h"
 #include "pp-helper-intents.h"
+#include "pp-helper-rom.h"
 #include "pp-host.h"
 #include "pp-plan.h"
 #include "pp-runner.h"
@@ -164,7 +165,7 @@ run (int      argc,
   if (root == NULL)
     goto out;
 
-  /* one change at a time: reserve and revert hold the lock to the end */
+  /* one change at a time: reserve, revert and save-rom hold the lock to the end */
   if (args.intent != PP_HELPER_INTENT_STATUS
       && (lock_fd = pp_safe_lock (root, PP_HELPER_LOCK_FILE, error)) < 0)
     goto out;
@@ -182,6 +183,9 @@ run (int      argc,
       break;
     case PP_HELPER_INTENT_NEXT_BOOT:
       ok = next_boot (root, test_mode, error);
+      break;
+    case PP_HELPER_INTENT_SAVE_ROM:
+      ok = pp_helper_save_rom (root, test_mode, args.address, error);
       break;
     default:
       g_assert_not_reached ();

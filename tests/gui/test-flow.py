@@ -7,8 +7,12 @@ and the done page, restart through a stand-in logind on a private bus (a Reboot 
 toast says so; then one asked for), revert with
 a confirmation and get the root back byte for byte; a failing rebuild tool
 shows the helper's reason and leaves the root as it was; a refused GPU keeps
-Apply off. Screenshots (light, dark, 360 px wide) go where test-window.py
-keeps its own.
+Apply off. After the restart (a fixture with the GPU on vfio-pci), "Use in a
+VM" from Readiness and from the card shows the ULTMOS, libvirt and QEMU texts
+as --vm-config prints them, Copy puts each on the clipboard (read back with
+xclip), and saving the card's ROM through the helper names it in the texts,
+or says why not. Screenshots (light, dark, 360 px wide) go where
+test-window.py keeps its own.
 
 The window runs the helper as `HELPER --root ROOT ...` because the test sets
 PP_HELPER_COMMAND, a variable the app alone honours (docs/helper.md).
@@ -37,6 +41,11 @@ check, wait_for, walk, names, find_all, find_one, has_text, click = (
 HOST = 'desktop-intel-nvidia'
 GPU = '0000:01:00.0'
 REFUSED_HOST = 'ryzen-two-dgpu-bad-group'
+VM_HOST = 'vfio-polaris-domain1'
+VM_GPU = '0001:00:03.0'
+VM_ROM = 'var/lib/passthrough-prep/roms/1002-67df-1da2-e366.rom'
+ARTIFACTS = None   # where screenshots go, set by main_inner
+VM_TEXTS = (('ultmos', 'ULTMOS lines'), ('libvirt', 'libvirt XML'), ('qemu', 'QEMU arguments'))
 ENTRY_HOST = 'nvidia-4fn-igpu-0380'    # systemd-boot: logind boots the Passthrough entry once
 ENTRY_GPU = '0000:01:00.0'
 
@@ -189,6 +198,50 @@ def log_text(flow):
     return text_of(view)
 
 
+def vm_config(binary, root, fmt):
+    proc = subprocess.run([binary, '--root', root, '--vm-config', fmt, VM_GPU], capture_output=True,
+                          text=True, timeout=30)
+    check(proc.returncode == 0, '--vm-config %s failed: %s' % (fmt, proc.stderr))
+    return proc.stdout.rstrip('\n'), proc.stderr.strip()
+
+
+def clipboard_text(display):
+    """What a paste would get, asked of the clipboard's owner as any other client would."""
+    check(shutil.which('xclip') is not None, 'xclip is not installed (build-aux/setup installs it)')
+    proc = subprocess.run(['xclip', '-selection', 'clipboard', '-out'], capture_output=True, text=True,
+                          timeout=10, env=dict(os.environ, DISPLAY=display))
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def open_vm_window(app, from_readiness=False):
+    if from_readiness:
+        tw.show_view(app, 'Readiness')
+        tw.screenshot(app, ARTIFACTS, 'vm-readiness')
+        click(button(app.acc.getChildAtIndex(0), 'Use in a VM'))
+    else:
+        tw.show_view(app, 'GPUs')
+        buttons = [b for b in find_all(tw.flow_box(app, 'GPUs'), role=pyatspi.ROLE_PUSH_BUTTON)
+                   if (b.description or '').endswith('to a virtual machine: its VM configuration')]
+        check(len(buttons) == 1, 'one “Use in a VM” button on the cards, not %d' % len(buttons))
+        click(buttons[0])
+    window = flow_frame(app)
+    wait_for('the VM texts', lambda: settled_text(window, 'libvirt and virt-manager'), timeout=20)
+    return window
+
+
+def vm_text(window, name):
+    return text_of(wait_for('the %s' % name, lambda: next((a for a in walk(window) if a.name == name
+                                                             and a.getRole() == pyatspi.ROLE_TEXT), None),
+                            timeout=10))
+
+
+def copy_button(window, name):
+    found = [b for b in find_all(window, role=pyatspi.ROLE_PUSH_BUTTON)
+             if b.description == 'Copy the %s to the clipboard' % name]
+    check(len(found) == 1, 'no Copy button for the %s' % name)
+    return found[0]
+
+
 def start_fake_logind(tmp, record):
     """A private bus with tests/gui/fake-logind.py on it; returns the bus address."""
     bus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--print-address=1',
@@ -212,7 +265,9 @@ def reboot_calls(record):
 
 
 def main_inner(binary, helper, srcdir, builddir):
+    global ARTIFACTS
     hosts_dir, builder, artifacts, tmp = tw.run_dirs(srcdir, builddir, 'pp-flow-')
+    ARTIFACTS = artifacts
     wide = os.environ['DISPLAY']
     narrow = os.environ['PP_GUI_NARROW_DISPLAY']
     # the window runs the helper in test mode, and restarts through a stand-in
@@ -220,7 +275,7 @@ def main_inner(binary, helper, srcdir, builddir):
     os.environ['PP_HELPER_COMMAND'] = helper
     reboot_record = os.path.join(tmp, 'reboot-calls')
     os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = start_fake_logind(tmp, reboot_record)
-    print('1..8', file=tw.TAP, flush=True)
+    print('1..9', file=tw.TAP, flush=True)
 
     def fresh_root(host, name):
         root = os.path.join(tmp, name)
@@ -469,6 +524,79 @@ def main_inner(binary, helper, srcdir, builddir):
             finally:
                 app.stop()
         run_case('dark and 360 px wide: review and done; no logind to restart', dark_and_narrow)
+
+        def use_in_vm():
+            root = fresh_root(VM_HOST, 'vm')
+            rom = os.path.join(root, 'sys/bus/pci/devices', VM_GPU, 'rom')
+            good_rom = open(rom, 'rb').read()
+            app = tw.App(binary, root, wide)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                window = open_vm_window(app, from_readiness=True)
+                for fmt, name in VM_TEXTS:
+                    want, note = vm_config(binary, root, fmt)
+                    check(vm_text(window, name) == want, 'the %s shown are not what --vm-config prints:\n%s\n%s'
+                          % (name, vm_text(window, name), want))
+                    check(note in names(window), 'the note on the %s is not shown: %s' % (name, note))
+                for fmt, name in (VM_TEXTS[1], VM_TEXTS[0]):
+                    click(copy_button(window, name))
+                    want = vm_config(binary, root, fmt)[0]
+                    got = wait_for('the %s on the clipboard' % name,
+                                   lambda: clipboard_text(wide) if clipboard_text(wide) == want else None,
+                                   timeout=10)
+                    check(got == want, 'the clipboard holds %r' % got)
+                    wait_for('the copied toast', lambda: has_text(window, '%s copied' % name), timeout=5)
+                tw.screenshot(app, artifacts, 'vm-config')
+
+                click(button(window, 'Save the Card’s ROM'))
+                wait_for('the ROM to be saved', lambda: settled_text(window, 'The card’s ROM is saved, and the '
+                                                                     'texts below name it.'), timeout=30)
+                saved = os.path.join(root, VM_ROM)
+                check(os.path.exists(saved) and open(saved, 'rb').read() == good_rom,
+                      'the helper did not save the card’s ROM')
+                wait_for('the texts to name the ROM',
+                         lambda: 'romfile="/%s"' % VM_ROM in vm_text(window, 'ULTMOS lines'), timeout=10)
+                check(vm_text(window, 'libvirt XML') == vm_config(binary, root, 'libvirt')[0],
+                      'the libvirt XML does not name the saved ROM as --vm-config does')
+                tw.screenshot(app, artifacts, 'vm-config-rom-saved')
+
+                sys.path.insert(0, os.path.dirname(builder))
+                import mkhost
+                dev = next(d for d in mkhost.parse(os.path.join(hosts_dir, VM_HOST + '.host')).devices
+                           if d.addr == VM_GPU)
+                with open(rom, 'wb') as f:
+                    f.write(mkhost.option_rom(dev, 'bad-checksum'))
+                click(button(window, 'Save the Card’s ROM'))
+                wait_for('the refusal', lambda: settled_text(window, 'checksum of its legacy image is wrong'),
+                         timeout=30)
+                check(has_text(window, 'Nothing was saved'), 'the refusal does not say nothing was saved')
+                check(open(saved, 'rb').read() == good_rom, 'the saved ROM changed after a refusal')
+                tw.screenshot(app, artifacts, 'vm-config-rom-refused')
+            finally:
+                app.stop()
+
+            # the card: its reset advice and its own way to the VM texts; dark, then 360 px wide
+            app = tw.App(binary, root, wide, dark=True)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                tw.show_view(app, 'GPUs')
+                check(has_text(tw.flow_box(app, 'GPUs'), 'vendor-reset is not loaded now'),
+                      'the card does not give the reset advice')
+                tw.screenshot(app, artifacts, 'dark-vm-card')
+                open_vm_window(app)
+                tw.screenshot(app, artifacts, 'dark-vm-config')
+            finally:
+                app.stop()
+            app = tw.App(binary, root, narrow)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                window = open_vm_window(app)
+                tw.screenshot(app, artifacts, 'narrow-vm-config')
+                width = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS).width
+                check(width <= 360, 'the VM texts need %d px, more than 360' % width)
+            finally:
+                app.stop()
+        run_case('use in a VM: the texts, copy, save the ROM; reset advice; dark and 360 px', use_in_vm)
     finally:
         tw.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -495,10 +623,10 @@ def main():
             env['DISPLAY'] = tw.Xvfb(1280, 900).display
             env['PP_GUI_NARROW_DISPLAY'] = tw.Xvfb(360, 760).display
             return subprocess.run(['dbus-run-session', '--', sys.executable, os.path.abspath(__file__),
-                                   binary, helper, srcdir, builddir], env=env, timeout=170,
+                                   binary, helper, srcdir, builddir], env=env, timeout=230,
                                   stdout=sys.stderr, pass_fds=(tap_fd,)).returncode
         except subprocess.TimeoutExpired:
-            print('Bail out! the flow test took longer than 170 s', flush=True)
+            print('Bail out! the flow test took longer than 230 s', flush=True)
             return 1
         finally:
             tw.cleanup()

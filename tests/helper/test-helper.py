@@ -12,11 +12,13 @@ MODE:
                   rename, each command, each real tool failing) of reserve and
                   of revert leaves every file as it was
   bad-input       bad arguments and unsafe targets are refused with the right
-                  exit status and message, and nothing changes
+                  exit status and message, and nothing changes; save-rom
+                  saves a valid ROM and refuses each bad one and a card in use
 
 CLI is a passthrough-prep command line (for --plan); HOSTS_DIR holds
 NAME.host and mkhost.py is beside it. The tree compared is the whole root
-but var/ (the helper's backups, the tools' command log).
+but var/ (the helper's backups, the tools' command log) and the test build's
+record of what save-rom wrote to a sysfs rom file (checked on its own).
 """
 import hashlib
 import os
@@ -30,7 +32,13 @@ import tempfile
 
 EXIT = {"ok": 0, "failed": 1, "usage": 2, "not-permitted": 3, "refused": 4,
         "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9, "busy": 10,
-        "plan-changed": 11, "no-boot-entry": 12}
+        "plan-changed": 11, "no-boot-entry": 12, "rom-in-use": 20, "rom-missing": 21, "rom-bad-signature": 22,
+        "rom-wrong-device": 23, "rom-bad-checksum": 24}
+# what the test build appends to beside a fixture's plain-file rom instead of writing "1"/"0" into it
+ROM_WRITES = "pp-test-rom-writes"
+ROM_HOST = "vfio-polaris-domain1"
+ROM_GPU = "0001:00:03.0"
+ROM_DIR = "var/lib/passthrough-prep/roms"
 # what a caller passes where the plan is refused anyway: the shape of a digest
 NO_DIGEST = "0" * 64
 
@@ -98,6 +106,8 @@ def snapshot(root):
         if rel_dir == ".":
             dirnames[:] = [d for d in dirnames if d != "var"]
         for name in dirnames + filenames:
+            if name == ROM_WRITES:
+                continue
             path = os.path.join(dirpath, name)
             rel = os.path.normpath(os.path.join(rel_dir, name))
             st = os.lstat(path)
@@ -171,6 +181,34 @@ def reachable_by_nobody(path):
             return False
         d = os.path.dirname(d)
     return True
+
+
+def rom_writes(root, address):
+    path = os.path.join(root, "sys/bus/pci/devices", address, ROM_WRITES)
+    return open(path).read() if os.path.exists(path) else ""
+
+
+def clear_rom_writes(root, address):
+    path = os.path.join(root, "sys/bus/pci/devices", address, ROM_WRITES)
+    if os.path.exists(path):
+        os.unlink(path)
+
+
+def saved_roms(root):
+    d = os.path.join(root, ROM_DIR)
+    return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+
+def mkhost_module(t):
+    sys.path.insert(0, os.path.dirname(t.mkhost))
+    import mkhost
+    return mkhost
+
+
+def rom_device(t, address):
+    mkhost = mkhost_module(t)
+    host = mkhost.parse(os.path.join(t.hosts, ROM_HOST + ".host"))
+    return mkhost, next(d for d in host.devices if d.addr == address)
 
 
 def backups(root):
@@ -411,6 +449,7 @@ def faults(t):
         shutil.rmtree(root)
 
     check(len(tried_kinds) >= 3, "failures injected on at least three host kinds", str(tried_kinds))
+    save_rom_faults(t)
 
 
 # bad input
@@ -424,20 +463,22 @@ def bad_input(t):
     is_root = os.geteuid() == 0
     cases = 0
 
-    def case(what, args, code, message, setup=None, undo=None, env=None, with_root=True, preexec=None):
+    def case(what, args, code, message, setup=None, undo=None, env=None, with_root=True, preexec=None, at=None):
         nonlocal cases
         cases += 1
+        at = at or root
         if setup:
             setup()
-        before = snapshot(root)
-        sets = backups(root)
-        c, lines, err = t.helper_run(args, root if with_root else None, env, preexec=preexec)
+        before = snapshot(at)
+        sets = backups(at)
+        roms = saved_roms(at)
+        c, lines, err = t.helper_run(args, at if with_root else None, env, preexec=preexec)
         check_events(lines, c, what)
         check(c == code, f"bad input: {what}: exit {code}", f"exit {c}: {lines[-1:]}")
         check(message in failed_message(lines), f"bad input: {what}: says {message!r}", failed_message(lines))
         check(message in err, f"bad input: {what}: says it on stderr too", err)
-        check(snapshot(root) == before and backups(root) == sets, f"bad input: {what}: nothing changed",
-              str(tree_diff(before, snapshot(root))))
+        check(snapshot(at) == before and backups(at) == sets and saved_roms(at) == roms,
+              f"bad input: {what}: nothing changed", str(tree_diff(before, snapshot(at))))
         if undo:
             undo()
 
@@ -610,8 +651,140 @@ def bad_input(t):
           "next boot: grub-reboot with the Passthrough entry's id", f"exit {code}: {lines[-1:]} {command_log(root)}")
     shutil.rmtree(root)
 
+    root = t.make_root(ROM_HOST)
+    cases += save_rom_bad_input(t, root, case)
+    shutil.rmtree(root)
+
     print(f"{cases} bad inputs refused")
     check(cases >= 20, f"at least 20 bad inputs ({cases})")
+
+
+# save-rom
+
+def save_rom_valid(t, root, what):
+    """A valid ROM is saved byte for byte, 0644, under the name VM texts use; the
+    sysfs rom was turned on once and off once, and nothing else changed."""
+    rom = open(os.path.join(root, "sys/bus/pci/devices", ROM_GPU, "rom"), "rb").read()
+    before = snapshot(root)
+    clear_rom_writes(root, ROM_GPU)
+    code, lines, err = t.helper_run(["save-rom", ROM_GPU], root)
+    check_events(lines, code, what)
+    check(code == 0, f"{what}: exit 0", f"exit {code}: {lines[-2:]} {err}")
+    _mkhost, dev = rom_device(t, ROM_GPU)
+    name = "%04x-%04x-%04x-%04x.rom" % (dev.vendor, dev.device, dev.subvendor, dev.subdevice)
+    path = os.path.join(root, ROM_DIR, name)
+    check(saved_roms(root) == [name], f"{what}: saved as {name}, nothing else", str(saved_roms(root)))
+    if os.path.exists(path):
+        check(open(path, "rb").read() == rom, f"{what}: the saved ROM is the card's, byte for byte")
+        check(stat.S_IMODE(os.stat(path).st_mode) == 0o644, f"{what}: the saved ROM is 0644")
+        check(stat.S_IMODE(os.stat(os.path.dirname(path)).st_mode) == 0o755, f"{what}: its directory is 0755")
+    check(rom_writes(root, ROM_GPU) == "1\n0\n", f"{what}: turned the ROM on, then off",
+          repr(rom_writes(root, ROM_GPU)))
+    check(any(line == f"done Saved the ROM of {ROM_GPU} ({len(rom)} bytes) to /{ROM_DIR}/{name}" for line in lines),
+          f"{what}: says where it saved it", str(lines[-1:]))
+    check(snapshot(root) == before, f"{what}: nothing else changed", str(tree_diff(before, snapshot(root))))
+    cfg = subprocess.run([t.cli, "--vm-config", "ultmos", ROM_GPU, "--root", root], capture_output=True, text=True)
+    check(f'romfile="/{ROM_DIR}/{name}"' in cfg.stdout, f"{what}: --vm-config names the saved ROM", cfg.stdout)
+    shutil.rmtree(os.path.join(root, ROM_DIR))
+
+
+def save_rom_bad_input(t, root, case):
+    mkhost, dev = rom_device(t, ROM_GPU)
+    rom_path = os.path.join(root, "sys/bus/pci/devices", ROM_GPU, "rom")
+    good = open(rom_path, "rb").read()
+    n = 0
+
+    save_rom_valid(t, root, "save-rom of a valid ROM")
+
+    def put(kind):
+        def setup():
+            clear_rom_writes(root, ROM_GPU)
+            open(rom_path, "wb").write(mkhost.option_rom(dev, kind))
+        return setup
+
+    def restore():
+        open(rom_path, "wb").write(good)
+
+    def written(expected):
+        def undo():
+            got = rom_writes(root, ROM_GPU)
+            check(got == expected, f"bad input: save-rom: the ROM was turned {'on and off again' if expected else 'never on'}",
+                  repr(got))
+            restore()
+        return undo
+
+    for what, args, code, message in [
+            ("save-rom without an address", ["save-rom"], EXIT["usage"], "save-rom needs the PCI address"),
+            ("save-rom of a path", ["save-rom", "/dev/mem"], EXIT["usage"], '"/dev/mem" is not a PCI address'),
+            ("save-rom with a second address", ["save-rom", ROM_GPU, "0001:00:03.1"], EXIT["usage"],
+             'unexpected "0001:00:03.1" after save-rom'),
+            ("save-rom of a non-GPU (its audio)", ["save-rom", "0001:00:03.1"], EXIT["refused"],
+             "0001:00:03.1 is not a GPU"),
+            ("save-rom of no device", ["save-rom", "0001:0e:00.0"], EXIT["refused"], "no PCI device 0001:0e:00.0"),
+            ("save-rom of the host's display", ["save-rom", "0000:02:00.0"], EXIT["rom-in-use"],
+             "0000:02:00.0 drives this computer's display")]:
+        case(what, args, code, message, setup=put("valid"), undo=written(""), at=root)
+        n += 1
+
+    for kind, code, message in [
+            ("bad-signature", EXIT["rom-bad-signature"], "does not start with the 0x55AA signature"),
+            ("wrong-vendor", EXIT["rom-wrong-device"],
+             "it is the ROM of a 10de:67df, not of this 1002:67df card"),
+            ("bad-checksum", EXIT["rom-bad-checksum"], "the checksum of its legacy image is wrong"),
+            ("empty", EXIT["rom-missing"], "the ROM of %s is empty" % ROM_GPU)]:
+        case(f"save-rom of a ROM with {kind}", ["save-rom", ROM_GPU], code, message, setup=put(kind),
+             undo=written("1\n0\n"), at=root)
+        n += 1
+
+    def no_rom():
+        clear_rom_writes(root, ROM_GPU)
+        os.unlink(rom_path)
+    case("save-rom of a card without a rom file", ["save-rom", ROM_GPU], EXIT["rom-missing"],
+         "has no ROM the kernel can read", setup=no_rom, undo=written(""), at=root)
+    n += 1
+
+    def rom_dir_link():
+        clear_rom_writes(root, ROM_GPU)
+        os.makedirs(os.path.join(root, "var/lib/passthrough-prep/elsewhere"))
+        os.symlink("elsewhere", os.path.join(root, ROM_DIR))
+
+    def rom_dir_unlink():
+        written("1\n0\n")()
+        check(os.listdir(os.path.join(root, "var/lib/passthrough-prep/elsewhere")) == [],
+              "bad input: save-rom: nothing written through the link")
+        os.unlink(os.path.join(root, ROM_DIR))
+        os.rmdir(os.path.join(root, "var/lib/passthrough-prep/elsewhere"))
+    case("save-rom into a symlinked directory", ["save-rom", ROM_GPU], EXIT["unsafe"],
+         "/var/lib/passthrough-prep/roms is a symbolic link", setup=rom_dir_link, undo=rom_dir_unlink, at=root)
+    n += 1
+
+    # a card in use: the GTX 960 of another host, on nvidia
+    other = t.make_root("desktop-intel-nvidia")
+    case("save-rom of a card in use (on nvidia)", ["save-rom", "0000:01:00.0"], EXIT["rom-in-use"],
+         "0000:01:00.0 is used by nvidia, not reserved on vfio-pci", at=other)
+    shutil.rmtree(other)
+    n += 1
+    return n
+
+
+def save_rom_faults(t):
+    root = t.make_root(ROM_HOST)
+    for kind_name in ("write", "rename"):
+        what = f"save-rom with {kind_name}:1 failing"
+        before = snapshot(root)
+        clear_rom_writes(root, ROM_GPU)
+        code, lines, err = t.helper_run(["save-rom", ROM_GPU], root, {"PP_HELPER_FAIL_AT": f"{kind_name}:1"})
+        check_events(lines, code, what)
+        check(code == EXIT["failed"], f"{what}: exit 1", f"exit {code}: {lines[-2:]} {err}")
+        check(f"injected failure at {kind_name} 1" in failed_message(lines), f"{what}: says what failed",
+              failed_message(lines))
+        check(saved_roms(root) == [], f"{what}: no ROM and no temp file left", str(saved_roms(root)))
+        check(rom_writes(root, ROM_GPU) == "1\n0\n", f"{what}: the ROM was turned off again",
+              repr(rom_writes(root, ROM_GPU)))
+        check(snapshot(root) == before, f"{what}: nothing else changed", str(tree_diff(before, snapshot(root))))
+    code, lines, _ = t.helper_run(["save-rom", ROM_GPU], root)
+    check(code == 0 and len(saved_roms(root)) == 1, "save-rom after the failed runs works", str(lines[-2:]))
+    shutil.rmtree(root)
 
 
 def main():

@@ -133,6 +133,17 @@ pp_json_addresses (PpJson     *json,
   pp_json_end_array (json);
 }
 
+static void
+pp_json_reset (PpJson              *json,
+               const PpResetAdvice *reset)
+{
+  pp_json_begin_array (json, "reset_methods");
+  for (guint i = 0; reset->methods[i] != NULL; i++)
+    pp_json_string (json, NULL, reset->methods[i]);
+  pp_json_end_array (json);
+  pp_json_string (json, "reset_advice", reset->advice);
+}
+
 char *
 pp_format_check_json (const PpHost      *host,
                       const PpBootSetup *setup,
@@ -197,6 +208,7 @@ pp_format_check_json (const PpHost      *host,
       pp_json_string (json, "verdict", gpu->verdict);
       pp_json_string (json, "macos", pp_macos_support_to_string (gpu->macos));
       pp_json_string (json, "macos_note", gpu->macos_note);
+      pp_json_reset (json, gpu->reset);
       pp_json_end_object (json);
     }
   pp_json_end_array (json);
@@ -273,6 +285,9 @@ pp_format_check_text (const PpAdvice *advice,
       g_string_append_c (out, '\n');
       g_string_append_printf (out, _("  macOS: %s (%s)\n"),
                               pp_macos_support_to_string (gpu->macos), gpu->macos_note);
+      g_string_append_printf (out, _("  reset: %s\n"), gpu->reset->summary);
+      if (gpu->reset->advice != NULL)
+        g_string_append_printf (out, "         %s\n", gpu->reset->advice);
     }
   return g_string_free (out, FALSE);
 }
