@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -166,19 +167,61 @@ pp_guard_process (GError **error)
   return TRUE;
 }
 
-/* Runs between fork and exec: async-signal-safe calls only */
-void
-pp_guard_child_setup (gpointer user_data)
+/* The signals a command must not get from the helper's process group while
+ * it starts */
+static void
+fill_group_signals (sigset_t *set)
 {
-  struct sigaction action = { 0 };
+  sigemptyset (set);
+  for (guint i = 0; i < G_N_ELEMENTS (ignored_signals); i++)
+    sigaddset (set, ignored_signals[i]);
+  sigaddset (set, SIGTERM);
+}
+
+/* Runs between fork and exec: async-signal-safe calls only. The child
+ * starts with the group's signals blocked (GLib sets SIGINT, SIGTERM,
+ * SIGHUP and SIGPIPE back to their defaults right after fork, so one sent
+ * to the helper's group then would kill it): it leaves the group, drops
+ * what came meanwhile (ignoring a signal discards it), then takes the
+ * defaults and an empty mask. */
+static void
+child_setup (gpointer user_data)
+{
+  struct sigaction ignore = { 0 };
+  struct sigaction fallback = { 0 };
   sigset_t none;
 
-  action.sa_handler = SIG_DFL;
-  sigemptyset (&action.sa_mask);
+  setsid ();
+  ignore.sa_handler = SIG_IGN;
+  fallback.sa_handler = SIG_DFL;
+  sigemptyset (&ignore.sa_mask);
+  sigemptyset (&fallback.sa_mask);
   for (guint i = 0; i < G_N_ELEMENTS (ignored_signals); i++)
-    sigaction (ignored_signals[i], &action, NULL);
-  sigaction (SIGTERM, &action, NULL);
+    {
+      sigaction (ignored_signals[i], &ignore, NULL);
+      sigaction (ignored_signals[i], &fallback, NULL);
+    }
+  sigaction (SIGTERM, &ignore, NULL);
+  sigaction (SIGTERM, &fallback, NULL);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
-  setsid ();
+}
+
+GSubprocess *
+pp_guard_spawn (GSubprocessLauncher  *launcher,
+                const char * const   *argv,
+                GError              **error)
+{
+  GSubprocess *process;
+  sigset_t group_signals;
+  sigset_t saved;
+
+  /* the child inherits this thread's mask; SIGTERM still reaches the helper
+   * through GLib's other threads, which do not block it */
+  fill_group_signals (&group_signals);
+  pthread_sigmask (SIG_BLOCK, &group_signals, &saved);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  pthread_sigmask (SIG_SETMASK, &saved, NULL);
+  return process;
 }

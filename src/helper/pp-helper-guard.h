@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -22,9 +22,13 @@ gboolean     pp_guard_process         (GError   **error);
 /* TRUE once SIGTERM arrived: the run stops at the next step and rolls back */
 gboolean     pp_guard_stop_requested  (void);
 
-/* For GSubprocessLauncher's child setup: the command gets a session of its
- * own (no terminal's signals reach it), default signal handling and an
- * empty signal mask; it inherits the helper's limits. */
-void         pp_guard_child_setup     (gpointer   user_data);
+/* Spawns @argv from @launcher (whose child setup it sets) so that the
+ * command gets a session of its own (no signal sent to the helper's process
+ * group, by a terminal or otherwise, reaches it, not even while it starts),
+ * default signal handling and an empty signal mask; it inherits the
+ * helper's limits. */
+GSubprocess *pp_guard_spawn           (GSubprocessLauncher  *launcher,
+                                       const char * const   *argv,
+                                       GError              **error);
 
 G_END_DECLS

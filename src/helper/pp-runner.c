@@ -130,9 +130,8 @@ pp_runner_run (PpSafeRoot          *root,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_environ (launcher, env);
-  g_subprocess_launcher_set_child_setup (launcher, pp_guard_child_setup, NULL, NULL);
   g_subprocess_launcher_set_cwd (launcher, pp_safe_root_get_path (root));
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) spawn_argv->pdata, error);
+  process = pp_guard_spawn (launcher, (const char * const *) spawn_argv->pdata, error);
   if (process == NULL)
     {
       g_prefix_error (error, "%s: ", described);

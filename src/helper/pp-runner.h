@@ -18,7 +18,7 @@ char     *pp_runner_resolve  (PpSafeRoot          *root,
                               const char          *program,
                               GError             **error);
 /* Runs @argv (no shell) with a clean environment and stdin from /dev/null,
- * in a session of its own with default signal handling (pp_guard_child_setup),
+ * in a session of its own with default signal handling (pp_guard_spawn),
  * emitting each line it prints (stdout and stderr, in order) as a "log"
  * event. Fails unless it exits 0; *@started says whether it ran at all (a
  * command that started may have changed something, even when it failed).

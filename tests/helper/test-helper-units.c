@@ -304,6 +304,8 @@ test_guard_makes_limits_and_signals_safe (void)
   struct rlimit tiny_files = { 3, 3 };
   struct rlimit limit;
   struct sigaction action;
+  struct stat opened;
+  struct stat null_device;
   sigset_t blocked;
   g_autoptr(GError) error = NULL;
 
@@ -328,9 +330,15 @@ test_guard_makes_limits_and_signals_safe (void)
   sigaddset (&blocked, SIGTERM);
   sigaddset (&blocked, SIGCHLD);
   sigprocmask (SIG_BLOCK, &blocked, NULL);
+  close (STDIN_FILENO);
 
   g_assert_true (pp_guard_process (&error));
   g_assert_no_error (error);
+
+  /* a closed standard fd is /dev/null, not the next file the helper opens */
+  g_assert_cmpint (fstat (STDIN_FILENO, &opened), ==, 0);
+  g_assert_cmpint (stat ("/dev/null", &null_device), ==, 0);
+  g_assert_true (S_ISCHR (opened.st_mode) && opened.st_rdev == null_device.st_rdev);
 
   g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
   g_assert_true (limit.rlim_cur == RLIM_INFINITY);

@@ -37,6 +37,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 EXIT = {"ok": 0, "failed": 1, "usage": 2, "not-permitted": 3, "refused": 4,
@@ -636,6 +637,31 @@ def signals_from_outside(t, host, root, address, original):
                 code, lines, _ = t.helper_run(["revert"], root)
                 check(code == 0 and snapshot(root) == original, f"{what}: then reverts", str(lines[-2:]))
 
+    # bursts of ^C and hang-ups at every step, commands starting included: a
+    # command must be out of the helper's group before it takes SIGINT's default
+    for run in range(10):
+        what = f"{host} reserve, SIGINT and SIGHUP to its process group all along (run {run + 1})"
+        proc = subprocess.Popen(t.helper_argv(reserve, root), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                env=t.helper_env(), start_new_session=True)
+
+        def keep_signalling(signum):
+            while proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signum)
+                except ProcessLookupError:
+                    break
+        # from its first line on: before main() runs, no program can ignore a signal
+        lines = [proc.stdout.readline().decode("utf-8", "replace").rstrip("\n")]
+        sender = threading.Thread(target=keep_signalling, args=(signal.SIGHUP if run % 2 else signal.SIGINT,))
+        sender.start()
+        lines += [raw.decode("utf-8", "replace").rstrip("\n") for raw in proc.stdout]
+        code = proc.wait(timeout=60)
+        sender.join()
+        check(code == 0, f"{what}: no command was killed, exit 0", f"exit {code}: {lines[-1:]}")
+        check_all_or_nothing(root, code, lines, applied, original, "applied", (), what)
+        code, lines, _ = t.helper_run(["revert"], root)
+        check(code == 0 and snapshot(root) == original, f"{what}: then reverts", str(lines[-2:]))
+
 
 def signal_from_a_command(t, host, root, address, plan, original):
     """The first command signals the helper while it runs: SIGINT and SIGHUP
@@ -723,6 +749,19 @@ def caller_limits_and_signals(t):
           f"{what}: the command leads a session of its own", probe)
     code, lines, _ = t.helper_run(["revert"], root, preexec=hostile_caller)
     check(code == 0 and snapshot(root) == original, f"{what}: revert too", str(lines[-2:]))
+
+    # stdout and stderr closed: no file the helper opens may take their place
+    what = f"{host} reserve with stdout and stderr closed"
+    proc = subprocess.run(t.helper_argv(reserve, root), env=t.helper_env(), timeout=120,
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          preexec_fn=lambda: (os.close(1), os.close(2)))
+    check(proc.returncode == 0 and snapshot(root) == applied, f"{what}: works", f"exit {proc.returncode}")
+    code, lines, _ = t.helper_run(["status"], root)
+    check(code == 0 and any(line.startswith("state applied ") for line in lines)
+          and open(os.path.join(root, "var/lib/passthrough-prep/lock")).read() == "",
+          f"{what}: no event went into a file it opened", str(lines))
+    code, lines, _ = t.helper_run(["revert"], root)
+    check(code == 0 and snapshot(root) == original, f"{what}: then reverts", str(lines[-2:]))
     shutil.rmtree(root)
 
 
@@ -1016,10 +1055,24 @@ def bad_input(t):
         case("revert of a set creating directories elsewhere", ["revert"], EXIT["bad-backup"],
              where + "[backup] created-directories names “/etc/sudoers.d”",
              **tampered("backup", "created-directories", "/etc/sudoers.d;"))
-        for decoy in ("etc/shadow", "etc/passwd"):
-            os.unlink(path(decoy))
         code, lines, _ = t.helper_run(["revert"], root)
         check(code == 0, "bad input: revert of the untampered set", str(lines[-2:]))
+
+        # only directories named like a set are read: another holding an applied set naming /etc/shadow is not one
+        odd_set = os.path.join(os.path.dirname(os.path.dirname(manifest)), backups(root)[-1] + ".copy")
+
+        def plant_odd_set():
+            os.makedirs(odd_set)
+            open(os.path.join(odd_set, "manifest"), "w").write(
+                re.sub(r"^path=.*$", "path=/etc/shadow", valid_manifest, count=1, flags=re.M))
+
+        def remove_odd_set():
+            os.unlink(os.path.join(odd_set, "manifest"))
+            os.rmdir(odd_set)
+        case("a set whose directory is not named like one", ["revert"], EXIT["nothing-to-do"], "Nothing to revert",
+             setup=plant_odd_set, undo=remove_odd_set)
+        for decoy in ("etc/shadow", "etc/passwd"):
+            os.unlink(path(decoy))
 
     # what the planner reads from sysfs and the editors do not model is refused before anything is written
     no_plan = ["reserve", address, NO_DIGEST]
