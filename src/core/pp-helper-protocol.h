@@ -29,7 +29,8 @@ typedef enum
                                          * wrote it */
   PP_HELPER_EXIT_NOTHING_TO_DO    = 7,  /* revert: no applied backup */
   PP_HELPER_EXIT_HOST_UNREADABLE  = 8,  /* the host or its config files could not be read or planned */
-  PP_HELPER_EXIT_ROLLBACK_FAILED  = 9,  /* a step failed and restoring a file failed too: see the events */
+  PP_HELPER_EXIT_ROLLBACK_FAILED  = 9,  /* a step failed and putting it back failed too: restoring a file,
+                                         * or running a command again on the restored files; see the events */
   PP_HELPER_EXIT_BUSY             = 10, /* another helper is reserving or reverting right now */
   PP_HELPER_EXIT_PLAN_CHANGED     = 11, /* reserve: the helper's plan is not the one reviewed */
   PP_HELPER_EXIT_BAD_BACKUP       = 12, /* revert, status: the newest backup set's manifest is damaged, or
