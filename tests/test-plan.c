@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "pp-advice.h"
@@ -634,6 +635,37 @@ test_plan_parse_error (void)
   g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");
 }
 
+/* A driver link naming something that is no module name: the plan refuses
+ * and names the function, and writes nothing */
+static void
+test_plan_refuses_odd_driver_name (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "odd-driver");
+  g_autofree char *link = g_build_filename (root, "sys/bus/pci/devices/0000:01:00.1/driver", NULL);
+  g_autofree char *driver_dir = g_build_filename (root, "sys/bus/pci/drivers/snd_hda_intel\nblacklist vfio_pci",
+                                                  NULL);
+  g_autofree char *old_target = g_file_read_link (link, NULL);
+  g_autofree char *drivers = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_assert_nonnull (old_target);
+  drivers = g_path_get_dirname (old_target);
+  target = g_build_filename (drivers, "snd_hda_intel\nblacklist vfio_pci", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (driver_dir, 0755), ==, 0);
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  g_assert_nonnull (plan->refused);
+  g_assert_true (g_str_has_prefix (plan->refused,
+                                   "0000:01:00.1 is bound to a driver named “snd_hda_intel\\nblacklist vfio_pci”, "
+                                   "which is not a kernel module name"));
+  g_assert_nonnull (strstr (plan->refused, "/sys/bus/pci/devices/0000:01:00.1/driver"));
+  g_assert_cmpuint (plan->files->len, ==, 0);
+  g_assert_cmpuint (plan->commands->len, ==, 0);
+}
+
 typedef struct
 {
   char     *host;
@@ -769,5 +801,6 @@ main (int   argc,
   g_test_add_func ("/core/plan/kernelstub", test_plan_kernelstub);
   g_test_add_func ("/core/plan/warns-dropped-ids", test_plan_warns_dropped_ids);
   g_test_add_func ("/core/plan/grubby-arguments", test_plan_grubby_arguments);
+  g_test_add_func ("/core/plan/refuses-odd-driver-name", test_plan_refuses_odd_driver_name);
   return g_test_run ();
 }

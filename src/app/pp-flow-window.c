@@ -624,9 +624,10 @@ pp_flow_window_show_failure (PpFlowWindow *self,
         description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : "", _("Nothing was changed."));
         break;
       case PP_HELPER_EXIT_ROLLBACK_FAILED:
-        title = _("Restoring the Files Failed Too");
-        description = g_strdup_printf (_("%s\n\nSome files could not be put back: the log says which. "
-                                         "The originals are saved in %s."),
+        title = _("Undoing the Change Failed Too");
+        description = g_strdup_printf (_("%s\n\nNot everything could be put back: a file, or a rebuild run again "
+                                         "on the restored files. The log says which, and what to run by hand. "
+                                         "The original files are saved in %s."),
                                        reason != NULL ? reason : "",
                                        self->backup != NULL ? self->backup : PP_HELPER_BACKUP_DIR);
         break;

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,8 +17,9 @@
 #include "pp-boot.h"
 #include "pp-helper-args.h"
 #include "pp-helper-events.h"
-#include "pp-helper-protocol.h"
 #include "pp-helper-faults.h"
+#include "pp-helper-guard.h"
+#include "pp-helper-protocol.h"
 #include "pp-helper-intents.h"
 #include "pp-helper-rom.h"
 #include "pp-host.h"
@@ -98,6 +98,7 @@ next_boot (PpSafeRoot  *root,
   g_autoptr(PpBootSetup) setup = NULL;
   g_auto(GStrv) argv = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean started = FALSE;
 
   if (host == NULL)
     {
@@ -121,7 +122,7 @@ next_boot (PpSafeRoot  *root,
       return FALSE;
     }
   pp_event_step (1, 1, "Running %s %s", argv[0], argv[1]);
-  if (!pp_runner_run (root, test_mode, (const char * const *) argv, error))
+  if (!pp_runner_run (root, test_mode, (const char * const *) argv, &started, error))
     return FALSE;
   pp_event_emit (PP_HELPER_EVENT_DONE, "The next start boots %s once", argv[1]);
   return TRUE;
@@ -160,8 +161,9 @@ run (int      argc,
     goto out;
 #endif
 
+  /* in test mode the running user and their group play root's */
   root = pp_safe_root_open (test_mode ? args.test_root : "/",
-                            test_mode ? getuid () : 0, faults, error);
+                            test_mode ? getuid () : 0, test_mode ? getgid () : 0, faults, error);
   if (root == NULL)
     goto out;
 
@@ -206,16 +208,20 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
+  gboolean ok;
 
+  /* before anything else: the caller's signals, mask and limits must not
+   * cut a change short, and a reader that stops reading must not stall it */
+  ok = pp_guard_process (&error);
+  pp_events_init ();
   setlocale (LC_ALL, "C.UTF-8");
   umask (022);
-  /* the caller going away (closed pipe, hung-up terminal) must not stop a
-   * change half-way: the run finishes or rolls back, events are dropped */
-  signal (SIGPIPE, SIG_IGN);
-  signal (SIGHUP, SIG_IGN);
 
-  if (run (argc, argv, &error))
-    return PP_HELPER_EXIT_OK;
+  if (ok && run (argc, argv, &error))
+    {
+      pp_events_restore ();
+      return PP_HELPER_EXIT_OK;
+    }
 
   if (error == NULL)
     g_set_error (&error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED, "failed for an unknown reason");
@@ -226,6 +232,7 @@ main (int    argc,
     }
 
   pp_event_emit (PP_HELPER_EVENT_FAILED, "%s", error->message);
-  g_printerr ("passthrough-prep-helper: %s\n", error->message);
+  pp_event_print_error (error->message);
+  pp_events_restore ();
   return error->code;
 }

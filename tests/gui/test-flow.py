@@ -52,6 +52,21 @@ ENTRY_GPU = '0000:01:00.0'
 log, run_case = tw.log, tw.run_case
 
 
+# A mkinitcpio stand-in that logs as the fixtures' do and fails the first time
+MKINITCPIO_FAILING_ONCE = r"""#!/bin/bash
+root=$(cd "${0%/*}/../.." && pwd -P) || exit 1
+line=mkinitcpio
+for arg in "$@"; do line+=" $(printf '%q' "$arg")"; done
+printf '%s\n' "$line" >> "$root/var/log/pp-test-commands.log" || exit 1
+if [ ! -e "$root/var/mkinitcpio-failed-once" ]; then
+  : > "$root/var/mkinitcpio-failed-once"
+  echo "mkinitcpio: error: failing on purpose, once" >&2
+  exit 1
+fi
+echo "mkinitcpio (test stand-in): done"
+"""
+
+
 def tree_bytes(root):
     """Every file and link of a host tree but var/ (the helper's backups, lock
     and the tools' command log), by path."""
@@ -381,7 +396,8 @@ def main_inner(binary, helper, srcdir, builddir):
 
         def failure():
             root = fresh_root(HOST, 'failure')
-            open(os.path.join(root, 'pp-fail-mkinitcpio'), 'w').close()
+            # fails once, as one that wrote part of its images: run again on the restored files, it works
+            open(os.path.join(root, 'usr/bin/mkinitcpio'), 'w').write(MKINITCPIO_FAILING_ONCE)
             before = tree_bytes(root)
             app = tw.App(binary, root, wide)
             try:
@@ -395,9 +411,12 @@ def main_inner(binary, helper, srcdir, builddir):
                       'the failure does not give the reason and the restore: %s' % text)
                 tw.screenshot(app, artifacts, 'flow-failed')
                 compare_trees(before, tree_bytes(root))
+                log_path = os.path.join(root, 'var/log/pp-test-commands.log')
+                ran = [line.split()[0] for line in open(log_path).read().splitlines()]
+                check(ran == ['mkinitcpio', 'mkinitcpio'], 'mkinitcpio was not run again: %s' % ran)
             finally:
                 app.stop()
-        run_case('a failing mkinitcpio: its reason, every file restored', failure)
+        run_case('a failing mkinitcpio: its reason, every file restored, it ran again', failure)
 
         def refused():
             root = fresh_root(REFUSED_HOST, 'refused')

@@ -177,6 +177,19 @@ refusal_for (const PpHost      *host,
                                   name, device_ids, gpu->gpu->address);
         }
     }
+
+  /* a driver's name goes into our modprobe.d file: what sysfs says is
+   * written there only when it cannot add a line or a word */
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (gpu->reserve, i);
+      g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+
+      if (!pp_modprobe_competing_modules (device, modules, &error))
+        return g_strdup_printf (_("%s. Check /sys/bus/pci/devices/%s/driver; nothing is planned for %s."),
+                                error->message, device->address, gpu->gpu->address);
+    }
   return NULL;
 }
 
@@ -203,7 +216,8 @@ plan_modprobe (PpChanges          *changes,
   if (files == NULL)
     return FALSE;
   for (guint i = 0; i < gpu->reserve->len; i++)
-    pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules);
+    if (!pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules, error))
+      return FALSE;
   g_ptr_array_add (modules, NULL);
   for (guint i = 0; ids != NULL && i < ids->len; i++)
     g_ptr_array_add (ids_array, g_ptr_array_index (ids, i));
