@@ -74,7 +74,8 @@ def check_list(errors, listing, host):
 
 def parse_expect(path):
     """scenario NAME | iommu on|off | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]
-    [remedies=KIND,KIND] [why=WORD] | check ID ok|info|warning|error|absent [next=WORD]"""
+    [reset-methods=M,N] [reset-advice=none|WORDS+JOINED+BY+PLUS] [remedies=KIND,KIND] [why=WORD]
+    | check ID ok|info|warning|error|absent [next=WORD]"""
     want = {'gpus': {}, 'checks': {}}
     with open(path, encoding='utf-8') as f:
         for lineno, raw in enumerate(f, 1):
@@ -91,6 +92,10 @@ def parse_expect(path):
                         gpu[key] = value.split(',') if value else []
                     elif key in ('macos', 'integrated', 'why'):
                         gpu[key] = value
+                    elif key == 'reset-methods':
+                        gpu[key] = value.split(',') if value else []
+                    elif key == 'reset-advice':
+                        gpu[key] = None if value == 'none' else value.replace('+', ' ')
                     else:
                         raise SystemExit('%s:%d: unknown %r' % (path, lineno, word))
                 want['gpus'][words[1]] = gpu
@@ -136,6 +141,13 @@ def check_advice(errors, report, want):
                 expect_equal(errors, addr + ' ' + key, got[key], sorted(gwant[key]))
         if 'macos' in gwant:
             expect_equal(errors, addr + ' macos', got['macos'], gwant['macos'])
+        if 'reset-methods' in gwant:
+            expect_equal(errors, addr + ' reset_methods', got['reset_methods'], gwant['reset-methods'])
+        if 'reset-advice' in gwant:
+            if gwant['reset-advice'] is None or got['reset_advice'] is None:
+                expect_equal(errors, addr + ' reset_advice', got['reset_advice'], gwant['reset-advice'])
+            elif gwant['reset-advice'] not in got['reset_advice']:
+                errors.append('%s reset_advice does not say %r: %r' % (addr, gwant['reset-advice'], got['reset_advice']))
         if 'integrated' in gwant:
             expect_equal(errors, addr + ' integrated', got['integrated'], gwant['integrated'] == 'yes')
         if not got['viable'] and got['blockers']:

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The script that binds a GPU by address (src/core/boot/passthrough-prep-vfio-bind.sh),
+"""The script that binds a GPU by address (src/core/boot/scripts/passthrough-prep-vfio-bind.sh),
 run with every POSIX shell at hand against a fixture host's sysfs: it sets
 driver_override for exactly the listed functions, takes them from the driver
 they have, asks a built-in vfio-pci to probe them, and leaves alone a device
@@ -163,8 +163,8 @@ def scenarios(pristine, work, name, shell):
 
 def new_file_texts(cli, root, address):
     """The text of each file the plan creates, from its diff"""
-    proc = subprocess.run([cli, '--plan', address, '--json', '--root', root], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run([cli, '--plan', address, '--mode', 'every-boot', '--json', '--root', root],
+                          capture_output=True, text=True, timeout=60)
     plan = json.loads(proc.stdout)
     texts = {}
     for f in plan['files']:
@@ -173,6 +173,11 @@ def new_file_texts(cli, root, address):
             body = lines[lines.index(next(line for line in lines if line.startswith('@@'))) + 1:]
             texts[f['path']] = ''.join(line[1:] + '\n' for line in body if line.startswith('+'))
     return plan, texts
+
+
+# what runs in the initramfs or sets it up: the script and each tool's hooks
+HOOK_PATHS = ('/etc/passthrough-prep/vfio-bind', '/etc/initcpio/', '/etc/initramfs-tools/hooks/',
+              '/etc/initramfs-tools/scripts/', '/usr/lib/dracut/modules.d/')
 
 
 def shellcheck(path, text, shell):
@@ -210,7 +215,7 @@ def main(argv):
         plan, texts = new_file_texts(cli, root, '0000:41:00.0')
         check(plan['binding'] == 'address' and len(texts) >= 4, 'plan%s binds by address' % variant, str(plan))
         for path, text in texts.items():
-            if path.startswith(('/etc/modprobe.d/', '/etc/dracut.conf.d/')) or path.endswith('/vfio-addresses'):
+            if not path.startswith(HOOK_PATHS):
                 continue
             bash = path.startswith('/etc/initcpio/install/') or path.endswith('/module-setup.sh')
             shellcheck(path, text, 'bash' if bash else 'sh')

@@ -109,13 +109,42 @@ test_competing_modules (void)
   g_autoptr(PpPciDevice) amd = device (0x1002, 0x0300, "vfio-pci");
   const char *want[] = { "nvidia", "nouveau", "snd_hda_intel", "xhci_pci", "i2c_nvidia_gpu", "amdgpu", "radeon", NULL };
 
-  pp_modprobe_competing_modules (vga, modules);
-  pp_modprobe_competing_modules (audio, modules);
-  pp_modprobe_competing_modules (usb, modules);
-  pp_modprobe_competing_modules (ucsi, modules);
-  pp_modprobe_competing_modules (amd, modules);
+  g_assert_true (pp_modprobe_competing_modules (vga, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (audio, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (usb, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (ucsi, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (amd, modules, NULL));
   g_ptr_array_add (modules, NULL);
   g_assert_cmpstrv ((const char * const *) modules->pdata, want);
+}
+
+/* A driver's name comes from a sysfs link: only a module name may reach a
+ * modprobe.d line */
+static void
+test_competing_modules_refuse_odd_names (void)
+{
+  const char *odd[] = { "nvidia\nblacklist vfio_pci", "nvidia pre: x", "", "n/v", "nvidia;", "nvidïa",
+                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+  const char *fine[] = { "nvidia", "snd_hda_intel", "ehci-pci", "A-Z_0-9",
+                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(PpPciDevice) vga = device (0x10de, 0x0300, odd[i]);
+      g_autoptr(GError) error = NULL;
+
+      vga->address = g_strdup ("0000:01:00.0");
+      g_assert_false (pp_modprobe_name_is_valid (odd[i]));
+      g_assert_false (pp_modprobe_competing_modules (vga, modules, &error));
+      g_assert_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED);
+      g_assert_true (g_str_has_prefix (error->message, "0000:01:00.0 is bound to a driver named “"));
+      g_assert_null (strchr (error->message, '\n'));
+      g_assert_cmpuint (modules->len, ==, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (fine); i++)
+    g_assert_true (pp_modprobe_name_is_valid (fine[i]));
+  g_assert_false (pp_modprobe_name_is_valid (NULL));
 }
 
 static void
@@ -123,7 +152,7 @@ test_modprobe_render (void)
 {
   const char *ids[] = { "10de:1b80", "10de:10f0", NULL };
   const char *softdeps[] = { "nvidia", "nouveau", "snd_hda_intel", NULL };
-  g_autofree char *text = pp_modprobe_render ("0000:01:00.0", ids, NULL, softdeps);
+  g_autofree char *text = pp_modprobe_render ("0000:01:00.0", ids, NULL, FALSE, softdeps);
   g_autoptr(GPtrArray) commands = pp_modprobe_parse (text);
   PpModprobeCommand *options;
 
@@ -148,14 +177,24 @@ static void
 test_modprobe_render_by_address (void)
 {
   const char *softdeps[] = { "amdgpu", NULL };
-  g_autofree char *text = pp_modprobe_render ("0000:0d:00.0", NULL, "/etc/passthrough-prep/vfio-bind", softdeps);
+  g_autofree char *text = pp_modprobe_render ("0000:0d:00.0", NULL, "/etc/passthrough-prep/vfio-bind", FALSE,
+                                              softdeps);
+  g_autofree char *entry_text = pp_modprobe_render ("0000:0d:00.0", NULL, "/etc/passthrough-prep/vfio-bind", TRUE,
+                                                    softdeps);
   g_autoptr(GPtrArray) commands = pp_modprobe_parse (text);
+  g_autoptr(GPtrArray) entry_commands = pp_modprobe_parse (entry_text);
   const char *install[] = { "install", "vfio-pci", "/etc/passthrough-prep/vfio-bind;", "/sbin/modprobe",
                             "--ignore-install", "vfio-pci", "$CMDLINE_OPTS", NULL };
 
   g_assert_null (strstr (text, "ids="));
   g_assert_cmpuint (commands->len, ==, 2);
   g_assert_cmpstrv ((const char * const *) ((PpModprobeCommand *) g_ptr_array_index (commands, 0))->words, install);
+  /* boot-entry mode: the same commands, and the note Readiness looks for */
+  g_assert_null (strstr (text, PP_MODPROBE_BOOT_ENTRY_NOTE));
+  g_assert_nonnull (strstr (entry_text, PP_MODPROBE_BOOT_ENTRY_NOTE "\n"));
+  g_assert_cmpuint (entry_commands->len, ==, 2);
+  g_assert_cmpstrv ((const char * const *) ((PpModprobeCommand *) g_ptr_array_index (entry_commands, 0))->words,
+                    install);
 }
 
 static void
@@ -176,6 +215,10 @@ test_vfio_addresses_render (void)
   g_assert_true (g_str_has_prefix (text, "# Written by PassthroughPrep"));
   g_assert_true (g_str_has_suffix (text, "# reserve again and removed by Revert; do not edit.\n"
                                          "0000:0d:00.0@1002:73bf\n0000:0d:00.1@1002:ab28\n"));
+  g_free (text);
+  /* boot-entry mode: none here, they are on the Passthrough entries' command line */
+  text = pp_vfio_addresses_render ("0000:0d:00.0", "/etc/passthrough-prep/vfio-bind", NULL);
+  g_assert_true (g_str_has_suffix (text, "do not edit.\n" PP_VFIO_ADDRESSES_BOOT_ENTRY_NOTE "\n"));
 }
 
 static void
@@ -251,6 +294,7 @@ main (int   argc,
       g_test_add_data_func (path, &modules_cases[i], test_modules_case);
     }
   g_test_add_func ("/core/modprobe/competing-modules", test_competing_modules);
+  g_test_add_func ("/core/modprobe/competing-modules-refuse-odd-names", test_competing_modules_refuse_odd_names);
   g_test_add_func ("/core/modprobe/render", test_modprobe_render);
   g_test_add_func ("/core/modprobe/render-by-address", test_modprobe_render_by_address);
   g_test_add_func ("/core/modprobe/addresses-file", test_vfio_addresses_render);

@@ -5,6 +5,7 @@
 
 #include "pp-advice.h"
 #include "pp-boot.h"
+#include "pp-edit-modprobe.h"
 #include "pp-readiness.h"
 #include "pp-test-tree.h"
 
@@ -306,6 +307,89 @@ test_by_address_moved_card (Fixture *fixture, gconstpointer data)
   assert_contains (check->next_step, "reserve the GPU again where it is now");
 }
 
+static const PpCheck *
+find_check (Fixture    *fixture,
+            const char *id)
+{
+  for (guint i = 0; i < fixture->checks->len; i++)
+    {
+      const PpCheck *check = g_ptr_array_index (fixture->checks, i);
+
+      if (g_strcmp0 (check->id, id) == 0)
+        return check;
+    }
+  return NULL;
+}
+
+static void
+write_boot_entry_modprobe (Fixture *fixture)
+{
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf",
+                      "# written by PassthroughPrep\n" PP_MODPROBE_BOOT_ENTRY_NOTE "\nsoftdep nvidia pre: vfio-pci\n");
+}
+
+/* Boot-entry mode, a normal entry running: the GPU stays with the host, and
+ * that is no fault */
+static void
+test_boot_entry_normal (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  write_boot_entry_modprobe (fixture);
+  g_assert_null (read_reserved_check (fixture));
+  check = find_check (fixture, "boot-entry");
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_INFO);
+  assert_contains (check->summary, "A normal entry is running");
+  assert_contains (check->next_step, "(Passthrough)");
+}
+
+/* Boot-entry mode, the Passthrough entry running: the functions are checked */
+static void
+test_boot_entry_passthrough (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "vfio-pci", "vfio-pci");
+  write_boot_entry_modprobe (fixture);
+  pp_test_tree_write (fixture->root, "proc/cmdline",
+                      "root=/dev/sda1 intel_iommu=on iommu=pt vfio-pci.ids=10de:1401,10de:0fba " PP_PASSTHROUGH_MARKER "\n");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  check = find_check (fixture, "boot-entry");
+  assert_contains (check->summary, "A Passthrough entry is running");
+}
+
+/* Boot-entry mode bound by address: the Passthrough entry's command line
+ * names the functions; the addresses file names none */
+static void
+test_boot_entry_by_address (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "vfio-pci", "vfio-pci");
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf",
+                      "# written by PassthroughPrep\n" PP_MODPROBE_BOOT_ENTRY_NOTE "\n"
+                      "install vfio-pci /etc/passthrough-prep/vfio-bind; /sbin/modprobe --ignore-install vfio-pci "
+                      "$CMDLINE_OPTS\nsoftdep nvidia pre: vfio-pci\n");
+  pp_test_tree_write (fixture->root, "etc/passthrough-prep/vfio-addresses", "# none here\n");
+  pp_test_tree_write (fixture->root, "proc/cmdline",
+                      "root=/dev/sda1 intel_iommu=on iommu=pt " PP_PASSTHROUGH_MARKER
+                      " passthrough_prep.vfio_addresses=0000:01:00.0@10de:1401,0000:01:00.1@10de:0fba\n");
+  set_override (fixture, "0000:01:00.0");
+  set_override (fixture, "0000:01:00.1");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to vfio-pci");
+  check = find_check (fixture, "boot-entry");
+  assert_contains (check->summary, "A Passthrough entry is running");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -323,6 +407,9 @@ main (int argc, char **argv)
   ADD ("/core/readiness/reserved/by-address/not-restarted", test_by_address_not_restarted);
   ADD ("/core/readiness/reserved/by-address/driver-loaded-first", test_by_address_driver_first);
   ADD ("/core/readiness/reserved/by-address/moved-card", test_by_address_moved_card);
+  ADD ("/core/readiness/boot-entry/normal-running", test_boot_entry_normal);
+  ADD ("/core/readiness/boot-entry/passthrough-running", test_boot_entry_passthrough);
+  ADD ("/core/readiness/boot-entry/by-address", test_boot_entry_by_address);
 #undef ADD
 
   return g_test_run ();

@@ -53,4 +53,5 @@ const PpBootBackend pp_boot_other = {
   .detect = other_detect,
   .describe = other_describe,
   .plan_params = other_plan_params,
+  .no_boot_entry = N_("PassthroughPrep does not edit this boot loader, so it cannot add a boot entry to it."),
 };

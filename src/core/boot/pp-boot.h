@@ -20,6 +20,7 @@ typedef enum
 {
   PP_BOOT_MODE_EVERY_BOOT,     /* every boot entry carries the parameters */
   PP_BOOT_MODE_BOOT_ENTRY,     /* only entries titled "… (Passthrough)" do */
+  PP_BOOT_MODE_DEFAULT,        /* asked for only: boot-entry where the host can have it, else every-boot */
 } PpBootMode;
 
 /* How the reserved functions go to vfio-pci */
@@ -38,8 +39,27 @@ typedef enum
 #define PP_VFIO_ADDRESSES_FILE  "/etc/passthrough-prep/vfio-addresses"
 #define PP_VFIO_ADDRESSES_PARAM "passthrough_prep.vfio_addresses"
 
-/* The script's text: src/core/boot/passthrough-prep-vfio-bind.sh */
-extern const char pp_vfio_bind_script[];
+/* What is on the kernel command line of a Passthrough entry and on no
+ * other: Readiness tells from it which entry is running (the kernel drops
+ * a dotted parameter no module claims) */
+#define PP_PASSTHROUGH_MARKER "passthrough_prep.boot=1"
+
+/* How "Restart into Passthrough" boots that entry once */
+typedef enum
+{
+  PP_RESTART_MENU,             /* it cannot: the user picks the entry in the boot menu */
+  PP_RESTART_LOGIND,           /* logind's SetRebootToBootLoaderEntry (systemd-boot) */
+  PP_RESTART_HELPER,           /* the helper's next-boot intent (grub-reboot) */
+} PpRestartMethod;
+
+#define PP_BOOT_ERROR (pp_boot_error_quark ())
+
+typedef enum
+{
+  PP_BOOT_ERROR_NO_BOOT_ENTRY, /* this host cannot have a separate Passthrough entry: the message says why */
+} PpBootError;
+
+GQuark pp_boot_error_quark (void);
 
 /* One file a plan changes. Paths are the host's paths ("/etc/mkinitcpio.conf"),
  * also under --root; pp_host_path() maps them to the disk. */
@@ -63,6 +83,9 @@ typedef struct
   GPtrArray *undo_commands;
   GPtrArray *warnings;     /* char*, translated */
   GPtrArray *manual_steps; /* char*, translated: what to do by hand, naming the file and the text */
+  GPtrArray *boot_entries; /* char*: titles of the Passthrough entries there will be */
+  PpRestartMethod restart_method;
+  char      *restart_entry;/* LOGIND: the entry id (file name); HELPER: the GRUB entry id */
 } PpChanges;
 
 PpChanges  *pp_changes_new              (void);
@@ -127,11 +150,12 @@ typedef struct
   const PpHost               *host;
   const PpBootSetup          *setup;
   const char                 *gpu;      /* the GPU's address */
-  PpBootMode                  mode;
+  PpBootMode                  mode;     /* EVERY_BOOT or BOOT_ENTRY, never DEFAULT */
   GPtrArray                  *reserve;  /* PpPciDevice*: the functions that go to vfio-pci */
   PpBinding                   binding;
   const char                 *ids;      /* their IDs, "10de:1b80,10de:10f0"; "" when bound by address */
   const PpKernelParamsIntent *params;   /* what the kernel command line must say */
+  const char                 *passthrough_args; /* boot-entry: what a Passthrough entry adds, as one string */
   gboolean                    kvmgt;    /* an Intel iGPU with GVT-g: load kvmgt too */
   PpChanges                  *changes;  /* where the backend adds its part */
 } PpBootRequest;
@@ -164,6 +188,21 @@ struct _PpBootBackend
    * files, commands after the initramfs is rebuilt, or steps by hand */
   gboolean  (*plan_params)  (const PpBootRequest *request,
                              GError             **error);
+  /* Adds beside each boot entry one titled "… (Passthrough)" that carries
+   * request->params (every other entry stays as it is), and what makes
+   * kernels installed later get theirs; names them in boot_entries and says
+   * how to restart into one. NULL where this boot manager cannot have a
+   * second entry: @no_boot_entry says why. A PP_BOOT_ERROR_NO_BOOT_ENTRY
+   * error says why this host's setup cannot (unified kernel images). */
+  gboolean  (*plan_boot_entry) (const PpBootRequest *request,
+                                GError             **error);
+  const char *no_boot_entry;   /* N_() */
+  /* The command that makes the next boot, and only that one, start the
+   * newest Passthrough entry there is now; NULL (the member, or the result
+   * with @error) where this boot manager has none */
+  GStrv     (*next_boot_command) (const PpHost      *host,
+                                  const PpBootSetup *setup,
+                                  GError           **error);
 };
 
 struct _PpInitramfsBackend
@@ -205,7 +244,8 @@ gboolean     pp_boot_may_run            (const char   *program);
 gboolean     pp_boot_path_matches       (const char   *pattern,
                                          const char   *path);
 
-const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot" */
+const char  *pp_restart_method_to_string (PpRestartMethod method);  /* "menu", "logind", "helper" */
+const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot", "boot-entry", "default" */
 const char  *pp_binding_to_string       (PpBinding     binding); /* "address" */
 gboolean     pp_boot_mode_from_string   (const char   *text,
                                          PpBootMode   *mode);
@@ -254,6 +294,16 @@ gboolean     pp_boot_plan_whole_files    (const PpBootRequest   *request,
 gboolean     pp_boot_plan_params_by_hand (const PpBootRequest *request,
                                           const char          *why,
                                           GError             **error);
+/* Where kernel-install runs our plugin for each kernel it adds */
+#define PP_KERNEL_INSTALL_PLUGIN "/etc/kernel/install.d/95-passthrough-prep.install"
+
+/* Boot-entry mode with Boot Loader Specification entries (systemd-boot, GRUB
+ * with BLS): a sibling "…-passthrough.conf" beside each Linux entry, and the
+ * kernel-install plugin where kernel-install writes the entries; sets
+ * boot_entries and restart_entry (the newest sibling's host path).
+ * PP_BOOT_ERROR_NO_BOOT_ENTRY where there is no Linux entry (UKIs). */
+gboolean     pp_boot_plan_passthrough_entries (const PpBootRequest *request,
+                                               GError             **error);
 /* Edits /etc/kernel/cmdline where it exists (kernel-install reads it for
  * kernels installed later) */
 gboolean     pp_boot_plan_kernel_cmdline (const PpBootRequest *request,

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pp-boot-scripts.h"
 #include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
 #include "pp-plan.h"
@@ -23,6 +24,9 @@ pp_plan_free (PpPlan *plan)
   g_ptr_array_unref (plan->manual_steps);
   g_free (plan->refused);
   g_free (plan->digest);
+  g_ptr_array_unref (plan->boot_entries);
+  g_free (plan->restart_entry);
+  g_free (plan->no_boot_entry);
   g_free (plan);
 }
 
@@ -32,7 +36,7 @@ plan_new (const PpPlanRequest *request)
   PpPlan *plan = g_new0 (PpPlan, 1);
 
   plan->gpu = g_strdup (request->address);
-  plan->mode = request->mode;
+  plan->mode = request->mode == PP_BOOT_MODE_BOOT_ENTRY ? PP_BOOT_MODE_BOOT_ENTRY : PP_BOOT_MODE_EVERY_BOOT;
   plan->acs_override = request->acs_override;
   plan->reserve = g_ptr_array_new_with_free_func (g_free);
   plan->ids = g_ptr_array_new_with_free_func (g_free);
@@ -41,6 +45,7 @@ plan_new (const PpPlanRequest *request)
   plan->undo_commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   plan->warnings = g_ptr_array_new_with_free_func (g_free);
   plan->manual_steps = g_ptr_array_new_with_free_func (g_free);
+  plan->boot_entries = g_ptr_array_new_with_free_func (g_free);
   return plan;
 }
 
@@ -189,6 +194,19 @@ refusal_for (const PpHost        *host,
                                   "set that up. Add a second GPU or enable the integrated graphics."),
                                 gpu->gpu->address);
     }
+
+  /* a driver's name goes into our modprobe.d file: what sysfs says is
+   * written there only when it cannot add a line or a word */
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (gpu->reserve, i);
+      g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+
+      if (!pp_modprobe_competing_modules (device, modules, &error))
+        return g_strdup_printf (_("%s. Check /sys/bus/pci/devices/%s/driver; nothing is planned for %s."),
+                                error->message, device->address, gpu->gpu->address);
+    }
   return NULL;
 }
 
@@ -223,20 +241,22 @@ binding_for (const PpHost       *host,
   return PP_BINDING_IDS;
 }
 
-/* Our modprobe.d file: the IDs for vfio-pci and a softdep for each driver
- * that would take a reserved function first */
+/* Our modprobe.d file: the IDs for vfio-pci (none in boot-entry mode: they
+ * would bind the GPU in every entry; none when bound by address: they would
+ * take the twin too, and the bind script's install line instead) and a
+ * softdep for each driver that would take a reserved function first */
 static gboolean
 plan_modprobe (PpChanges          *changes,
                const PpHost       *host,
                const PpGpuAdvice  *gpu,
-               GPtrArray          *ids,
-               PpBinding           binding,
+               const PpPlan       *plan,
                GError            **error)
 {
   g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) others = pp_host_list_dir (host, "/etc/modprobe.d", ".conf", NULL, error);
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) ids_array = g_ptr_array_new ();
+  gboolean entry = plan->mode == PP_BOOT_MODE_BOOT_ENTRY;
   g_autofree char *old_text = NULL;
   g_autofree char *text = NULL;
 
@@ -246,14 +266,16 @@ plan_modprobe (PpChanges          *changes,
   if (files == NULL)
     return FALSE;
   for (guint i = 0; i < gpu->reserve->len; i++)
-    pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules);
+    if (!pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules, error))
+      return FALSE;
   g_ptr_array_add (modules, NULL);
-  for (guint i = 0; i < ids->len; i++)
-    g_ptr_array_add (ids_array, g_ptr_array_index (ids, i));
+  for (guint i = 0; i < plan->ids->len; i++)
+    g_ptr_array_add (ids_array, g_ptr_array_index (plan->ids, i));
   g_ptr_array_add (ids_array, NULL);
   text = pp_modprobe_render (gpu->gpu->address,
-                             binding == PP_BINDING_IDS ? (const char * const *) ids_array->pdata : NULL,
-                             PP_VFIO_BIND_SCRIPT, (const char * const *) modules->pdata);
+                             plan->binding == PP_BINDING_IDS && !entry ? (const char * const *) ids_array->pdata : NULL,
+                             plan->binding == PP_BINDING_ADDRESS ? PP_VFIO_BIND_SCRIPT : NULL,
+                             entry, (const char * const *) modules->pdata);
   pp_changes_edit_file (changes, PP_MODPROBE_FILE, old_text, text);
   pp_modprobe_check_others (files, changes->warnings);
   return TRUE;
@@ -285,13 +307,19 @@ plan_warnings (PpPlan            *plan,
                const PpHost      *host,
                const PpGpuAdvice *gpu)
 {
+  gboolean entry = plan->mode == PP_BOOT_MODE_BOOT_ENTRY;
+
   if (plan->acs_override)
     g_ptr_array_add (plan->warnings, acs_override_warning (gpu));
   if (gpu->gpu->boot_vga)
     g_ptr_array_add (plan->warnings,
-                     g_strdup_printf (_("%s drives the host’s display now (boot VGA). After the restart the host "
-                                        "must use its other GPU: connect the monitor there and set it as the "
-                                        "primary display in the firmware."), gpu->gpu->address));
+                     entry
+                     ? g_strdup_printf (_("%s drives the host’s display now (boot VGA). In the Passthrough entry the "
+                                          "host must use its other GPU: connect the monitor there and set it as the "
+                                          "primary display in the firmware."), gpu->gpu->address)
+                     : g_strdup_printf (_("%s drives the host’s display now (boot VGA). After the restart the host "
+                                          "must use its other GPU: connect the monitor there and set it as the "
+                                          "primary display in the firmware."), gpu->gpu->address));
   {
     const char *booted_ids = pp_host_cmdline_value (host, "vfio-pci.ids");
     g_auto(GStrv) booted = booted_ids ? g_strsplit (booted_ids, ",", -1) : NULL;
@@ -321,8 +349,12 @@ plan_warnings (PpPlan            *plan,
                                             "goes to the virtual machine with it."), device->address));
       if (device->driver != NULL && !g_str_equal (device->driver, "vfio-pci"))
         g_ptr_array_add (plan->warnings,
-                         g_strdup_printf (_("%s is used by the %s driver now; after the restart vfio-pci takes it "
-                                            "and the host no longer uses it."), device->address, device->driver));
+                         entry
+                         ? g_strdup_printf (_("%s is used by the %s driver now; when you start a Passthrough entry "
+                                              "vfio-pci takes it, and the normal entries leave it to %s."),
+                                            device->address, device->driver, device->driver)
+                         : g_strdup_printf (_("%s is used by the %s driver now; after the restart vfio-pci takes it "
+                                              "and the host no longer uses it."), device->address, device->driver));
     }
 }
 
@@ -345,9 +377,12 @@ plan_bind_by_address (const PpBootSetup    *setup,
                       char                **refusal,
                       GError              **error)
 {
-  g_autofree char *addresses = pp_vfio_addresses_render (gpu->gpu->address, PP_VFIO_BIND_SCRIPT, gpu->reserve);
+  /* in boot-entry mode the Passthrough entries' command line names them */
+  g_autofree char *addresses = pp_vfio_addresses_render (gpu->gpu->address, PP_VFIO_BIND_SCRIPT,
+                                                         request->mode == PP_BOOT_MODE_BOOT_ENTRY
+                                                         ? NULL : gpu->reserve);
   const PpBootFileText files[] = {
-    { PP_VFIO_BIND_SCRIPT, pp_vfio_bind_script, 0755 },
+    { PP_VFIO_BIND_SCRIPT, pp_script_vfio_bind, 0755 },
     { PP_VFIO_ADDRESSES_FILE, addresses, 0644 },
     { NULL },
   };
@@ -364,6 +399,81 @@ plan_bind_by_address (const PpBootSetup    *setup,
   if (*refusal != NULL)
     return TRUE;
   return pp_boot_plan_whole_files (request, files, error);
+}
+
+/* passthrough_prep.vfio_addresses=ADDRESS@VENDOR:DEVICE,... for the bind
+ * script, on a Passthrough entry's command line */
+static char *
+vfio_addresses_param (GPtrArray *reserve)
+{
+  g_autoptr(GString) param = g_string_new (PP_VFIO_ADDRESSES_PARAM "=");
+
+  for (guint i = 0; i < reserve->len; i++)
+    {
+      const PpPciDevice *device = g_ptr_array_index (reserve, i);
+
+      g_string_append_printf (param, "%s%s@%04x:%04x", i > 0 ? "," : "", device->address,
+                              device->vendor_id, device->device_id);
+    }
+  return g_string_free (g_steal_pointer (&param), FALSE);
+}
+
+/* The boot manager's part in the mode asked for. Where the default mode finds
+ * that this host cannot have a Passthrough entry, it plans every-boot and
+ * says why in ->no_boot_entry; where boot-entry was asked for, that is a
+ * refusal (->refused). */
+static gboolean
+plan_boot (PpPlan         *plan,
+           PpBootRequest  *request,
+           PpBootMode      asked,
+           PpChanges     **changes,
+           GError        **error)
+{
+  const PpBootBackend *boot = request->setup->boot;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *why = NULL;
+
+  if (asked != PP_BOOT_MODE_EVERY_BOOT)
+    {
+      if (boot->plan_boot_entry == NULL)
+        why = g_strdup (boot->no_boot_entry != NULL ? _(boot->no_boot_entry)
+                                                    : _("PassthroughPrep cannot add a boot entry for this boot loader."));
+      else
+        {
+          g_autofree char *args = pp_kernel_params_intent_args (request->params);
+          g_autofree char *addresses = request->binding == PP_BINDING_ADDRESS
+                                       ? vfio_addresses_param (request->reserve) : NULL;
+          g_autofree char *passthrough_args = g_strjoin (" ", args, PP_PASSTHROUGH_MARKER, addresses, NULL);
+
+          request->mode = PP_BOOT_MODE_BOOT_ENTRY;
+          request->passthrough_args = passthrough_args;
+          if (boot->plan_boot_entry (request, &local_error))
+            {
+              request->passthrough_args = NULL;
+              plan->mode = PP_BOOT_MODE_BOOT_ENTRY;
+              return TRUE;
+            }
+          request->passthrough_args = NULL;
+          if (!g_error_matches (local_error, PP_BOOT_ERROR, PP_BOOT_ERROR_NO_BOOT_ENTRY))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          why = g_strdup (local_error->message);
+          /* nothing of the attempt stays in the plan */
+          pp_changes_free (*changes);
+          request->changes = *changes = pp_changes_new ();
+        }
+      if (asked == PP_BOOT_MODE_BOOT_ENTRY)
+        {
+          plan->refused = g_steal_pointer (&why);
+          return TRUE;
+        }
+      plan->no_boot_entry = g_steal_pointer (&why);
+    }
+  request->mode = PP_BOOT_MODE_EVERY_BOOT;
+  plan->mode = PP_BOOT_MODE_EVERY_BOOT;
+  return boot->plan_params (request, error);
 }
 
 PpPlan *
@@ -429,7 +539,6 @@ pp_plan_reserve (const PpHost        *host,
   boot_request.host = host;
   boot_request.setup = setup;
   boot_request.gpu = request->address;
-  boot_request.mode = request->mode;
   boot_request.reserve = gpu->reserve;
   boot_request.binding = plan->binding;
   boot_request.ids = ids_joined;
@@ -437,12 +546,19 @@ pp_plan_reserve (const PpHost        *host,
   boot_request.kvmgt = host->cpu_vendor == PP_CPU_VENDOR_INTEL && host_has_gvt_g (host);
 
   boot_request.changes = boot;
-  if (!setup->boot->plan_params (&boot_request, error))
+  if (!plan_boot (plan, &boot_request, request->mode, &boot, error))
     return NULL;
+  if (plan->refused != NULL)
+    {
+      char *why = g_steal_pointer (&plan->refused);
+
+      return plan_refuse (g_steal_pointer (&plan), why);
+    }
+  boot_request.mode = plan->mode;
 
   boot_request.changes = initramfs;
   if (!setup->initramfs->plan_modules (&boot_request, error)
-      || !plan_modprobe (initramfs, host, gpu, plan->ids, plan->binding, error))
+      || !plan_modprobe (initramfs, host, gpu, plan, error))
     return NULL;
   if (plan->binding == PP_BINDING_ADDRESS)
     {
@@ -457,6 +573,10 @@ pp_plan_reserve (const PpHost        *host,
   if (initramfs->files->len > 0)
     setup->initramfs->plan_rebuild (&boot_request);
 
+  g_ptr_array_extend_and_steal (plan->boot_entries, g_steal_pointer (&boot->boot_entries));
+  boot->boot_entries = g_ptr_array_new ();
+  plan->restart_method = boot->restart_method;
+  plan->restart_entry = g_steal_pointer (&boot->restart_entry);
   plan_take_changes (plan, boot);
   plan_take_changes (plan, initramfs);
   plan_take_changes (plan, rebuild);
