@@ -208,6 +208,20 @@ test_ids_not_present (Fixture *fixture, gconstpointer data)
   assert_contains (check->summary, "does not have");
 }
 
+static const PpCheck *
+find_check (Fixture    *fixture,
+            const char *id)
+{
+  for (guint i = 0; i < fixture->checks->len; i++)
+    {
+      const PpCheck *check = g_ptr_array_index (fixture->checks, i);
+
+      if (g_strcmp0 (check->id, id) == 0)
+        return check;
+    }
+  return NULL;
+}
+
 /* Bound by address: the functions of our addresses file, judged by the
  * driver they have and by their driver_override (set once the script ran) */
 static void
@@ -246,16 +260,9 @@ test_by_address_bound (Fixture *fixture, gconstpointer data)
   assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: bound to vfio-pci");
   assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to vfio-pci");
   /* and no vfio-pci.ids is wanted on the command line */
-  for (guint i = 0; i < fixture->checks->len; i++)
-    {
-      const PpCheck *row = g_ptr_array_index (fixture->checks, i);
-
-      if (g_str_equal (row->id, "cmdline"))
-        {
-          g_assert_cmpint (row->status, ==, PP_CHECK_OK);
-          assert_contains (row->summary, "bound by address");
-        }
-    }
+  check = find_check (fixture, "cmdline");
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  assert_contains (check->summary, "bound by address");
 }
 
 static void
@@ -305,20 +312,6 @@ test_by_address_moved_card (Fixture *fixture, gconstpointer data)
   assert_contains (check->summary, "0000:01:00.0 holds 10de:1401, not 1002:73bf: it is left alone (was a card moved?)");
   assert_contains (check->summary, "0000:05:00.0: no such device");
   assert_contains (check->next_step, "reserve the GPU again where it is now");
-}
-
-static const PpCheck *
-find_check (Fixture    *fixture,
-            const char *id)
-{
-  for (guint i = 0; i < fixture->checks->len; i++)
-    {
-      const PpCheck *check = g_ptr_array_index (fixture->checks, i);
-
-      if (g_strcmp0 (check->id, id) == 0)
-        return check;
-    }
-  return NULL;
 }
 
 static void
