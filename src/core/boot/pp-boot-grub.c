@@ -98,24 +98,23 @@ grub_plan_params (const PpBootRequest *request,
                   GError             **error)
 {
   static const char * const update_grub[] = { "update-grub", NULL };
+  /* Fedora and openSUSE name them grub2-*, with grub.cfg in /boot/grub2 */
   static const char * const mkconfig[] = { "grub-mkconfig", "grub2-mkconfig", NULL };
+  static const char * const mkconfig2[] = { "grub2-mkconfig", "grub-mkconfig", NULL };
   guint files_before = request->changes->files->len;
-  const char *tool;
+  const char *changed;
 
   if (!pp_boot_grub_edit_defaults (request, FALSE, error))
     return FALSE;
   if (request->changes->files->len == files_before)
     return TRUE;
+  changed = ((PpFileEdit *) g_ptr_array_index (request->changes->files, files_before))->path;
 
   if (host_is_debian_like (request->host) && pp_host_find_tool (request->host, update_grub) != NULL)
     pp_changes_add_command (request->changes, "update-grub", NULL);
-  else if ((tool = pp_host_find_tool (request->host, mkconfig)) != NULL)
-    pp_changes_add_command (request->changes, tool, "-o", request->setup->grub_cfg, NULL);
   else
-    pp_changes_add_manual_step (request->changes,
-                                _("GRUB: neither grub-mkconfig nor grub2-mkconfig is installed, so GRUB’s "
-                                  "configuration cannot be rebuilt here. Rebuild %s from /etc/default/grub with "
-                                  "the tool your distribution uses before restarting."), request->setup->grub_cfg);
+    pp_boot_add_tool_command (request, g_str_has_prefix (request->setup->grub_cfg, "/boot/grub2/") ? mkconfig2 : mkconfig,
+                              "GRUB", changed, "-o", request->setup->grub_cfg, NULL);
   return TRUE;
 }
 

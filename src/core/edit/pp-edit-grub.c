@@ -5,45 +5,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-edit-grub.h"
-#include "pp-shell-chain.h"
+#include "pp-edit-shell-cmdline.h"
 
 #define GRUB_LINUX "GRUB_CMDLINE_LINUX"
 #define GRUB_DEFAULT "GRUB_CMDLINE_LINUX_DEFAULT"
-
-static void
-add_tokens (PpShellChain *chain,
-            GPtrArray    *tokens)
-{
-  for (guint c = 0; c < chain->links->len; c++)
-    {
-      PpShellLink *link = &g_array_index (chain->links, PpShellLink, c);
-      g_autoptr(GPtrArray) fields = pp_shell_word_split (link->assignment->value);
-      /* "X+=b" glues b to the end of the old value */
-      gboolean glued = link->assignment->kind == PP_SHELL_APPEND && link->assignment->value->chars->len > 0
-                       && !g_ascii_isspace (g_array_index (link->assignment->value->chars, PpShellChar, 0).c);
-
-      for (guint i = 0; i < fields->len; i++)
-        {
-          PpShellField *field = g_ptr_array_index (fields, i);
-          PpParamToken *token;
-
-          if (pp_shell_field_is_reference (field, chain->name))
-            continue;
-          token = g_new0 (PpParamToken, 1);
-          token->text = g_strdup (field->text);
-          token->opaque = field->opaque || (glued && i == 0);
-          token->splice_safe = field->splice_safe;
-          token->start = field->start;
-          token->end = field->end;
-          token->cut_start = field->cut_start;
-          token->cut_end = field->cut_end;
-          token->segment = link->file;
-          if (glued && i == 0 && tokens->len > 0)
-            ((PpParamToken *) g_ptr_array_index (tokens, tokens->len - 1))->opaque = TRUE;
-          g_ptr_array_add (tokens, token);
-        }
-    }
-}
 
 /* Where a new "NAME=..." line goes: after an unset of it, else after the
  * GRUB_CMDLINE_LINUX line of the main file, else at its end */
@@ -134,8 +99,8 @@ edit_cmdline (GPtrArray                  *files,
       return NULL;
     }
 
-  add_tokens (linux_chain, tokens);
-  add_tokens (default_chain, tokens);
+  pp_shell_chain_param_tokens (linux_chain, tokens);
+  pp_shell_chain_param_tokens (default_chain, tokens);
   decisions = pp_kernel_params_plan (intent, tokens, append);
   for (guint i = 0; i < tokens->len; i++)
     {

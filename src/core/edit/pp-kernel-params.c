@@ -63,6 +63,75 @@ merge_switch (const char  *old_value,
   return g_strjoinv (",", (char **) kept->pdata);
 }
 
+/* "a:b" -> "a:b" lower-cased; "a:b:c:d" (with subsystem fields) -> "a:b" */
+static char *
+vendor_device (const char *id)
+{
+  g_auto(GStrv) fields = g_strsplit (id, ":", 3);
+  g_autofree char *pair = NULL;
+
+  if (g_strv_length (fields) < 2)
+    return NULL;
+  pair = g_strconcat (g_strstrip (fields[0]), ":", g_strstrip (fields[1]), NULL);
+  return g_ascii_strdown (pair, -1);
+}
+
+/* pci-stub.ids= naming a reserved function would take it before vfio-pci:
+ * those IDs leave the list, and the list goes when nothing is left */
+static void
+drop_stub_ids (const char *reserved,
+               GPtrArray  *tokens,
+               GPtrArray  *decisions)
+{
+  g_auto(GStrv) wanted = g_strsplit (reserved, ",", -1);
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      PpParamToken *token = g_ptr_array_index (tokens, i);
+      g_autofree char *key = NULL;
+      g_auto(GStrv) items = NULL;
+      g_autoptr(GPtrArray) kept = NULL;
+      gboolean dropped = FALSE;
+
+      if (token->opaque || g_ptr_array_index (decisions, i) != NULL)
+        continue;
+      key = param_key (token->text);
+      if (!g_str_equal (key, "pci_stub.ids") || param_value (token->text) == NULL)
+        continue;
+      items = g_strsplit (param_value (token->text), ",", -1);
+      kept = g_ptr_array_new ();
+      for (guint k = 0; items[k] != NULL; k++)
+        {
+          g_autofree char *pair = vendor_device (items[k]);
+          gboolean ours = FALSE;
+
+          for (guint w = 0; pair != NULL && wanted[w] != NULL; w++)
+            {
+              g_autofree char *wanted_pair = vendor_device (wanted[w]);
+
+              ours |= g_strcmp0 (pair, wanted_pair) == 0;
+            }
+          if (ours)
+            dropped = TRUE;
+          else if (items[k][0] != '\0')
+            g_ptr_array_add (kept, items[k]);
+        }
+      if (!dropped)
+        continue;
+      if (kept->len == 0)
+        g_ptr_array_index (decisions, i) = g_strdup ("");
+      else
+        {
+          g_autofree char *list = NULL;
+          g_autofree char *spelling = g_strndup (token->text, strchr (token->text, '=') - token->text);
+
+          g_ptr_array_add (kept, NULL);
+          list = g_strjoinv (",", (char **) kept->pdata);
+          g_ptr_array_index (decisions, i) = g_strconcat (spelling, "=", list, NULL);
+        }
+    }
+}
+
 typedef struct
 {
   const char *key;         /* normalised */
@@ -142,6 +211,8 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
           }
       }
     }
+  if (intent->vfio_ids != NULL)
+    drop_stub_ids (intent->vfio_ids, tokens, decisions);
   return decisions;
 }
 

@@ -45,7 +45,10 @@ void        pp_param_token_free      (PpParamToken *token);
  * ("amd-iommu=on") is rewritten with the underscore the kernel's __setup
  * table uses; the module parameter keeps either spelling.
  * The other vendor's switch (amd_iommu= on an Intel CPU) is left alone: the
- * kernel ignores it, and the disk may boot other machines. */
+ * kernel ignores it, and the disk may boot other machines.
+ * A pci-stub.ids= (an older way to hold devices for passthrough) that names
+ * one of the intent's vfio_ids would claim that function before vfio-pci:
+ * those IDs are taken out of it, and it goes when none is left. */
 GPtrArray  *pp_kernel_params_plan    (const PpKernelParamsIntent *intent,
                                       GPtrArray                  *tokens,
                                       GPtrArray                  *append);

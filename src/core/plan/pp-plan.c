@@ -7,6 +7,7 @@
 #include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
 #include "pp-plan.h"
+#include "pp-plan-earlier.h"
 
 void
 pp_plan_free (PpPlan *plan)
@@ -63,14 +64,27 @@ steal_into (GPtrArray  *to,
   *from = g_ptr_array_new ();
 }
 
-/* Everything of @changes but its commands, which go in the order they must run
- * (plan_take_commands) */
+/* @changes' commands, after those already there. Every file is written
+ * before any command runs, so a rebuild that is already in the plan (a UKI
+ * built by mkinitcpio -P, like the initramfs) need not run twice. */
 static void
 plan_take_commands (PpPlan    *plan,
                     PpChanges *changes)
 {
-  steal_into (plan->commands, &changes->commands);
-  steal_into (plan->undo_commands, &changes->undo_commands);
+  for (guint i = 0; i < changes->commands->len; i++)
+    {
+      char **argv = g_ptr_array_index (changes->commands, i);
+      char **undo = g_ptr_array_index (changes->undo_commands, i);
+      gboolean again = FALSE;
+
+      for (guint j = 0; undo == NULL && j < plan->commands->len; j++)
+        again |= g_ptr_array_index (plan->undo_commands, j) == NULL
+                 && g_strv_equal ((const char * const *) argv, g_ptr_array_index (plan->commands, j));
+      if (again)
+        continue;
+      g_ptr_array_add (plan->commands, g_strdupv (argv));
+      g_ptr_array_add (plan->undo_commands, g_strdupv (undo));
+    }
 }
 
 static void
@@ -333,11 +347,16 @@ pp_plan_reserve (const PpHost        *host,
   boot_request.changes = boot;
   if (!setup->boot->plan_params (&boot_request, error))
     return NULL;
+  if (boot->refused != NULL)
+    return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&boot->refused));
 
   boot_request.changes = initramfs;
   if (!setup->initramfs->plan_modules (&boot_request, error)
-      || !plan_modprobe (initramfs, host, gpu, plan->ids, error))
+      || !plan_modprobe (initramfs, host, gpu, plan->ids, error)
+      || !pp_plan_reconcile_earlier_vfio (initramfs, host, setup, ids_joined, error))
     return NULL;
+  if (initramfs->refused != NULL)
+    return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&initramfs->refused));
   /* modprobe.d goes into the image too */
   boot_request.changes = rebuild;
   if (initramfs->files->len > 0)

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "pp-edit-shell-cmdline.h"
+
+void
+pp_shell_chain_param_tokens (PpShellChain *chain,
+                             GPtrArray    *tokens)
+{
+  for (guint c = 0; c < chain->links->len; c++)
+    {
+      PpShellLink *link = &g_array_index (chain->links, PpShellLink, c);
+      g_autoptr(GPtrArray) fields = pp_shell_word_split (link->assignment->value);
+      /* "X+=b" glues b to the end of the old value */
+      gboolean glued = link->assignment->kind == PP_SHELL_APPEND && link->assignment->value->chars->len > 0
+                       && !g_ascii_isspace (g_array_index (link->assignment->value->chars, PpShellChar, 0).c);
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          PpShellField *field = g_ptr_array_index (fields, i);
+          PpParamToken *token;
+
+          if (pp_shell_field_is_reference (field, chain->name))
+            continue;
+          token = g_new0 (PpParamToken, 1);
+          token->text = g_strdup (field->text);
+          token->opaque = field->opaque || (glued && i == 0);
+          token->splice_safe = field->splice_safe;
+          token->start = field->start;
+          token->end = field->end;
+          token->cut_start = field->cut_start;
+          token->cut_end = field->cut_end;
+          token->segment = link->file;
+          if (glued && i == 0 && tokens->len > 0)
+            ((PpParamToken *) g_ptr_array_index (tokens, tokens->len - 1))->opaque = TRUE;
+          g_ptr_array_add (tokens, token);
+        }
+    }
+}
+
+static PpEditResult *
+edit_cmdline (GPtrArray                  *files,
+              const char                 *name,
+              const PpKernelParamsIntent *intent,
+              GError                    **error)
+{
+  g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(PpShellChain) chain = NULL;
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
+  g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autofree PpSplices **splices = g_new0 (PpSplices *, files->len);
+  g_autofree const char **paths = g_new0 (const char *, files->len + 1);
+  gboolean ok;
+
+  scripts = pp_shell_parse_files (files, error);
+  if (scripts == NULL)
+    return NULL;
+  chain = pp_shell_chain_find (scripts, files, name, error);
+  if (chain == NULL)
+    return NULL;
+  if (chain->is_array)
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED, _("%s:%u: %s is an array; a string is expected"),
+                   ((PpTextFile *) g_ptr_array_index (files, chain->array_file))->path, chain->array_line, name);
+      return NULL;
+    }
+
+  pp_shell_chain_param_tokens (chain, tokens);
+  decisions = pp_kernel_params_plan (intent, tokens, append);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      PpParamToken *token = g_ptr_array_index (tokens, i);
+
+      if (token->opaque)
+        {
+          g_ptr_array_add (result->warnings,
+                           g_strdup_printf (_("%s: %s includes “%s”, whose value is only known when the file is "
+                                              "read: make sure it sets no iommu or vfio-pci parameter of its own."),
+                                            ((PpTextFile *) g_ptr_array_index (files, token->segment))->path,
+                                            name, token->text));
+          break;
+        }
+    }
+
+  for (guint f = 0; f < files->len; f++)
+    {
+      splices[f] = pp_splices_new ();
+      paths[f] = ((PpTextFile *) g_ptr_array_index (files, f))->path;
+    }
+  ok = pp_kernel_params_splice (tokens, decisions, splices, paths, error);
+  if (ok && append->len > 0)
+    {
+      g_autofree char *args = NULL;
+
+      g_ptr_array_add (append, NULL);
+      args = g_strjoinv (" ", (char **) append->pdata);
+      if (chain->links->len > 0)
+        {
+          PpShellLink *last = &g_array_index (chain->links, PpShellLink, chain->links->len - 1);
+
+          pp_shell_word_append (g_ptr_array_index (scripts, last->file), last->assignment->value, args,
+                                splices[last->file]);
+        }
+      else
+        {
+          guint file = chain->unset != NULL ? chain->unset_file : 0;
+          PpShellScript *script = g_ptr_array_index (scripts, file);
+          g_autofree char *line = g_strdup_printf ("%s=\"%s\"\n", name, args);
+
+          if (script == NULL)
+            pp_splices_add (splices[file], 0, 0, line);
+          else if (chain->unset != NULL
+                   && pp_shell_script_line_end (script, chain->unset->end) < script->len)
+            {
+              gsize at = pp_shell_script_line_end (script, chain->unset->end);
+
+              pp_splices_add (splices[file], at + 1, at + 1, line);
+            }
+          else
+            {
+              g_autofree char *separated = g_strconcat (pp_edit_append_separator (script->text), line, NULL);
+
+              pp_splices_add (splices[file], script->len, script->len, separated);
+            }
+        }
+    }
+  if (ok)
+    ok = pp_edit_result_take_splices (result, files, splices, error);
+  for (guint f = 0; f < files->len; f++)
+    pp_splices_free (splices[f]);
+  if (!ok)
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+PpEditResult *
+pp_shell_edit_cmdline (GPtrArray                  *files,
+                       const char                 *name,
+                       const PpKernelParamsIntent *intent,
+                       GError                    **error)
+{
+  g_autoptr(PpEditResult) result = NULL;
+  g_autoptr(PpEditResult) again = NULL;
+  g_autoptr(GPtrArray) edited = NULL;
+
+  g_return_val_if_fail (files->len > 0, NULL);
+  result = edit_cmdline (files, name, intent, error);
+  if (result == NULL)
+    return NULL;
+  /* the edit must read back as done: otherwise the file has a shape we
+   * misjudged (a continuation or here-document swallowing our line, ...) */
+  edited = pp_edit_result_apply (result, files);
+  again = edit_cmdline (edited, name, intent, NULL);
+  if (again == NULL || !pp_edit_result_is_empty (again))
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s: the kernel command line in %s cannot be edited safely in this file; edit it by hand"),
+                   ((PpTextFile *) g_ptr_array_index (files, 0))->path, name);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
