@@ -306,6 +306,102 @@ test_detect_case (gconstpointer data)
     assert_evidence (setup, c->evidence);
 }
 
+/* VFIO configuration made before, wherever the host's tools read it */
+static void
+test_earlier_vfio_reader (void)
+{
+  g_autoptr(PpTestTree) root = pp_test_tree_new ();
+  g_autoptr(PpBootSetup) setup = NULL;
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  pp_test_tree_write (root, "etc/modprobe.d/vfio.conf",
+                      "# old card\noptions vfio-pci ids=10de:1c03,10de:10f1 disable_vga=1\n"
+                      "softdep nouveau pre: vfio-pci\ninstall vfio_pci /usr/local/bin/vfio-bind\n"
+                      "options vfio_pci \\\n  ids=1:2\nblacklist vfio_iommu_type1\noptions pci-stub ids=10de:1401\n");
+  /* /etc's file of the same name hides the package's */
+  pp_test_tree_write (root, "usr/lib/modprobe.d/vfio.conf", "options vfio-pci ids=9:9\n");
+  pp_test_tree_write (root, "usr/lib/modprobe.d/50-other.conf", "options vfio-pci ids=8:8\n");
+  pp_test_tree_write (root, "etc/modprobe.d/passthrough-prep-vfio.conf.bak", "options vfio-pci ids=7:7\n");
+  pp_test_tree_write (root, "etc/modules", "# comment vfio_pci ids=6:6\nvfio_pci ids=5:5\nvfio\n");
+  pp_test_tree_write (root, "etc/initramfs-tools/modules", "pci_stub ids=10de:1401\n");
+  pp_test_tree_write (root, "etc/dracut.conf.d/10-vfio.conf",
+                      "force_drivers+=\" vfio_pci \"\nkernel_cmdline+=\" rd.driver.pre=vfio-pci vfio-pci.ids=4:4 \"\n");
+  pp_test_tree_write (root, "etc/mkinitcpio.conf", "MODULES=(vfio_pci vfio vfio_iommu_type1 nvidia)\nHOOKS=(base udev)\n");
+  pp_test_tree_write (root, "etc/default/grub",
+                      "#GRUB_CMDLINE_LINUX=\"vfio-pci.ids=0:0\"\nGRUB_CMDLINE_LINUX_DEFAULT=\"quiet pci-stub.ids=10de:1401\"\n");
+  setup = detect (root);
+  g_assert_no_error (setup->error);
+  for (guint i = 0; i < setup->earlier_vfio->len; i++)
+    {
+      PpEarlierVfio *item = g_ptr_array_index (setup->earlier_vfio, i);
+
+      g_string_append_printf (found, "%s %s:%u %s%s%s\n", pp_earlier_vfio_kind_to_string (item->kind),
+                              item->path, item->line, item->ids != NULL ? item->ids : "-",
+                              item->stub ? " stub" : "", item->continued ? " continued" : "");
+    }
+  g_assert_cmpstr (found->str, ==,
+                   "modprobe-options /usr/lib/modprobe.d/50-other.conf:1 8:8\n"
+                   "modprobe-options /etc/modprobe.d/vfio.conf:2 10de:1c03,10de:10f1\n"
+                   "modprobe-softdep /etc/modprobe.d/vfio.conf:3 -\n"
+                   "modprobe-install /etc/modprobe.d/vfio.conf:4 -\n"
+                   "modprobe-options /etc/modprobe.d/vfio.conf:5 1:2 continued\n"
+                   "modprobe-blacklist /etc/modprobe.d/vfio.conf:7 -\n"
+                   "modprobe-options /etc/modprobe.d/vfio.conf:8 10de:1401 stub\n"
+                   "modules /etc/initramfs-tools/modules:1 10de:1401 stub\n"
+                   "modules /etc/modules:2 5:5\n"
+                   "dracut /etc/dracut.conf.d/10-vfio.conf:1 -\n"
+                   "dracut /etc/dracut.conf.d/10-vfio.conf:2 4:4\n"
+                   "mkinitcpio /etc/mkinitcpio.conf:1 -\n"
+                   "kernel-cmdline /etc/default/grub:2 10de:1401 stub\n");
+}
+
+/* Once reserved, only what disagrees with the reservation is listed */
+static void
+test_earlier_vfio_after_reserving (void)
+{
+  g_autoptr(PpTestTree) root = pp_test_tree_new ();
+  g_autoptr(PpBootSetup) setup = NULL;
+
+  pp_test_tree_write (root, "etc/modprobe.d/passthrough-prep-vfio.conf", "options vfio-pci ids=10de:1b80,10de:10f0\n");
+  pp_test_tree_write (root, "etc/modprobe.d/vfio.conf", "options vfio_pci ids=10DE:10f0,10de:1b80\nsoftdep x pre: vfio-pci\n");
+  pp_test_tree_write (root, "etc/modules", "vfio_pci ids=1:2\n");
+  pp_test_tree_write (root, "etc/kernel/cmdline", "root=/dev/sda1 vfio-pci.ids=10de:1b80,10de:10f0\n");
+  pp_test_tree_write (root, "etc/mkinitcpio.conf", "MODULES=(vfio_pci vfio vfio_iommu_type1)\n");
+  setup = detect (root);
+  g_assert_cmpuint (setup->earlier_vfio->len, ==, 1);
+  g_assert_cmpstr (((PpEarlierVfio *) g_ptr_array_index (setup->earlier_vfio, 0))->path, ==, "/etc/modules");
+}
+
+static void
+test_earlier_vfio_unreadable (void)
+{
+  g_autoptr(PpTestTree) root = pp_test_tree_new ();
+  g_autoptr(PpBootSetup) setup = NULL;
+  g_autofree char *path = g_build_filename (root, "etc/modprobe.d/vfio.conf", NULL);
+
+  if (geteuid () == 0)
+    {
+      g_test_skip ("root reads files whatever their mode");
+      return;
+    }
+  pp_test_tree_write (root, "etc/modprobe.d/vfio.conf", "options vfio-pci ids=1:2\n");
+  g_assert_cmpint (g_chmod (path, 0), ==, 0);
+  setup = detect (root);
+  g_assert_error (setup->error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE);
+  g_assert_cmpstr (setup->error->message, ==, "/etc/modprobe.d/vfio.conf: permission denied");
+}
+
+static void
+test_vfio_ids_same (void)
+{
+  g_assert_true (pp_vfio_ids_same ("10de:1b80,10de:10f0", "10DE:10F0, 10de:1b80"));
+  g_assert_true (pp_vfio_ids_same ("10de:1b80:ffffffff:ffffffff,10de:1b80", "10de:1b80"));
+  g_assert_false (pp_vfio_ids_same ("10de:1b80", "10de:1b80,10de:10f0"));
+  g_assert_false (pp_vfio_ids_same ("10de:1b80", NULL));
+  g_assert_true (pp_vfio_ids_contain ("1002:67df,1b21:1242", "1B21:1242"));
+  g_assert_false (pp_vfio_ids_contain ("1002:67df", "1002:67d"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -317,6 +413,10 @@ main (int    argc,
   g_test_add_func ("/boot/detect/firmware", test_detect_firmware);
   g_test_add_func ("/boot/detect/boot-image", test_detect_boot_image);
   g_test_add_func ("/boot/detect/firmware-unreadable", test_detect_firmware_unreadable);
+  g_test_add_func ("/boot/earlier-vfio/reader", test_earlier_vfio_reader);
+  g_test_add_func ("/boot/earlier-vfio/after-reserving", test_earlier_vfio_after_reserving);
+  g_test_add_func ("/boot/earlier-vfio/unreadable", test_earlier_vfio_unreadable);
+  g_test_add_func ("/boot/earlier-vfio/ids-same", test_vfio_ids_same);
   for (guint i = 0; i < G_N_ELEMENTS (detect_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/boot/detect/%s", detect_cases[i].name);

@@ -638,6 +638,265 @@ test_plan_kernelstub_missing (void)
     g_assert_cmpstr (((char **) g_ptr_array_index (plan->commands, i))[0], !=, "kernelstub");
 }
 
+static char *
+plan_manual_steps (PpPlan *plan)
+{
+  g_ptr_array_add (plan->manual_steps, NULL);
+  {
+    char *joined = g_strjoinv ("\n", (char **) plan->manual_steps->pdata);
+
+    g_ptr_array_remove_index (plan->manual_steps, plan->manual_steps->len - 1);
+    return joined;
+  }
+}
+
+static void
+assert_mentions (const char *text,
+                 const char *needle)
+{
+  if (text == NULL || strstr (text, needle) == NULL)
+    g_error ("“%s” does not say “%s”", text, needle);
+}
+
+/* What cannot be reconciled safely refuses, naming the file and line */
+static void
+test_plan_earlier_refusals (void)
+{
+  static const struct { const char *path; const char *text; const char *want; } variants[] = {
+    { "etc/modprobe.d/vfio.conf", "options vfio-pci ids=10de:1c03\ninstall vfio-pci /usr/local/bin/vfio-bind\n",
+      "/etc/modprobe.d/vfio.conf:2: “install vfio-pci /usr/local/bin/vfio-bind” runs a command instead of loading vfio-pci" },
+    { "usr/lib/modprobe.d/zz-vfio.conf", "options vfio-pci ids=1:2\n",
+      "/usr/lib/modprobe.d/zz-vfio.conf:1: gives vfio-pci the IDs 1:2 in a file installed by a package" },
+    { "etc/modprobe.d/vfio.conf", "options vfio-pci \\\n  ids=1:2\n",
+      "/etc/modprobe.d/vfio.conf:1: gives vfio-pci the IDs 1:2 over several lines" },
+    { "etc/modprobe.d/stub.conf", "options pci-stub ids=10de:0fba\n",
+      "/etc/modprobe.d/stub.conf:1: gives pci-stub the IDs 10de:0fba" },
+    { "etc/dracut.conf.d/vfio.conf", "kernel_cmdline+=\" vfio-pci.ids=1:2 \"\n",
+      "/etc/dracut.conf.d/vfio.conf:1: dracut puts vfio-pci.ids=1:2 into the initramfs" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      g_autofree char *label = g_strdup_printf ("refusal-%u", i);
+      g_autofree char *root = build_root ("debian-earlier-vfio", label);
+      g_autoptr(PpPlan) plan = NULL;
+
+      g_free (pp_test_write_file (root, variants[i].path, variants[i].text));
+      if (g_str_has_prefix (variants[i].path, "etc/dracut"))
+        {
+          g_autofree char *tool = pp_test_write_file (root, "usr/bin/dracut", "#!/bin/sh\n");
+
+          g_chmod (tool, 0755);
+        }
+      plan = plan_for (root, "0000:26:00.0", NULL);
+      assert_mentions (plan->refused, variants[i].want);
+      g_assert_cmpuint (plan->files->len, ==, 0);
+    }
+}
+
+/* A rebuild tool the host does not have is a step by hand naming the boot
+ * manager, the file and the command, never left out */
+static void
+test_plan_missing_tools (void)
+{
+  g_autofree char *root = build_root ("ubuntu-grub-dropin", "no-tools");
+  const char *tools[] = { "usr/sbin/update-grub", "usr/sbin/grub-mkconfig", "usr/sbin/update-initramfs" };
+  g_autoptr(PpPlan) plan = NULL;
+  g_autofree char *steps = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
+    {
+      g_autofree char *path = g_build_filename (root, tools[i], NULL);
+
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  g_assert_cmpuint (plan->commands->len, ==, 0);
+  steps = plan_manual_steps (plan);
+  assert_mentions (steps, "GRUB: grub-mkconfig is not installed, so PassthroughPrep cannot run it. After "
+                          "/etc/default/grub.d/50-cloudimg-settings.cfg changes, run this (or your distribution’s "
+                          "equivalent) before restarting: grub-mkconfig -o /boot/grub/grub.cfg");
+  assert_mentions (steps, "Initramfs: update-initramfs is not installed, so PassthroughPrep cannot rebuild the "
+                          "initramfs. After these changes, rebuild it before restarting: update-initramfs -u -k all");
+}
+
+static char *
+joined_undo (PpPlan *plan,
+             guint   i)
+{
+  char **undo = g_ptr_array_index (plan->undo_commands, i);
+
+  return undo != NULL ? g_strjoinv (" ", undo) : NULL;
+}
+
+/* rpm-ostree: kargs replaced and appended with their undo; the initramfs
+ * built on the host, as the deployment's origin allows */
+static void
+test_plan_rpm_ostree (void)
+{
+  static const char *entry = "boot/loader.1/entries/ostree-2-fedora.conf";
+  static const char *origin =
+    "ostree/deploy/fedora/deploy/c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3.0.origin";
+  g_autofree char *root = build_root ("fedora-silverblue", "kargs");
+  g_autofree char *entry_path = g_build_filename (root, entry, NULL);
+  g_autofree char *origin_path = g_build_filename (root, origin, NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *edited = NULL;
+  g_auto(GStrv) halves = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+  g_autofree char *commands = NULL;
+  g_autofree char *undo = NULL;
+  gboolean said = FALSE;
+
+  g_file_get_contents (entry_path, &text, NULL, NULL);
+  halves = g_strsplit (text, "rhgb quiet", 2);
+  edited = g_strjoinv ("rhgb quiet iommu=soft amd-iommu=on vfio-pci.ids=1:2", halves);
+  g_file_set_contents (entry_path, edited, -1, NULL);
+  plan = plan_for (root, "0000:10:00.0", NULL);
+  commands = joined_commands (plan);
+  g_assert_cmpstr (commands, ==,
+                   "rpm-ostree initramfs --enable|"
+                   "rpm-ostree kargs --replace=iommu=soft=pt --delete-if-present=amd-iommu=on "
+                   "--append-if-missing=amd_iommu=on --replace=vfio-pci.ids=1:2=1002:67df,1002:aaf0");
+  undo = joined_undo (plan, 1);
+  g_assert_cmpstr (undo, ==,
+                   "rpm-ostree kargs --replace=iommu=pt=soft --append=amd-iommu=on "
+                   "--delete-if-present=amd_iommu=on --replace=vfio-pci.ids=1002:67df,1002:aaf0=1:2");
+  g_free (undo);
+  undo = joined_undo (plan, 0);
+  g_assert_cmpstr (undo, ==, "rpm-ostree initramfs --disable");
+  g_clear_pointer (&plan, pp_plan_free);
+
+  /* regeneration already on with arguments: built again with them, rerun on revert */
+  g_free (pp_test_write_file (root, origin, "[origin]\nrefspec=fedora:fedora/41/x86_64/silverblue\n\n[rpmostree]\n"
+                                            "regenerate-initramfs=true\ninitramfs-args=--add-drivers;vfio-pci;\n"));
+  plan = plan_for (root, "0000:10:00.0", NULL);
+  g_free (commands);
+  commands = joined_commands (plan);
+  g_assert_true (g_str_has_prefix (commands, "rpm-ostree initramfs --enable --arg=--add-drivers --arg=vfio-pci|"));
+  g_assert_null (g_ptr_array_index (plan->undo_commands, 0));
+  g_clear_pointer (&plan, pp_plan_free);
+
+  /* on without arguments: --enable would fail, a new deployment rebuilds it */
+  g_free (pp_test_write_file (root, origin, "[rpmostree]\nregenerate-initramfs=true\n"));
+  plan = plan_for (root, "0000:10:00.0", NULL);
+  g_free (commands);
+  commands = joined_commands (plan);
+  g_assert_true (g_str_has_prefix (commands, "rpm-ostree initramfs-etc --force-sync|"));
+  g_clear_pointer (&plan, pp_plan_free);
+
+  /* an origin that cannot be found is said so */
+  g_assert_cmpint (g_unlink (origin_path), ==, 0);
+  plan = plan_for (root, "0000:10:00.0", NULL);
+  for (guint i = 0; i < plan->warnings->len; i++)
+    said |= strstr (g_ptr_array_index (plan->warnings, i), "origin file of the default deployment") != NULL;
+  g_assert_true (said);
+}
+
+/* UKIs: /etc/kernel/cmdline made where it is missing; kernel-install where it builds them */
+static void
+test_plan_uki (void)
+{
+  g_autofree char *root = build_root ("arch-sdboot-uki", "variants");
+  g_autofree char *cmdline = g_build_filename (root, "etc/kernel/cmdline", NULL);
+  g_autoptr(PpPlan) plan = NULL;
+  g_autofree char *commands = NULL;
+  g_autofree char *steps = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpHost) host = NULL;
+
+  g_assert_cmpint (g_unlink (cmdline), ==, 0);
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  g_assert_cmpstr (((PpFileEdit *) g_ptr_array_index (plan->files, 0))->path, ==, "/etc/kernel/cmdline");
+  g_assert_null (((PpFileEdit *) g_ptr_array_index (plan->files, 0))->old_text);
+  g_assert_cmpstr (((PpFileEdit *) g_ptr_array_index (plan->files, 0))->new_text, ==,
+                   "root=UUID=7d6c5b4a-3928-4716-8a5b-4c3d2e1f0a9b rw quiet loglevel=3 intel_iommu=on iommu=pt "
+                   "vfio-pci.ids=10de:11e1,10de:0e0b\n");
+  g_clear_pointer (&plan, pp_plan_free);
+
+  /* kernel-install with layout=uki builds each kernel's image */
+  g_free (pp_test_write_file (root, "etc/kernel/cmdline", "root=UUID=1 rw\n"));
+  g_free (pp_test_write_file (root, "etc/mkinitcpio.d/linux.preset", "PRESETS=('default')\ndefault_image=/boot/x.img\n"));
+  g_free (pp_test_write_file (root, "etc/kernel/install.conf", "layout=uki\nuki_generator=ukify\n"));
+  g_free (pp_test_write_file (root, "usr/lib/modules/6.12.9-arch1-1/vmlinuz", "kernel\n"));
+  g_free (pp_test_write_file (root, "usr/lib/modules/6.6.70-1-lts/modules.order", "\n"));
+  {
+    g_autofree char *tool = pp_test_write_file (root, "usr/bin/kernel-install", "#!/bin/sh\n");
+
+    g_chmod (tool, 0755);
+  }
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  commands = joined_commands (plan);
+  g_assert_cmpstr (commands, ==,
+                   "mkinitcpio -P|kernel-install add 6.12.9-arch1-1 /usr/lib/modules/6.12.9-arch1-1/vmlinuz");
+  g_clear_pointer (&plan, pp_plan_free);
+
+  /* nobody known builds them: a step by hand */
+  g_free (pp_test_write_file (root, "etc/kernel/install.conf", "layout=bls\n"));
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  steps = plan_manual_steps (plan);
+  assert_mentions (steps, "systemd-boot: each unified kernel image carries its own command line");
+  g_clear_pointer (&plan, pp_plan_free);
+
+  /* a comment in /etc/kernel/cmdline: the tools disagree on it */
+  g_free (pp_test_write_file (root, "etc/kernel/cmdline", "# mine\nroot=UUID=1 rw\n"));
+  host = pp_host_read (root, &error);
+  g_assert_no_error (error);
+  plan = plan_host (host, "0000:01:00.0", &error);
+  g_assert_null (plan);
+  g_assert_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED);
+  g_assert_true (g_str_has_prefix (error->message, "/etc/kernel/cmdline:1: a comment line"));
+}
+
+/* What the backends cannot edit is a step by hand that names it */
+static void
+test_plan_steps_by_hand (void)
+{
+  g_autofree char *limine = build_root ("cachyos-limine", "no-cmdline");
+  g_autofree char *refind = build_root ("arch-refind", "no-linux-conf");
+  g_autoptr(PpPlan) limine_plan = NULL;
+  g_autoptr(PpPlan) refind_plan = NULL;
+  g_autofree char *limine_steps = NULL;
+  g_autofree char *refind_steps = NULL;
+  g_autofree char *refind_linux = g_build_filename (refind, "boot/refind_linux.conf", NULL);
+
+  g_free (pp_test_write_file (limine, "etc/default/limine", "TARGET_OS_NAME=\"CachyOS\"\n"));
+  limine_plan = plan_for (limine, "0000:01:00.0", NULL);
+  limine_steps = plan_manual_steps (limine_plan);
+  assert_mentions (limine_steps, "limine-entry-tool: no KERNEL_CMDLINE is set in /etc/default/limine");
+  assert_mentions (limine_steps, "intel_iommu=on iommu=pt vfio-pci.ids=10de:1401,10de:0fba");
+
+  g_assert_cmpint (g_unlink (refind_linux), ==, 0);
+  g_free (pp_test_write_file (refind, "boot/EFI/refind/refind.conf", "timeout 20\n"));
+  refind_plan = plan_for (refind, "0000:01:00.0", NULL);
+  refind_steps = plan_manual_steps (refind_plan);
+  assert_mentions (refind_steps, "rEFInd: there is no /boot/refind_linux.conf");
+}
+
+/* kernelstub: what it has is taken out (-d) before ours go in (-a); each undone */
+static void
+test_plan_kernelstub_replaces (void)
+{
+  g_autofree char *root = build_root ("popos-kernelstub", "replaces");
+  g_autoptr(PpPlan) plan = NULL;
+  g_autofree char *commands = NULL;
+  g_autofree char *undo0 = NULL;
+  g_autofree char *undo1 = NULL;
+
+  g_free (pp_test_write_file (root, "boot/efi/loader/entries/Pop_OS-current.conf",
+                              "title Pop!_OS\nlinux /EFI/Pop_OS-x/vmlinuz.efi\n"
+                              "options root=UUID=x ro quiet iommu=soft vfio-pci.ids=10de:1c03 splash\n"));
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  commands = joined_commands (plan);
+  g_assert_cmpstr (commands, ==,
+                   "update-initramfs -u -k all|kernelstub -d iommu=soft vfio-pci.ids=10de:1c03|"
+                   "kernelstub -a intel_iommu=on iommu=pt vfio-pci.ids=10de:1d01,10de:0fb8");
+  undo0 = joined_undo (plan, 1);
+  undo1 = joined_undo (plan, 2);
+  g_assert_cmpstr (undo0, ==, "kernelstub -a iommu=soft vfio-pci.ids=10de:1c03");
+  g_assert_cmpstr (undo1, ==, "kernelstub -d intel_iommu=on iommu=pt vfio-pci.ids=10de:1d01,10de:0fb8");
+}
+
 /* A file the plan cannot read is an error naming the place */
 static void
 test_plan_parse_error (void)
@@ -799,6 +1058,12 @@ main (int   argc,
   g_test_add_func ("/core/plan/text", test_plan_text);
   g_test_add_func ("/core/plan/parse-error", test_plan_parse_error);
   g_test_add_func ("/core/plan/kernelstub-missing", test_plan_kernelstub_missing);
+  g_test_add_func ("/core/plan/kernelstub-replaces", test_plan_kernelstub_replaces);
+  g_test_add_func ("/core/plan/earlier-refusals", test_plan_earlier_refusals);
+  g_test_add_func ("/core/plan/missing-tools", test_plan_missing_tools);
+  g_test_add_func ("/core/plan/rpm-ostree", test_plan_rpm_ostree);
+  g_test_add_func ("/core/plan/uki", test_plan_uki);
+  g_test_add_func ("/core/plan/steps-by-hand", test_plan_steps_by_hand);
   g_test_add_func ("/core/plan/warns-dropped-ids", test_plan_warns_dropped_ids);
   g_test_add_func ("/core/plan/bls-entries", test_plan_bls_entries);
   return g_test_run ();

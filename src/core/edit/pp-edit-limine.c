@@ -461,6 +461,17 @@ pp_limine_defaults_edit (GPtrArray                  *files,
             }
           last = setting;
         }
+      for (guint t = 0; t < tokens->len; t++)
+        if (((PpParamToken *) g_ptr_array_index (tokens, t))->opaque)
+          {
+            g_ptr_array_add (result->warnings,
+                             g_strdup_printf (_("%s: KERNEL_CMDLINE[%s] joins “+=” text to the value before it "
+                                                "(“%s”): the parameter it makes is not changed, the ones added "
+                                                "after it take effect."),
+                                              paths[last->file], key,
+                                              ((PpParamToken *) g_ptr_array_index (tokens, t))->text));
+            break;
+          }
       decisions = pp_kernel_params_plan (intent, tokens, append);
       ok = pp_kernel_params_splice (tokens, decisions, splices, paths, error);
       if (ok && append->len > 0)

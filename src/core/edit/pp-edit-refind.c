@@ -187,7 +187,7 @@ GPtrArray *
 pp_refind_linux_stanzas (const char *text)
 {
   GPtrArray *stanzas = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_refind_stanza_free);
-  g_auto(GStrv) lines = g_strsplit_set (text, "\r\n", -1);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   PpRefindStanza *current = NULL;
   gboolean linux_entry = FALSE;
   gboolean disabled = FALSE;
@@ -197,9 +197,13 @@ pp_refind_linux_stanzas (const char *text)
     {
       g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
       const char *line = lines[i];
+      gsize len = strlen (line);
       Field *first;
 
-      if (!read_fields (line, 0, strlen (line), fields) || fields->len == 0)
+      /* a line ends at its carriage return too */
+      if (strchr (line, '\r') != NULL)
+        len = strchr (line, '\r') - line;
+      if (!read_fields (line, 0, len, fields) || fields->len == 0)
         continue;
       first = &g_array_index (fields, Field, 0);
       if (depth == 0 && field_is (line, first, "menuentry"))

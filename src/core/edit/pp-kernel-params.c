@@ -275,7 +275,8 @@ pp_kernel_params_tokenize (const char *text,
         i++;
       token = g_new0 (PpParamToken, 1);
       token->text = g_strndup (text + first, i - first);
-      token->splice_safe = TRUE;
+      /* the kernel reads quotes in a parameter: what it holds is not plain text */
+      token->splice_safe = strchr (token->text, '"') == NULL;
       token->segment = segment;
       token->start = token->cut_start = base + first;
       token->end = token->cut_end = base + i;

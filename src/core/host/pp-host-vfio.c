@@ -182,6 +182,16 @@ scan_modprobe_file (const char *path,
     }
 }
 
+static int
+compare_basenames (gconstpointer a,
+                   gconstpointer b)
+{
+  const char *pa = *(const char * const *) a;
+  const char *pb = *(const char * const *) b;
+
+  return strcmp (strrchr (pa, '/'), strrchr (pb, '/'));
+}
+
 /* kmod reads each name once, from the first of these directories that has it */
 static gboolean
 scan_modprobe_d (const PpHost  *host,
@@ -212,6 +222,7 @@ scan_modprobe_d (const PpHost  *host,
         }
     }
   /* kmod sorts the files by name, whichever directory they are in */
+  g_ptr_array_sort (paths, compare_basenames);
   for (guint i = 0; i < paths->len; i++)
     {
       const char *path = g_ptr_array_index (paths, i);
