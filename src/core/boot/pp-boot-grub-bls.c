@@ -6,7 +6,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-boot-grub-private.h"
-#include "pp-format.h"
 #include "pp-host-files.h"
 
 /* GRUB reading Boot Loader Specification entries (Fedora, RHEL-likes):
@@ -280,7 +279,7 @@ plan_with_grubby (const PpBootRequest *request,
     pp_changes_add_argv_with_undo (request->changes, g_steal_pointer (&command), grubby_argv (undo_args, undo_remove));
   else
     {
-      g_autofree char *joined = pp_format_command_line (command);
+      g_autofree char *joined = pp_boot_command_line (command);
 
       pp_changes_add_manual_step (request->changes,
                                   _("GRUB: the boot loader entries take their options from a GRUB variable "

@@ -6,7 +6,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-boot-systemd-boot-private.h"
-#include "pp-format.h"
 #include "pp-host-files.h"
 
 /* Pop!_OS: kernelstub keeps the kernel options in its own configuration and
@@ -128,7 +127,7 @@ kernelstub_plan_params (const PpBootRequest *request,
       else
         {
           g_auto(GStrv) argv = kernelstub_argv ("-d", delete);
-          g_autofree char *line = pp_format_command_line (argv);
+          g_autofree char *line = pp_boot_command_line (argv);
 
           pp_changes_add_manual_step (request->changes, _("kernelstub is not installed here, so run by hand: %s"), line);
         }
@@ -140,7 +139,7 @@ kernelstub_plan_params (const PpBootRequest *request,
       else
         {
           g_auto(GStrv) argv = kernelstub_argv ("-a", add);
-          g_autofree char *line = pp_format_command_line (argv);
+          g_autofree char *line = pp_boot_command_line (argv);
 
           pp_changes_add_manual_step (request->changes, _("kernelstub is not installed here, so run by hand: %s"), line);
         }

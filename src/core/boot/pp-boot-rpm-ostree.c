@@ -9,7 +9,6 @@
 
 #include "pp-boot.h"
 #include "pp-edit-modprobe.h"
-#include "pp-format.h"
 #include "pp-host-files.h"
 #include "pp-initramfs-private.h"
 
@@ -197,7 +196,7 @@ rpm_ostree_plan_params (const PpBootRequest *request,
   else
     {
       g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_format_command_line (command);
+      g_autofree char *line = pp_boot_command_line (command);
 
       pp_changes_add_manual_step (request->changes, _("rpm-ostree is not installed here, so run by hand: %s"), line);
     }
@@ -320,7 +319,7 @@ rpm_ostree_plan_rebuild (const PpBootRequest *request)
   if (pp_host_find_tool (request->host, rpm_ostree) == NULL)
     {
       g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_format_command_line (command);
+      g_autofree char *line = pp_boot_command_line (command);
 
       pp_changes_add_manual_step (request->changes, _("rpm-ostree is not installed here, so run by hand: %s"), line);
     }

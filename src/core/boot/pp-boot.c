@@ -9,7 +9,6 @@
 #include "pp-diff.h"
 #include "pp-edit-modprobe.h"
 #include "pp-edit-sdboot.h"
-#include "pp-format.h"
 #include "pp-host-efi.h"
 #include "pp-host-files.h"
 #include "pp-initramfs-private.h"
@@ -872,7 +871,7 @@ pp_boot_add_tool_command (const PpBootRequest *request,
   else
     {
       g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_format_command_line (command);
+      g_autofree char *line = pp_boot_command_line (command);
 
       /* TRANSLATORS: "GRUB: grub-mkconfig is not installed, so ... after /etc/default/grub changes, run: grub-mkconfig -o /boot/grub/grub.cfg" */
       pp_changes_add_manual_step (request->changes,
@@ -903,7 +902,7 @@ pp_initramfs_plan_tool_rebuild (const PpBootRequest *request,
   else
     {
       g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_format_command_line (command);
+      g_autofree char *line = pp_boot_command_line (command);
 
       /* TRANSLATORS: the first %s is a program ("dracut"), the second the command */
       pp_changes_add_manual_step (request->changes,
@@ -911,4 +910,22 @@ pp_initramfs_plan_tool_rebuild (const PpBootRequest *request,
                                     "initramfs. After these changes, rebuild it before restarting: %s"),
                                   tool, line);
     }
+}
+
+char *
+pp_boot_command_line (char * const *argv)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint a = 0; argv[a]; a++)
+    {
+      g_autofree char *quoted = NULL;
+      gboolean plain = argv[a][0] != '\0';
+
+      for (const char *p = argv[a]; *p && plain; p++)
+        plain = g_ascii_isalnum (*p) || strchr ("-_./=:,+@%", *p) != NULL;
+      quoted = plain ? g_strdup (argv[a]) : g_shell_quote (argv[a]);
+      g_string_append_printf (line, "%s%s", a > 0 ? " " : "", quoted);
+    }
+  return g_string_free (line, FALSE);
 }

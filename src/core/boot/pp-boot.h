@@ -234,6 +234,9 @@ gboolean     pp_boot_plan_kernel_cmdline (const PpBootRequest *request,
  * that has a "linux" line, in place */
 gboolean     pp_boot_plan_loader_entries (const PpBootRequest *request,
                                           GError             **error);
+/* @argv as a shell would take it, quoted where needed (for steps by hand
+ * and the review) */
+char        *pp_boot_command_line        (char * const        *argv);
 /* The command that runs @tool (the first of @names the host has) or, where
  * it has none, a step by hand naming @manager, @file and the command */
 void         pp_boot_add_tool_command    (const PpBootRequest *request,

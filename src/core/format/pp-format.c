@@ -363,19 +363,7 @@ pp_format_plan_json (const PpPlan *plan)
 char *
 pp_format_command_line (char * const *argv)
 {
-  GString *line = g_string_new (NULL);
-
-  for (guint a = 0; argv[a]; a++)
-    {
-      g_autofree char *quoted = NULL;
-      gboolean plain = argv[a][0] != '\0';
-
-      for (const char *p = argv[a]; *p && plain; p++)
-        plain = g_ascii_isalnum (*p) || strchr ("-_./=:,+@%", *p) != NULL;
-      quoted = plain ? g_strdup (argv[a]) : g_shell_quote (argv[a]);
-      g_string_append_printf (line, "%s%s", a > 0 ? " " : "", quoted);
-    }
-  return g_string_free (line, FALSE);
+  return pp_boot_command_line (argv);
 }
 
 static char *

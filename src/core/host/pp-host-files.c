@@ -185,7 +185,7 @@ pp_host_read_bytes (const PpHost  *host,
     {
       if (too_large)
         g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_MALFORMED,
-                     _("%s: larger than %" G_GSIZE_FORMAT " bytes"), host_path, max_size);
+                     _("%s: larger than %u bytes"), host_path, (guint) max_size);
       return FALSE;
     }
   if (contents != NULL)
