@@ -59,20 +59,15 @@ current_options (const PpHost  *host,
     {
       const char *path = g_ptr_array_index (entries, e);
       g_autofree char *text = NULL;
-      g_auto(GStrv) lines = NULL;
+      g_autofree char *options = NULL;
 
       if (!g_str_has_suffix (path, "-current.conf"))
         continue;
       if (!pp_host_read_file (host, path, &text, error))
         return FALSE;
-      lines = g_strsplit (text != NULL ? text : "", "\n", -1);
-      for (guint l = 0; lines[l] != NULL; l++)
-        {
-          const char *line = lines[l] + strspn (lines[l], " \t");
-
-          if (g_str_has_prefix (line, "options") && (line[7] == ' ' || line[7] == '\t'))
-            pp_kernel_params_tokenize (line + 7, 0, strlen (line + 7), 0, tokens);
-        }
+      options = pp_boot_entry_options (text);
+      if (options != NULL)
+        pp_kernel_params_tokenize (options, 0, strlen (options), 0, tokens);
       return TRUE;
     }
   return TRUE;
@@ -98,12 +93,10 @@ static gboolean
 kernelstub_plan_params (const PpBootRequest *request,
                         GError             **error)
 {
-  static const char * const kernelstub[] = { "kernelstub", NULL };
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
   g_autoptr(GPtrArray) add = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) delete = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) decisions = NULL;
-  gboolean installed = pp_host_find_tool (request->host, kernelstub) != NULL;
 
   if (!current_options (request->host, tokens, error))
     return FALSE;
@@ -121,29 +114,9 @@ kernelstub_plan_params (const PpBootRequest *request,
 
   /* what goes first: kernelstub -a adds an option only where it is missing */
   if (delete->len > 0)
-    {
-      if (installed)
-        pp_changes_add_argv_with_undo (request->changes, kernelstub_argv ("-d", delete), kernelstub_argv ("-a", delete));
-      else
-        {
-          g_auto(GStrv) argv = kernelstub_argv ("-d", delete);
-          g_autofree char *line = pp_boot_command_line (argv);
-
-          pp_changes_add_manual_step (request->changes, _("kernelstub is not installed here, so run by hand: %s"), line);
-        }
-    }
+    pp_boot_add_state_command (request, kernelstub_argv ("-d", delete), kernelstub_argv ("-a", delete));
   if (add->len > 0)
-    {
-      if (installed)
-        pp_changes_add_argv_with_undo (request->changes, kernelstub_argv ("-a", add), kernelstub_argv ("-d", add));
-      else
-        {
-          g_auto(GStrv) argv = kernelstub_argv ("-a", add);
-          g_autofree char *line = pp_boot_command_line (argv);
-
-          pp_changes_add_manual_step (request->changes, _("kernelstub is not installed here, so run by hand: %s"), line);
-        }
-    }
+    pp_boot_add_state_command (request, kernelstub_argv ("-a", add), kernelstub_argv ("-d", add));
   return TRUE;
 }
 

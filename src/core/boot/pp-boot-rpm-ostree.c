@@ -41,15 +41,12 @@ ostree_booted (const PpHost  *host,
 static gboolean
 default_options (const PpHost  *host,
                  char         **options,
-                 char         **entry,
                  GError       **error)
 {
   g_autoptr(GPtrArray) entries = pp_boot_list_loader_entries (host, error);
   guint64 best = 0;
 
   *options = NULL;
-  if (entry != NULL)
-    *entry = NULL;
   if (entries == NULL)
     return FALSE;
   for (guint e = 0; e < entries->len; e++)
@@ -57,7 +54,7 @@ default_options (const PpHost  *host,
       const char *path = g_ptr_array_index (entries, e);
       g_autofree char *name = g_path_get_basename (path);
       g_autofree char *text = NULL;
-      g_auto(GStrv) lines = NULL;
+      g_autofree char *line_options = NULL;
       char *end = NULL;
       guint64 index;
 
@@ -68,23 +65,12 @@ default_options (const PpHost  *host,
         continue;
       if (!pp_host_read_file (host, path, &text, error))
         return FALSE;
-      lines = g_strsplit (text != NULL ? text : "", "\n", -1);
-      for (guint l = 0; lines[l] != NULL; l++)
-        {
-          const char *line = lines[l] + strspn (lines[l], " \t");
-
-          if (g_str_has_prefix (line, "options") && (line[7] == ' ' || line[7] == '\t'))
-            {
-              best = index;
-              g_free (*options);
-              *options = g_strstrip (g_strdup (line + 7));
-              if (entry != NULL)
-                {
-                  g_free (*entry);
-                  *entry = g_strdup (path);
-                }
-            }
-        }
+      line_options = pp_boot_entry_options (text);
+      if (line_options == NULL)
+        continue;
+      best = index;
+      g_free (*options);
+      *options = g_steal_pointer (&line_options);
     }
   if (*options == NULL)
     *options = g_strdup (host->cmdline);
@@ -133,7 +119,6 @@ static gboolean
 rpm_ostree_plan_params (const PpBootRequest *request,
                         GError             **error)
 {
-  static const char * const rpm_ostree[] = { "rpm-ostree", NULL };
   g_autofree char *options = NULL;
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
   g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
@@ -142,7 +127,7 @@ rpm_ostree_plan_params (const PpBootRequest *request,
   g_autoptr(GStrvBuilder) undo = g_strv_builder_new ();
   guint changes = 0;
 
-  if (!default_options (request->host, &options, NULL, error))
+  if (!default_options (request->host, &options, error))
     return FALSE;
   pp_kernel_params_tokenize (options, 0, strlen (options), 0, tokens);
   decisions = pp_kernel_params_plan (request->params, tokens, append);
@@ -186,20 +171,10 @@ rpm_ostree_plan_params (const PpBootRequest *request,
   if (changes == 0)
     return TRUE;
 
-  if (pp_host_find_tool (request->host, rpm_ostree) != NULL)
-    {
-      pp_changes_add_argv_with_undo (request->changes, g_strv_builder_end (argv), g_strv_builder_end (undo));
-      pp_changes_add_warning (request->changes,
-                              _("rpm-ostree stages a new deployment with these kernel arguments: the restart starts "
-                                "it, and the deployment before it stays in the boot menu as the way back."));
-    }
-  else
-    {
-      g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_boot_command_line (command);
-
-      pp_changes_add_manual_step (request->changes, _("rpm-ostree is not installed here, so run by hand: %s"), line);
-    }
+  pp_boot_add_state_command (request, g_strv_builder_end (argv), g_strv_builder_end (undo));
+  pp_changes_add_warning (request->changes,
+                          _("rpm-ostree stages a new deployment with these kernel arguments: the restart starts "
+                            "it, and the deployment before it stays in the boot menu as the way back."));
   return TRUE;
 }
 
@@ -242,7 +217,7 @@ find_origin (const PpHost *host)
   g_auto(GStrv) words = NULL;
   const char *ostree = NULL;
 
-  if (!default_options (host, &options, NULL, NULL))
+  if (!default_options (host, &options, NULL))
     return NULL;
   words = g_strsplit_set (options, " \t", -1);
   for (guint i = 0; words[i] != NULL; i++)
@@ -274,7 +249,6 @@ rpm_ostree_plan_modules (const PpBootRequest *request,
 static void
 rpm_ostree_plan_rebuild (const PpBootRequest *request)
 {
-  static const char * const rpm_ostree[] = { "rpm-ostree", NULL };
   g_autofree char *origin = find_origin (request->host);
   g_autofree char *text = NULL;
   g_autoptr(GKeyFile) keys = g_key_file_new ();
@@ -316,20 +290,13 @@ rpm_ostree_plan_rebuild (const PpBootRequest *request)
       g_strv_builder_add (argv, "--enable");
     }
 
-  if (pp_host_find_tool (request->host, rpm_ostree) == NULL)
-    {
-      g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_boot_command_line (command);
-
-      pp_changes_add_manual_step (request->changes, _("rpm-ostree is not installed here, so run by hand: %s"), line);
-    }
-  else if (regenerating)
-    pp_changes_add_argv (request->changes, g_strv_builder_end (argv));
+  if (regenerating)
+    pp_boot_add_state_command (request, g_strv_builder_end (argv), NULL);
   else
     {
       static const char * const disable[] = { "rpm-ostree", "initramfs", "--disable", NULL };
 
-      pp_changes_add_argv_with_undo (request->changes, g_strv_builder_end (argv), g_strdupv ((char **) disable));
+      pp_boot_add_state_command (request, g_strv_builder_end (argv), g_strdupv ((char **) disable));
     }
 }
 

@@ -848,6 +848,40 @@ pp_boot_plan_loader_entries (const PpBootRequest *request,
   return TRUE;
 }
 
+static GStrv
+argv_from_va (const char *program,
+              va_list     args)
+{
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  const char *arg;
+
+  g_strv_builder_add (argv, program);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_strv_builder_add (argv, arg);
+  return g_strv_builder_end (argv);
+}
+
+/* Adds @argv (and @undo; both taken) where the host has its program and
+ * returns NULL; else returns the command as a line for a step by hand */
+static char *
+add_if_installed (const PpBootRequest *request,
+                  GStrv                argv,
+                  GStrv                undo)
+{
+  const char * const names[] = { argv[0], NULL };
+  char *line;
+
+  if (pp_host_find_tool (request->host, names) != NULL)
+    {
+      pp_changes_add_argv_with_undo (request->changes, argv, undo);
+      return NULL;
+    }
+  line = pp_boot_command_line (argv);
+  g_strfreev (argv);
+  g_strfreev (undo);
+  return line;
+}
+
 void
 pp_boot_add_tool_command (const PpBootRequest *request,
                           const char * const  *names,
@@ -855,30 +889,34 @@ pp_boot_add_tool_command (const PpBootRequest *request,
                           const char          *file,
                           ...)
 {
-  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
   const char *tool = pp_host_find_tool (request->host, names);
-  const char *arg;
+  g_autofree char *line = NULL;
+  GStrv argv;
   va_list args;
 
-  g_strv_builder_add (argv, tool != NULL ? tool : names[0]);
   va_start (args, file);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_strv_builder_add (argv, arg);
+  argv = argv_from_va (tool != NULL ? tool : names[0], args);
   va_end (args);
+  line = add_if_installed (request, argv, NULL);
+  if (line != NULL)
+    /* TRANSLATORS: "GRUB: grub-mkconfig is not installed, so ... after /etc/default/grub changes, run: grub-mkconfig -o /boot/grub/grub.cfg" */
+    pp_changes_add_manual_step (request->changes,
+                                _("%s: %s is not installed, so PassthroughPrep cannot run it. After %s "
+                                  "changes, run this (or your distribution’s equivalent) before restarting: %s"),
+                                manager, names[0], file, line);
+}
 
-  if (tool != NULL)
-    pp_changes_add_argv (request->changes, g_strv_builder_end (argv));
-  else
-    {
-      g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_boot_command_line (command);
+void
+pp_boot_add_state_command (const PpBootRequest *request,
+                           GStrv                argv,
+                           GStrv                undo)
+{
+  g_autofree char *program = g_strdup (argv[0]);
+  g_autofree char *line = add_if_installed (request, argv, undo);
 
-      /* TRANSLATORS: "GRUB: grub-mkconfig is not installed, so ... after /etc/default/grub changes, run: grub-mkconfig -o /boot/grub/grub.cfg" */
-      pp_changes_add_manual_step (request->changes,
-                                  _("%s: %s is not installed, so PassthroughPrep cannot run it. After %s "
-                                    "changes, run this (or your distribution’s equivalent) before restarting: %s"),
-                                  manager, names[0], file, line);
-    }
+  if (line != NULL)
+    /* TRANSLATORS: "kernelstub is not installed here, so run by hand: kernelstub -a '...'" */
+    pp_changes_add_manual_step (request->changes, _("%s is not installed here, so run by hand: %s"), program, line);
 }
 
 void
@@ -886,30 +924,20 @@ pp_initramfs_plan_tool_rebuild (const PpBootRequest *request,
                                 const char          *tool,
                                 ...)
 {
-  const char * const names[] = { tool, NULL };
-  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  const char *arg;
+  g_autofree char *line = NULL;
+  GStrv argv;
   va_list args;
 
-  g_strv_builder_add (argv, tool);
   va_start (args, tool);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_strv_builder_add (argv, arg);
+  argv = argv_from_va (tool, args);
   va_end (args);
-
-  if (pp_host_find_tool (request->host, names) != NULL)
-    pp_changes_add_argv (request->changes, g_strv_builder_end (argv));
-  else
-    {
-      g_auto(GStrv) command = g_strv_builder_end (argv);
-      g_autofree char *line = pp_boot_command_line (command);
-
-      /* TRANSLATORS: the first %s is a program ("dracut"), the second the command */
-      pp_changes_add_manual_step (request->changes,
-                                  _("Initramfs: %s is not installed, so PassthroughPrep cannot rebuild the "
-                                    "initramfs. After these changes, rebuild it before restarting: %s"),
-                                  tool, line);
-    }
+  line = add_if_installed (request, argv, NULL);
+  if (line != NULL)
+    /* TRANSLATORS: the first %s is a program ("dracut"), the second the command */
+    pp_changes_add_manual_step (request->changes,
+                                _("Initramfs: %s is not installed, so PassthroughPrep cannot rebuild the "
+                                  "initramfs. After these changes, rebuild it before restarting: %s"),
+                                tool, line);
 }
 
 char *
@@ -928,4 +956,26 @@ pp_boot_command_line (char * const *argv)
       g_string_append_printf (line, "%s%s", a > 0 ? " " : "", quoted);
     }
   return g_string_free (line, FALSE);
+}
+
+char *
+pp_boot_entry_options (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  GString *options = NULL;
+
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      const char *line = lines[l] + strspn (lines[l], " \t");
+      g_autofree char *value = NULL;
+
+      if (!g_str_has_prefix (line, "options") || (line[7] != ' ' && line[7] != '\t'))
+        continue;
+      value = g_strstrip (g_strdup (line + 7));
+      if (options == NULL)
+        options = g_string_new (value);
+      else
+        g_string_append_printf (options, " %s", value);
+    }
+  return options != NULL ? g_string_free (options, FALSE) : NULL;
 }

@@ -213,6 +213,10 @@ GPtrArray   *pp_boot_read_files          (const PpHost        *host,
 /* The Boot Loader Specification entry directories backends look in */
 extern const char * const pp_loader_entry_dirs[];
 
+/* The options of a Boot Loader Specification entry's text (its "options"
+ * lines joined, as systemd-boot does), or NULL when it has none */
+char        *pp_boot_entry_options       (const char   *text);
+
 /* Host paths of the loader entries (*.conf) in every entry directory, in order */
 GPtrArray   *pp_boot_list_loader_entries (const PpHost *host,
                                           GError      **error);
@@ -244,6 +248,13 @@ void         pp_boot_add_tool_command    (const PpBootRequest *request,
                                           const char          *manager,
                                           const char          *file,
                                           ...) G_GNUC_NULL_TERMINATED;
+
+/* A command that changes state outside the plan's files, with the command
+ * that undoes it (both taken), or a step by hand where the host lacks its
+ * program */
+void         pp_boot_add_state_command   (const PpBootRequest *request,
+                                          GStrv                argv,
+                                          GStrv                undo);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpChanges, pp_changes_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBootSetup, pp_boot_setup_free)

@@ -59,12 +59,19 @@ add_new_assignment (GPtrArray    *scripts,
     }
 }
 
-static PpEditResult *
-edit_cmdline (GPtrArray                  *files,
-              const PpKernelParamsIntent *intent,
-              gboolean                    prefer_linux,
-              GError                    **error)
+typedef struct
 {
+  const PpKernelParamsIntent *intent;
+  gboolean                    prefer_linux;
+} GrubEdit;
+
+static PpEditResult *
+edit_cmdline (GPtrArray     *files,
+              gconstpointer  data,
+              GError       **error)
+{
+  const PpKernelParamsIntent *intent = ((const GrubEdit *) data)->intent;
+  gboolean prefer_linux = ((const GrubEdit *) data)->prefer_linux;
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
   g_autoptr(PpShellChain) linux_chain = NULL;
@@ -157,14 +164,7 @@ edit_cmdline (GPtrArray                  *files,
                                           target->name, paths[last->file], paths[0]));
     }
 
-  if (ok)
-    ok = pp_edit_result_take_splices (result, files, splices, error);
-
-  for (guint f = 0; f < files->len; f++)
-    pp_splices_free (splices[f]);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&result);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
 }
 
 PpEditResult *
@@ -173,22 +173,8 @@ pp_grub_edit_cmdline (GPtrArray                  *files,
                       gboolean                    prefer_linux,
                       GError                    **error)
 {
-  g_autoptr(PpEditResult) result = edit_cmdline (files, intent, prefer_linux, error);
-  g_autoptr(PpEditResult) again = NULL;
-  g_autoptr(GPtrArray) edited = NULL;
+  GrubEdit edit = { intent, prefer_linux };
 
-  if (result == NULL)
-    return NULL;
-  /* the edit must read back as done: otherwise the file has a shape we
-   * misjudged (a continuation or here-document swallowing our line, ...) */
-  edited = pp_edit_result_apply (result, files);
-  again = edit_cmdline (edited, intent, prefer_linux, NULL);
-  if (again == NULL || !pp_edit_result_is_empty (again))
-    {
-      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                   _("%s: the kernel command line cannot be edited safely in this file; edit it by hand"),
-                   ((PpTextFile *) g_ptr_array_index (files, 0))->path);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  g_return_val_if_fail (files->len > 0, NULL);
+  return pp_edit_read_back (edit_cmdline, files, &edit, _("the kernel command line"), error);
 }

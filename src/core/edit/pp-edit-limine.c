@@ -502,11 +502,5 @@ pp_limine_defaults_edit (GPtrArray                  *files,
             }
         }
     }
-  if (ok)
-    ok = pp_edit_result_take_splices (result, files, splices, error);
-  for (guint f = 0; f < files->len; f++)
-    pp_splices_free (splices[f]);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&result);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
 }

@@ -41,12 +41,19 @@ pp_shell_chain_param_tokens (PpShellChain *chain,
     }
 }
 
-static PpEditResult *
-edit_cmdline (GPtrArray                  *files,
-              const char                 *name,
-              const PpKernelParamsIntent *intent,
-              GError                    **error)
+typedef struct
 {
+  const char                 *name;
+  const PpKernelParamsIntent *intent;
+} ShellEdit;
+
+static PpEditResult *
+edit_cmdline (GPtrArray     *files,
+              gconstpointer  data,
+              GError       **error)
+{
+  const char *name = ((const ShellEdit *) data)->name;
+  const PpKernelParamsIntent *intent = ((const ShellEdit *) data)->intent;
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
   g_autoptr(PpShellChain) chain = NULL;
@@ -129,13 +136,7 @@ edit_cmdline (GPtrArray                  *files,
             }
         }
     }
-  if (ok)
-    ok = pp_edit_result_take_splices (result, files, splices, error);
-  for (guint f = 0; f < files->len; f++)
-    pp_splices_free (splices[f]);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&result);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
 }
 
 PpEditResult *
@@ -144,24 +145,8 @@ pp_shell_edit_cmdline (GPtrArray                  *files,
                        const PpKernelParamsIntent *intent,
                        GError                    **error)
 {
-  g_autoptr(PpEditResult) result = NULL;
-  g_autoptr(PpEditResult) again = NULL;
-  g_autoptr(GPtrArray) edited = NULL;
+  ShellEdit edit = { name, intent };
 
   g_return_val_if_fail (files->len > 0, NULL);
-  result = edit_cmdline (files, name, intent, error);
-  if (result == NULL)
-    return NULL;
-  /* the edit must read back as done: otherwise the file has a shape we
-   * misjudged (a continuation or here-document swallowing our line, ...) */
-  edited = pp_edit_result_apply (result, files);
-  again = edit_cmdline (edited, name, intent, NULL);
-  if (again == NULL || !pp_edit_result_is_empty (again))
-    {
-      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                   _("%s: the kernel command line in %s cannot be edited safely in this file; edit it by hand"),
-                   ((PpTextFile *) g_ptr_array_index (files, 0))->path, name);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  return pp_edit_read_back (edit_cmdline, files, &edit, name, error);
 }

@@ -282,3 +282,48 @@ pp_edit_result_take_splices (PpEditResult *result,
     }
   return TRUE;
 }
+
+PpEditResult *
+pp_edit_result_finish (PpEditResult *result,
+                       GPtrArray    *files,
+                       PpSplices   **splices,
+                       gboolean      ok,
+                       GError      **error)
+{
+  if (ok)
+    ok = pp_edit_result_take_splices (result, files, splices, error);
+  for (guint f = 0; f < files->len; f++)
+    pp_splices_free (splices[f]);
+  if (!ok)
+    {
+      pp_edit_result_free (result);
+      return NULL;
+    }
+  return result;
+}
+
+PpEditResult *
+pp_edit_read_back (PpEditFunc     edit,
+                   GPtrArray     *files,
+                   gconstpointer  data,
+                   const char    *what,
+                   GError       **error)
+{
+  g_autoptr(PpEditResult) result = edit (files, data, error);
+  g_autoptr(PpEditResult) again = NULL;
+  g_autoptr(GPtrArray) edited = NULL;
+
+  if (result == NULL)
+    return NULL;
+  edited = pp_edit_result_apply (result, files);
+  again = edit (edited, data, NULL);
+  if (again == NULL || !pp_edit_result_is_empty (again))
+    {
+      /* TRANSLATORS: "/etc/default/grub: the kernel command line cannot be edited safely in this file; ..." */
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s: %s cannot be edited safely in this file; edit it by hand"),
+                   ((PpTextFile *) g_ptr_array_index (files, 0))->path, what);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}

@@ -200,12 +200,14 @@ pp_host_compare_paths (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-GPtrArray *
-pp_host_list_dir (const PpHost  *host,
-                  const char    *dir,
-                  const char    *suffix,
-                  GCompareFunc   compare,
-                  GError       **error)
+/* Host paths of the entries of @dir ending in @suffix whose type (links
+ * followed) is @type (S_IFREG, S_IFDIR), unsorted */
+static GPtrArray *
+list_entries (const PpHost  *host,
+              const char    *dir,
+              const char    *suffix,
+              mode_t         type,
+              GError       **error)
 {
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *disk_dir = pp_host_path (host, dir);
@@ -240,12 +242,25 @@ pp_host_list_dir (const PpHost  *host,
           closedir (handle);
           return NULL;
         }
-      if (S_ISREG (st.st_mode))
+      if ((st.st_mode & S_IFMT) == type)
         g_ptr_array_add (paths, g_steal_pointer (&host_path));
     }
   closedir (handle);
-  g_ptr_array_sort (paths, compare != NULL ? compare : pp_host_compare_paths);
   return g_steal_pointer (&paths);
+}
+
+GPtrArray *
+pp_host_list_dir (const PpHost  *host,
+                  const char    *dir,
+                  const char    *suffix,
+                  GCompareFunc   compare,
+                  GError       **error)
+{
+  GPtrArray *paths = list_entries (host, dir, suffix, S_IFREG, error);
+
+  if (paths != NULL)
+    g_ptr_array_sort (paths, compare != NULL ? compare : pp_host_compare_paths);
+  return paths;
 }
 
 GPtrArray *
@@ -253,33 +268,16 @@ pp_host_list_subdirs (const PpHost  *host,
                       const char    *dir,
                       GError       **error)
 {
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *disk_dir = pp_host_path (host, dir);
-  DIR *handle;
-  struct dirent *entry;
+  g_autoptr(GPtrArray) paths = list_entries (host, dir, "", S_IFDIR, error);
+  GPtrArray *names;
 
-  handle = opendir (disk_dir);
-  if (handle == NULL)
-    {
-      if (errno_means_absent (errno))
-        return g_steal_pointer (&names);
-      set_unreadable (error, dir, errno);
-      return NULL;
-    }
-  while ((entry = readdir (handle)) != NULL)
-    {
-      g_autofree char *disk_path = NULL;
-      struct stat st;
-
-      if (entry->d_name[0] == '.')
-        continue;
-      disk_path = g_build_filename (disk_dir, entry->d_name, NULL);
-      if (stat (disk_path, &st) == 0 && S_ISDIR (st.st_mode))
-        g_ptr_array_add (names, g_strdup (entry->d_name));
-    }
-  closedir (handle);
+  if (paths == NULL)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (names, g_path_get_basename (g_ptr_array_index (paths, i)));
   g_ptr_array_sort (names, pp_host_compare_paths);
-  return g_steal_pointer (&names);
+  return names;
 }
 
 const char *
