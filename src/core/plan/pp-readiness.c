@@ -416,7 +416,9 @@ pp_check_reserved (GPtrArray    *checks,
     {
       check = pp_check_add (checks, "reserved", PP_CHECK_WARNING, _("Reserved functions"));
       check->summary = g_strdup (_("vfio-pci is set to take devices this computer does not have"));
-      check->next_step = g_strdup (_("Revert the reservation, then reserve the GPU again."));
+      /* without our file, it was set up some other way (Earlier VFIO setup says where) */
+      check->next_step = g_strdup (file_exists ? _("Revert the reservation, then reserve the GPU again.")
+                                               : _("Reserving a GPU replaces those IDs with its own."));
       return;
     }
   if (bound == reserved)
