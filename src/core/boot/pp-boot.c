@@ -422,20 +422,15 @@ read_firmware (const PpHost *host,
     }
 }
 
-static void
-detect_boot (const PpHost *host,
-             PpBootSetup  *setup)
+/* Every backend whose files are there, each with what its detect() found;
+ * stops at a whole-system backend (rpm-ostree, NixOS), which wins */
+static GArray *
+find_candidates (const PpHost *host,
+                 PpBootSetup  *setup)
 {
-  g_autoptr(GArray) candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
-  g_autofree char *firmware_note = NULL;
-  const char *firmware = NULL;
-  const Candidate *chosen = NULL;
-  gboolean several = FALSE;
+  GArray *candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
 
   g_array_set_clear_func (candidates, candidate_clear);
-  read_firmware (host, setup, &firmware_note);
-  firmware = loader_info_bootloader (setup->loader_info);
-
   for (guint i = 0; boot_backends[i] != NULL; i++)
     {
       Candidate candidate = { boot_backends[i], g_new0 (PpBootSetup, 1) };
@@ -443,100 +438,91 @@ detect_boot (const PpHost *host,
 
       candidate.found->loader_info = g_strdup (setup->loader_info);
       candidate.found->entry_selected = g_strdup (setup->entry_selected);
-
-      if (boot_backends[i]->detect (host, candidate.found, &error))
+      if (!boot_backends[i]->detect (host, candidate.found, &error))
         {
-          g_array_append_val (candidates, candidate);
-          /* the distribution's tool keeps the command line, whatever booted */
-          if (boot_backends[i]->whole_system)
-            {
-              chosen = &g_array_index (candidates, Candidate, candidates->len - 1);
-              break;
-            }
+          if (error != NULL)
+            keep_first_error (setup, error);
+          pp_boot_setup_free (candidate.found);
           continue;
         }
-      if (error != NULL)
-        keep_first_error (setup, error);
-      pp_boot_setup_free (candidate.found);
+      g_array_append_val (candidates, candidate);
+      if (boot_backends[i]->whole_system)
+        break;
     }
+  return candidates;
+}
 
-  if (chosen == NULL)
-    {
-      for (guint i = 0; i < candidates->len; i++)
-        {
-          const Candidate *candidate = &g_array_index (candidates, Candidate, i);
+/* The candidate that boots: a whole-system one; else the first of the
+ * boot manager the firmware names; else, where two boot managers' files are
+ * there, GRUB when /proc/cmdline has BOOT_IMAGE= (only GRUB adds it) and the
+ * other one when not (*@by_boot_image says that decided) */
+static const Candidate *
+choose_candidate (const PpHost *host,
+                  GArray       *candidates,
+                  const char   *firmware,
+                  gboolean     *by_boot_image)
+{
+  const Candidate *chosen = NULL;
+  gboolean grub_booted = pp_host_cmdline_value (host, "BOOT_IMAGE") != NULL;
 
-          if (firmware != NULL && g_strcmp0 (candidate->backend->bootloader, firmware) != 0)
-            continue;
-          if (chosen == NULL)
-            chosen = candidate;
-          else if (g_strcmp0 (candidate->backend->bootloader, chosen->backend->bootloader) != 0)
-            several = TRUE;
-        }
-      /* two boot managers' files and no word from the firmware: GRUB, and
-       * only GRUB, puts BOOT_IMAGE= on the command line */
-      if (several)
-        {
-          gboolean by_grub = pp_host_cmdline_value (host, "BOOT_IMAGE") != NULL;
-
-          for (guint i = 0; i < candidates->len; i++)
-            {
-              const Candidate *candidate = &g_array_index (candidates, Candidate, i);
-
-              if (g_strcmp0 (candidate->backend->bootloader, "grub") == 0 ? by_grub : !by_grub)
-                {
-                  chosen = candidate;
-                  break;
-                }
-            }
-        }
-    }
-
-  if (chosen != NULL)
-    take_candidate (setup, chosen);
-  else
-    {
-      GError *error = NULL;
-
-      setup->boot = &pp_boot_unknown;
-      setup->bootloader = firmware != NULL ? firmware : "unknown";
-      if (!pp_boot_unknown.detect (host, setup, &error))
-        keep_first_error (setup, error);
-      if (firmware != NULL)
-        setup->bootloader = firmware;
-    }
-  if (setup->boot->bootloader == NULL)
-    setup->bootloader = firmware != NULL ? firmware : "unknown";
-
-  if (setup->loader_info != NULL && !setup->boot->whole_system)
-    {
-      if (chosen != NULL && firmware != NULL)
-        prepend_evidence (setup, g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo)"),
-                                                  setup->loader_info));
-      else if (firmware != NULL)
-        prepend_evidence (setup, g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo), but "
-                                                    "its configuration was not found"), setup->loader_info));
-      else
-        prepend_evidence (setup, g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo)"),
-                                                  setup->loader_info));
-    }
-  else if (setup->loader_info != NULL)
-    append_evidence (setup, g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo)"),
-                                             setup->loader_info));
-  if (firmware_note != NULL)
-    append_evidence (setup, g_steal_pointer (&firmware_note));
-  if (several && chosen != NULL)
-    append_evidence (setup, g_strdup (pp_host_cmdline_value (host, "BOOT_IMAGE") != NULL
-                                      ? _("/proc/cmdline has BOOT_IMAGE=, which only GRUB adds")
-                                      : _("/proc/cmdline has no BOOT_IMAGE=, which GRUB always adds")));
-
-  /* the files of another boot manager that did not boot: say why they were passed over */
+  *by_boot_image = FALSE;
+  if (candidates->len > 0 && g_array_index (candidates, Candidate, candidates->len - 1).backend->whole_system)
+    return &g_array_index (candidates, Candidate, candidates->len - 1);
   for (guint i = 0; i < candidates->len; i++)
     {
       const Candidate *candidate = &g_array_index (candidates, Candidate, i);
 
-      if (candidate == chosen || chosen == NULL || candidate->backend->whole_system
-          || g_strcmp0 (candidate->backend->bootloader, setup->bootloader) == 0
+      if (firmware != NULL && g_strcmp0 (candidate->backend->bootloader, firmware) != 0)
+        continue;
+      if (chosen == NULL)
+        chosen = candidate;
+      else if (g_strcmp0 (candidate->backend->bootloader, chosen->backend->bootloader) != 0)
+        *by_boot_image = TRUE;
+    }
+  for (guint i = 0; *by_boot_image && i < candidates->len; i++)
+    {
+      const Candidate *candidate = &g_array_index (candidates, Candidate, i);
+
+      if ((g_strcmp0 (candidate->backend->bootloader, "grub") == 0) == grub_booted)
+        return candidate;
+    }
+  return chosen;
+}
+
+/* boot_evidence: the firmware's word, the files, what decided between two
+ * boot managers and the one passed over */
+static void
+explain_choice (const PpHost    *host,
+                PpBootSetup     *setup,
+                GArray          *candidates,
+                const Candidate *chosen,
+                const char      *firmware,
+                char            *firmware_note,
+                gboolean         by_boot_image)
+{
+  if (setup->loader_info != NULL)
+    {
+      char *said = chosen == NULL && firmware != NULL
+                   ? g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo), but its "
+                                        "configuration was not found"), setup->loader_info)
+                   : g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo)"), setup->loader_info);
+
+      if (setup->boot->whole_system)
+        append_evidence (setup, said);
+      else
+        prepend_evidence (setup, said);
+    }
+  if (firmware_note != NULL)
+    append_evidence (setup, firmware_note);
+  if (by_boot_image)
+    append_evidence (setup, g_strdup (pp_host_cmdline_value (host, "BOOT_IMAGE") != NULL
+                                      ? _("/proc/cmdline has BOOT_IMAGE=, which only GRUB adds")
+                                      : _("/proc/cmdline has no BOOT_IMAGE=, which GRUB always adds")));
+  for (guint i = 0; chosen != NULL && i < candidates->len; i++)
+    {
+      const Candidate *candidate = &g_array_index (candidates, Candidate, i);
+
+      if (g_strcmp0 (candidate->backend->bootloader, setup->bootloader) == 0 || candidate->backend->whole_system
           || candidate->found->boot_evidence == NULL)
         continue;
       /* TRANSLATORS: %s is what was found ("/boot/grub/grub.cfg and /etc/default/grub exist") */
@@ -544,6 +530,40 @@ detect_boot (const PpHost *host,
                                                candidate->found->boot_evidence));
       break;
     }
+}
+
+static void
+detect_boot (const PpHost *host,
+             PpBootSetup  *setup)
+{
+  g_autoptr(GArray) candidates = NULL;
+  char *firmware_note = NULL;
+  const char *firmware;
+  const Candidate *chosen;
+  gboolean by_boot_image = FALSE;
+
+  read_firmware (host, setup, &firmware_note);
+  firmware = loader_info_bootloader (setup->loader_info);
+  candidates = find_candidates (host, setup);
+  chosen = choose_candidate (host, candidates, firmware, &by_boot_image);
+  if (chosen != NULL)
+    take_candidate (setup, chosen);
+  else
+    {
+      GError *error = NULL;
+
+      setup->boot = &pp_boot_unknown;
+      setup->bootloader = "unknown";
+      if (!pp_boot_unknown.detect (host, setup, &error))
+        keep_first_error (setup, error);
+    }
+  /* what the firmware names wins over a backend's default (rpm-ostree, NixOS
+   * run on whichever) and over "other" */
+  if (firmware != NULL)
+    setup->bootloader = firmware;
+  else if (setup->bootloader == NULL)
+    setup->bootloader = "unknown";
+  explain_choice (host, setup, candidates, chosen, firmware, firmware_note, by_boot_image);
 }
 
 PpBootSetup *
