@@ -173,7 +173,8 @@ guint
 pp_test_count_words (const char *line,
                      const char *word)
 {
-  g_auto(GStrv) words = g_strsplit_set (line, " \t\n", -1);
+  /* the kernel splits its command line at isspace () */
+  g_auto(GStrv) words = g_strsplit_set (line, " \t\n\v\f\r", -1);
   guint n = 0;
 
   for (guint i = 0; words[i]; i++)

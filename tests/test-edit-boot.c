@@ -30,7 +30,7 @@ static void
 assert_params_once (const char *where,
                     const char *cmdline)
 {
-  g_auto(GStrv) words = g_strsplit_set (cmdline, " \t\n", -1);
+  g_auto(GStrv) words = g_strsplit_set (cmdline, " \t\n\v\f\r", -1);
   guint switches = 0;
   gboolean on = FALSE;
 
@@ -198,6 +198,10 @@ static const DefaultsCase defaults_cases[] = {
   { "empty-append", NULL,
     "KERNEL_CMDLINE[default]=\"quiet\"\nKERNEL_CMDLINE[default]+=\"\"\n",
     "KERNEL_CMDLINE[default]=\"quiet\"\nKERNEL_CMDLINE[default]+=\" " ADD "\"\n", NULL, 1 },
+  /* a form feed is blank to the kernel: what is added goes before it, once
+   * (found by fuzz-limine) */
+  { "form-feed-at-end", NULL, "KERNEL_CMDLINE[default]+=\" quiet\f\"\n",
+    "KERNEL_CMDLINE[default]+=\" quiet " ADD "\f\"\n", NULL, 1 },
   { "commented", NULL, "#KERNEL_CMDLINE[default]=\"quiet\"\n   # KERNEL_CMDLINE[x]+=\"y\"\n", NULL, NULL, 0 },
   { "crlf", NULL, "KERNEL_CMDLINE[default]=\"quiet\"\r\nENABLE_UKI=no\r\n",
     "KERNEL_CMDLINE[default]=\"quiet " ADD "\"\r\nENABLE_UKI=no\r\n", NULL, 1, TRUE },
@@ -291,6 +295,10 @@ static const RefindCase refind_cases[] = {
   { "label-only-is-skipped", "\"Just a label\"\n\"Boot\" \"rw\"\n", "\"Just a label\"\n\"Boot\" \"rw " ADD "\"\n", NULL, 1 },
   { "unquoted-options", "\"Boot\" ro\n", NULL, "/boot/refind_linux.conf:1: the options are not in double quotes", 0 },
   { "open-quote", "\"Boot\" \"ro root=UUID=1\n", NULL, "/boot/refind_linux.conf:1: a quote is not closed", 0 },
+  /* parameters added after a kernel quote left open would become part of its
+   * value (found by fuzz-boot-configs) */
+  { "inner-quote-open", "\"Boot\" \"root=1 opt=\"\"a b\"\n", NULL,
+    "/boot/refind_linux.conf:1: a quote inside the options is not closed", 0 },
   /* a value in quotes is left as it is; the kernel takes the last iommu= */
   { "quoted-value", "\"Boot\" \"root=1 iommu=\"\"soft\"\"\"\n",
     "\"Boot\" \"root=1 iommu=\"\"soft\"\" " ADD "\"\n", NULL, 1 },

@@ -259,9 +259,13 @@ simulate_tools (const char   *root,
       char *start = strstr (env, "\nkernelopts=") + strlen ("\nkernelopts=");
       char *end = strchr (start, '\n');
       g_autofree char *old = g_strndup (start, end - start);
-      g_autofree char *edited = pp_kernel_params_edit_line (&intent, old);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *edited = pp_kernel_params_edit_line (&intent, grubenv, old, &error);
       g_autofree char *head = g_strndup (env, start - env);
-      g_autofree char *text = g_strconcat (head, edited, end, NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = g_strconcat (head, edited, end, NULL);
 
       g_file_set_contents (grubenv, text, -1, NULL);
     }

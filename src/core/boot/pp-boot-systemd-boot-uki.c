@@ -146,17 +146,23 @@ plan_new_kernel_cmdline (const PpBootRequest *request,
   g_autoptr(GString) line = g_string_new (NULL);
   g_autofree char *edited = NULL;
   g_auto(GStrv) words = NULL;
+  const char *source = "/usr/lib/kernel/cmdline";
 
-  if (!pp_host_read_file (request->host, "/usr/lib/kernel/cmdline", &base, error))
+  if (!pp_host_read_file (request->host, source, &base, error))
     return FALSE;
   if (base == NULL)
-    base = g_strdup (request->host->cmdline);
+    {
+      base = g_strdup (request->host->cmdline);
+      source = "/proc/cmdline";
+    }
   words = g_strsplit_set (base, " \t\n", -1);
   for (guint i = 0; words[i] != NULL; i++)
     if (words[i][0] != '\0' && !g_str_has_prefix (words[i], "BOOT_IMAGE=") && !g_str_has_prefix (words[i], "initrd="))
       g_string_append_printf (line, "%s%s", line->len > 0 ? " " : "", words[i]);
   g_string_append_c (line, '\n');
-  edited = pp_kernel_params_edit_line (request->params, line->str);
+  edited = pp_kernel_params_edit_line (request->params, source, line->str, error);
+  if (edited == NULL)
+    return FALSE;
   pp_changes_edit_file (request->changes, "/etc/kernel/cmdline", NULL, edited);
   return TRUE;
 }

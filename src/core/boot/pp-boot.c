@@ -833,7 +833,9 @@ pp_boot_plan_kernel_cmdline (const PpBootRequest *request,
     return TRUE;
   if (!pp_boot_check_cmdline_file ("/etc/kernel/cmdline", text, error))
     return FALSE;
-  edited = pp_kernel_params_edit_line (request->params, text);
+  edited = pp_kernel_params_edit_line (request->params, "/etc/kernel/cmdline", text, error);
+  if (edited == NULL)
+    return FALSE;
   pp_changes_edit_file (request->changes, "/etc/kernel/cmdline", text, edited);
   return TRUE;
 }

@@ -450,7 +450,7 @@ pp_limine_defaults_edit (GPtrArray                  *files,
             continue;
           file = g_ptr_array_index (files, setting->file);
           glued = setting->append && setting->value_end > setting->value_start
-                  && !g_ascii_isspace (file->text[setting->value_start]) && tokens->len > 0;
+                  && !pp_kernel_params_is_blank (file->text[setting->value_start]) && tokens->len > 0;
           pp_kernel_params_tokenize (file->text + setting->value_start, setting->value_start,
                                      setting->value_end - setting->value_start, setting->file, tokens);
           /* "+=x" glues x to the value before it */
@@ -483,7 +483,7 @@ pp_limine_defaults_edit (GPtrArray                  *files,
 
           g_ptr_array_add (append, NULL);
           args = g_strjoinv (" ", (char **) append->pdata);
-          while (at > last->value_start && g_ascii_isspace (file->text[at - 1]))
+          while (at > last->value_start && pp_kernel_params_is_blank (file->text[at - 1]))
             at--;
           /* an empty "+=" value still needs its space: it is glued to what came before */
           space = at > last->value_start || (last->append && tokens->len > 0);

@@ -63,8 +63,9 @@ read_fields (const char *text,
 }
 
 /* The options' parameters: blanks inside ""...""  (a quoted kernel value)
- * do not split, and what holds a quote is never matched or replaced */
-static void
+ * do not split, and what holds a quote is never matched or replaced;
+ * FALSE when such a quote is left open */
+static gboolean
 options_tokens (const char *text,
                 const Field *options,
                 GPtrArray  *tokens)
@@ -91,6 +92,7 @@ options_tokens (const char *text,
           token->splice_safe = FALSE;
         }
     }
+  return inner_quotes->len % 2 == 0;
 }
 
 char *
@@ -139,7 +141,13 @@ pp_refind_edit_linux_conf (const char                 *path,
                          "blank; put them in quotes by hand"), path, number);
           return NULL;
         }
-      options_tokens (text, options, tokens);
+      if (!options_tokens (text, options, tokens))
+        {
+          g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                       _("%s:%u: a quote inside the options is not closed, so what is added would become "
+                         "part of its value; close it by hand"), path, number);
+          return NULL;
+        }
       decisions = pp_kernel_params_plan (intent, tokens, append);
       if (!pp_kernel_params_splice (tokens, decisions, &splices, &path, error))
         return NULL;

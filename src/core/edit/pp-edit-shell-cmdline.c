@@ -16,7 +16,7 @@ pp_shell_chain_param_tokens (PpShellChain *chain,
       g_autoptr(GPtrArray) fields = pp_shell_word_split (link->assignment->value);
       /* "X+=b" glues b to the end of the old value */
       gboolean glued = link->assignment->kind == PP_SHELL_APPEND && link->assignment->value->chars->len > 0
-                       && !g_ascii_isspace (g_array_index (link->assignment->value->chars, PpShellChar, 0).c);
+                       && !pp_kernel_params_is_blank (g_array_index (link->assignment->value->chars, PpShellChar, 0).c);
 
       for (guint i = 0; i < fields->len; i++)
         {

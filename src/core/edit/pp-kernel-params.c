@@ -76,6 +76,17 @@ vendor_device (const char *id)
   return g_ascii_strdown (pair, -1);
 }
 
+static char *
+without_quotes (const char *param)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = param; *p != '\0'; p++)
+    if (*p != '"')
+      g_string_append_c (text, *p);
+  return g_string_free (text, FALSE);
+}
+
 /* pci-stub.ids= naming a reserved function would take it before vfio-pci:
  * those IDs leave the list, and the list goes when nothing is left */
 static void
@@ -88,6 +99,7 @@ drop_stub_ids (const char *reserved,
   for (guint i = 0; i < tokens->len; i++)
     {
       PpParamToken *token = g_ptr_array_index (tokens, i);
+      g_autofree char *text = NULL;
       g_autofree char *key = NULL;
       g_auto(GStrv) items = NULL;
       g_autoptr(GPtrArray) kept = NULL;
@@ -95,10 +107,14 @@ drop_stub_ids (const char *reserved,
 
       if (token->opaque || g_ptr_array_index (decisions, i) != NULL)
         continue;
-      key = param_key (token->text);
-      if (!g_str_equal (key, "pci_stub.ids") || param_value (token->text) == NULL)
+      /* the kernel reads "pci-stub.ids=a,b" and pci-stub.ids="a,b" as
+       * pci-stub.ids=a,b; such a token is matched unquoted (and, not being
+       * splice-safe, refused by name when it holds a reserved ID) */
+      text = without_quotes (token->text);
+      key = param_key (text);
+      if (!g_str_equal (key, "pci_stub.ids") || param_value (text) == NULL)
         continue;
-      items = g_strsplit (param_value (token->text), ",", -1);
+      items = g_strsplit (param_value (text), ",", -1);
       kept = g_ptr_array_new ();
       for (guint k = 0; items[k] != NULL; k++)
         {
@@ -123,7 +139,7 @@ drop_stub_ids (const char *reserved,
       else
         {
           g_autofree char *list = NULL;
-          g_autofree char *spelling = g_strndup (token->text, strchr (token->text, '=') - token->text);
+          g_autofree char *spelling = g_strndup (text, strchr (text, '=') - text);
 
           g_ptr_array_add (kept, NULL);
           list = g_strjoinv (",", (char **) kept->pdata);
@@ -245,10 +261,12 @@ pp_kernel_params_splice (GPtrArray           *tokens,
   return TRUE;
 }
 
-static gboolean
-is_blank (char c)
+/* what the kernel's isspace () takes for a blank between parameters
+ * (g_ascii_isspace () leaves out the vertical tab) */
+gboolean
+pp_kernel_params_is_blank (char c)
 {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  return c != '\0' && strchr (" \t\n\v\f\r", c) != NULL;
 }
 
 void
@@ -266,12 +284,12 @@ pp_kernel_params_tokenize (const char *text,
       gsize first;
       gsize j;
 
-      while (i < len && is_blank (text[i]))
+      while (i < len && pp_kernel_params_is_blank (text[i]))
         i++;
       if (i >= len)
         break;
       first = i;
-      while (i < len && !is_blank (text[i]))
+      while (i < len && !pp_kernel_params_is_blank (text[i]))
         i++;
       token = g_new0 (PpParamToken, 1);
       token->text = g_strndup (text + first, i - first);
@@ -283,7 +301,7 @@ pp_kernel_params_tokenize (const char *text,
       j = i;
       while (j < len && (text[j] == ' ' || text[j] == '\t'))
         j++;
-      if (j > i && j < len && !is_blank (text[j]))
+      if (j > i && j < len && !pp_kernel_params_is_blank (text[j]))
         token->cut_end = base + j;
       else
         {
@@ -299,19 +317,20 @@ pp_kernel_params_tokenize (const char *text,
 
 char *
 pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
-                            const char                 *text)
+                            const char                 *path,
+                            const char                 *text,
+                            GError                    **error)
 {
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
   g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) decisions = NULL;
   g_autoptr(PpSplices) splices = pp_splices_new ();
   gsize len = strlen (text);
-  const char *path = "";
 
   pp_kernel_params_tokenize (text, 0, len, 0, tokens);
   decisions = pp_kernel_params_plan (intent, tokens, append);
-  if (!pp_kernel_params_splice (tokens, decisions, &splices, &path, NULL))
-    g_return_val_if_reached (NULL);
+  if (!pp_kernel_params_splice (tokens, decisions, &splices, &path, error))
+    return NULL;
   if (append->len > 0)
     {
       g_autofree char *joined = NULL;
@@ -319,7 +338,7 @@ pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
 
       g_ptr_array_add (append, NULL);
       joined = g_strjoinv (" ", (char **) append->pdata);
-      while (at > 0 && is_blank (text[at - 1]))
+      while (at > 0 && pp_kernel_params_is_blank (text[at - 1]))
         at--;
       if (at > 0)
         {
@@ -330,7 +349,7 @@ pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
       else
         pp_splices_add (splices, 0, 0, joined);
     }
-  return pp_splices_apply (splices, path, text, NULL);
+  return pp_splices_apply (splices, path, text, error);
 }
 
 char *

@@ -61,6 +61,9 @@ gboolean    pp_kernel_params_splice  (GPtrArray                  *tokens,
                                       const char * const         *paths,
                                       GError                    **error);
 
+/* A blank between parameters, as the kernel's isspace () sees it */
+gboolean    pp_kernel_params_is_blank (char c);
+
 /* Splits a plain command line (/etc/kernel/cmdline, an "options" value) at
  * blanks; ranges are offsets in @text plus @base. */
 void        pp_kernel_params_tokenize (const char *text,
@@ -69,9 +72,12 @@ void        pp_kernel_params_tokenize (const char *text,
                                        guint       segment,
                                        GPtrArray  *tokens);
 
-/* The whole of a plain command line edited (/etc/kernel/cmdline) */
+/* The whole of a plain command line edited (/etc/kernel/cmdline); NULL with
+ * @error naming @path where a parameter to change is written with quotes */
 char       *pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
-                                        const char                 *text);
+                                        const char                 *path,
+                                        const char                 *text,
+                                        GError                    **error);
 
 /* "intel_iommu=on iommu=pt vfio-pci.ids=..." : the parameters the intent adds
  * to an empty command line (for grubby --args) */
