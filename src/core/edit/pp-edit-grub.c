@@ -79,8 +79,9 @@ edit_cmdline (GPtrArray     *files,
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
   g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) decisions = NULL;
-  g_autofree PpSplices **splices = g_new0 (PpSplices *, files->len);
-  g_autofree const char **paths = g_new0 (const char *, files->len + 1);
+  g_autofree const char **paths = NULL;
+  g_autofree PpSplices **splices = NULL;
+  PpParamToken *opaque;
   PpShellChain *target;
   gboolean ok = TRUE;
 
@@ -109,27 +110,15 @@ edit_cmdline (GPtrArray     *files,
   pp_shell_chain_param_tokens (linux_chain, tokens);
   pp_shell_chain_param_tokens (default_chain, tokens);
   decisions = pp_kernel_params_plan (intent, tokens, append);
-  for (guint i = 0; i < tokens->len; i++)
-    {
-      PpParamToken *token = g_ptr_array_index (tokens, i);
+  if ((opaque = pp_kernel_params_first_opaque (tokens)) != NULL)
+    g_ptr_array_add (result->warnings,
+                     g_strdup_printf (_("%s: the kernel command line includes “%s”, whose value is only known "
+                                        "when grub-mkconfig runs: make sure it sets no iommu or vfio-pci "
+                                        "parameter of its own."),
+                                      ((PpTextFile *) g_ptr_array_index (files, opaque->segment))->path,
+                                      opaque->text));
 
-      if (token->opaque)
-        {
-          g_ptr_array_add (result->warnings,
-                           g_strdup_printf (_("%s: the kernel command line includes “%s”, whose value is only known "
-                                              "when grub-mkconfig runs: make sure it sets no iommu or vfio-pci "
-                                              "parameter of its own."),
-                                            ((PpTextFile *) g_ptr_array_index (files, token->segment))->path,
-                                            token->text));
-          break;
-        }
-    }
-
-  for (guint f = 0; f < files->len; f++)
-    {
-      splices[f] = pp_splices_new ();
-      paths[f] = ((PpTextFile *) g_ptr_array_index (files, f))->path;
-    }
+  splices = pp_edit_splices_new (files, &paths);
   if (!pp_kernel_params_splice (tokens, decisions, splices, paths, error))
     ok = FALSE;
 
@@ -143,14 +132,7 @@ edit_cmdline (GPtrArray     *files,
 
       g_ptr_array_add (append, NULL);
       args = g_strjoinv (" ", (char **) append->pdata);
-      if (target->links->len > 0)
-        {
-          PpShellLink *last = &g_array_index (target->links, PpShellLink, target->links->len - 1);
-
-          pp_shell_word_append (g_ptr_array_index (scripts, last->file), last->assignment->value,
-                                args, splices[last->file]);
-        }
-      else
+      if (!pp_shell_chain_append_args (scripts, target, args, splices))
         add_new_assignment (scripts, files, target, linux_chain, args, splices);
     }
 

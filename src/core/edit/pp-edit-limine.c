@@ -119,6 +119,7 @@ edit_entry (const Conf                 *conf,
   g_autoptr(GPtrArray) decisions = NULL;
   g_autofree char *args = NULL;
   const char * const *keys;
+  PpParamToken *opaque;
   static const char * const new_keys[] = { "kernel_cmdline", "cmdline", NULL };
   static const char * const old_keys[] = { "KERNEL_CMDLINE", "CMDLINE", NULL };
   gsize length;
@@ -151,16 +152,12 @@ edit_entry (const Conf                 *conf,
 
   if (cmdline >= 0)
     add_line_tokens (text, value, g_array_index (lines, Line, cmdline).end, tokens);
-  for (guint t = 0; t < tokens->len; t++)
-    if (((PpParamToken *) g_ptr_array_index (tokens, t))->opaque)
-      {
-        g_ptr_array_add (warnings,
-                         g_strdup_printf (_("%s:%u: the command line uses the macro “%s”, whose value is only known "
-                                            "when Limine reads the file: make sure it sets no iommu or vfio-pci "
-                                            "parameter of its own."),
-                                          path, cmdline + 1, ((PpParamToken *) g_ptr_array_index (tokens, t))->text));
-        break;
-      }
+  if ((opaque = pp_kernel_params_first_opaque (tokens)) != NULL)
+    g_ptr_array_add (warnings,
+                     g_strdup_printf (_("%s:%u: the command line uses the macro “%s”, whose value is only known "
+                                        "when Limine reads the file: make sure it sets no iommu or vfio-pci "
+                                        "parameter of its own."),
+                                      path, cmdline + 1, opaque->text));
   decisions = pp_kernel_params_plan (intent, tokens, append);
   if (!pp_kernel_params_splice (tokens, decisions, &splices, &path, error))
     return FALSE;
@@ -225,7 +222,6 @@ pp_limine_edit_conf (const char                 *path,
 {
   g_autoptr(GArray) lines = split_lines (text);
   g_autoptr(PpSplices) splices = pp_splices_new ();
-  g_autofree char *result = NULL;
   Conf conf = { g_str_has_suffix (path, ".cfg"), text };
   int entry = -1;
 
@@ -237,12 +233,7 @@ pp_limine_edit_conf (const char                 *path,
         return NULL;
       entry = i;
     }
-  if (pp_splices_count (splices) == 0)
-    return NULL;
-  result = pp_splices_apply (splices, path, text, error);
-  if (result == NULL || g_str_equal (result, text))
-    return NULL;
-  return g_steal_pointer (&result);
+  return pp_splices_apply_changed (splices, path, text, error);
 }
 
 /* ------------------------------------------------------------------ /etc/default/limine */
@@ -382,19 +373,18 @@ pp_limine_defaults_edit (GPtrArray                  *files,
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GArray) settings = g_array_new (FALSE, TRUE, sizeof (Setting));
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  g_autofree PpSplices **splices = g_new0 (PpSplices *, files->len);
-  g_autofree const char **paths = g_new0 (const char *, files->len + 1);
+  g_autofree const char **paths = NULL;
+  g_autofree PpSplices **splices = NULL;
   gboolean ok = TRUE;
 
   g_array_set_clear_func (settings, setting_clear);
   *found = FALSE;
+  splices = pp_edit_splices_new (files, &paths);
   for (guint f = 0; f < files->len; f++)
     {
       PpTextFile *file = g_ptr_array_index (files, f);
       g_autoptr(GArray) lines = NULL;
 
-      splices[f] = pp_splices_new ();
-      paths[f] = file->path;
       if (file->text == NULL)
         continue;
       lines = split_lines (file->text);
@@ -428,6 +418,7 @@ pp_limine_defaults_edit (GPtrArray                  *files,
       g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
       g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GPtrArray) decisions = NULL;
+      PpParamToken *opaque;
       guint first = 0;
       Setting *last = NULL;
 
@@ -461,17 +452,12 @@ pp_limine_defaults_edit (GPtrArray                  *files,
             }
           last = setting;
         }
-      for (guint t = 0; t < tokens->len; t++)
-        if (((PpParamToken *) g_ptr_array_index (tokens, t))->opaque)
-          {
-            g_ptr_array_add (result->warnings,
-                             g_strdup_printf (_("%s: KERNEL_CMDLINE[%s] joins “+=” text to the value before it "
-                                                "(“%s”): the parameter it makes is not changed, the ones added "
-                                                "after it take effect."),
-                                              paths[last->file], key,
-                                              ((PpParamToken *) g_ptr_array_index (tokens, t))->text));
-            break;
-          }
+      if ((opaque = pp_kernel_params_first_opaque (tokens)) != NULL)
+        g_ptr_array_add (result->warnings,
+                         g_strdup_printf (_("%s: KERNEL_CMDLINE[%s] joins “+=” text to the value before it "
+                                            "(“%s”): the parameter it makes is not changed, the ones added "
+                                            "after it take effect."),
+                                          paths[last->file], key, opaque->text));
       decisions = pp_kernel_params_plan (intent, tokens, append);
       ok = pp_kernel_params_splice (tokens, decisions, splices, paths, error);
       if (ok && append->len > 0)

@@ -102,7 +102,6 @@ pp_refind_edit_linux_conf (const char                 *path,
                            GError                    **error)
 {
   g_autoptr(PpSplices) splices = pp_splices_new ();
-  g_autofree char *result = NULL;
   gsize len = strlen (text);
   gsize pos = 0;
   guint number = 0;
@@ -165,12 +164,7 @@ pp_refind_edit_linux_conf (const char                 *path,
           pp_splices_add (splices, at, at, piece);
         }
     }
-  if (pp_splices_count (splices) == 0)
-    return NULL;
-  result = pp_splices_apply (splices, path, text, error);
-  if (result == NULL || g_str_equal (result, text))
-    return NULL;
-  return g_steal_pointer (&result);
+  return pp_splices_apply_changed (splices, path, text, error);
 }
 
 void

@@ -17,6 +17,13 @@ G_BEGIN_DECLS
 void          pp_shell_chain_param_tokens (PpShellChain *chain,
                                            GPtrArray    *tokens);
 
+/* Appends @args to the value of @chain's last assignment, the one that takes
+ * effect; FALSE (nothing added) when nothing assigns it */
+gboolean      pp_shell_chain_append_args  (GPtrArray                  *scripts,
+                                           PpShellChain               *chain,
+                                           const char                 *args,
+                                           PpSplices                 **splices);
+
 /* Edits the kernel command line in the shell variable @name as sourcing
  * @files (PpTextFile*, text NULL when absent) in order leaves it
  * (sdboot-manage's LINUX_OPTIONS): parameters already there are edited

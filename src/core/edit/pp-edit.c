@@ -302,6 +302,39 @@ pp_edit_result_finish (PpEditResult *result,
   return result;
 }
 
+char *
+pp_splices_apply_changed (PpSplices  *splices,
+                          const char *path,
+                          const char *text,
+                          GError    **error)
+{
+  g_autofree char *result = NULL;
+
+  if (pp_splices_count (splices) == 0)
+    return NULL;
+  result = pp_splices_apply (splices, path, text, error);
+  if (result == NULL || g_str_equal (result, text))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+PpSplices **
+pp_edit_splices_new (GPtrArray    *files,
+                     const char ***paths)
+{
+  PpSplices **splices = g_new0 (PpSplices *, files->len);
+
+  if (paths != NULL)
+    *paths = g_new0 (const char *, files->len + 1);
+  for (guint f = 0; f < files->len; f++)
+    {
+      splices[f] = pp_splices_new ();
+      if (paths != NULL)
+        (*paths)[f] = ((PpTextFile *) g_ptr_array_index (files, f))->path;
+    }
+  return splices;
+}
+
 PpEditResult *
 pp_edit_read_back (PpEditFunc     edit,
                    GPtrArray     *files,

@@ -70,6 +70,17 @@ char       *pp_splices_apply      (PpSplices  *splices,
                                    const char *text,
                                    GError    **error);
 
+/* pp_splices_apply (), but NULL (and no error) when nothing changes */
+char       *pp_splices_apply_changed (PpSplices  *splices,
+                                      const char *path,
+                                      const char *text,
+                                      GError    **error);
+
+/* An empty set of splices for each of @files (PpTextFile*), freed by
+ * pp_edit_result_finish (); @paths, when not NULL, gets their paths */
+PpSplices **pp_edit_splices_new  (GPtrArray    *files,
+                                  const char ***paths);
+
 /* Applies splices[i] to files[i] and stores each changed text in
  * result->texts[i]; FALSE with @error when a set of ranges overlaps. */
 gboolean    pp_edit_result_take_splices (PpEditResult *result,

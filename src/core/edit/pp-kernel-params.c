@@ -263,6 +263,15 @@ pp_kernel_params_splice (GPtrArray           *tokens,
 
 /* what the kernel's isspace () takes for a blank between parameters
  * (g_ascii_isspace () leaves out the vertical tab) */
+PpParamToken *
+pp_kernel_params_first_opaque (GPtrArray *tokens)
+{
+  for (guint i = 0; i < tokens->len; i++)
+    if (((PpParamToken *) g_ptr_array_index (tokens, i))->opaque)
+      return g_ptr_array_index (tokens, i);
+  return NULL;
+}
+
 gboolean
 pp_kernel_params_is_blank (char c)
 {

@@ -61,6 +61,10 @@ gboolean    pp_kernel_params_splice  (GPtrArray                  *tokens,
                                       const char * const         *paths,
                                       GError                    **error);
 
+/* The first token whose text is only known when the file is read (to be
+ * named in a warning), or NULL */
+PpParamToken *pp_kernel_params_first_opaque (GPtrArray *tokens);
+
 /* A blank between parameters, as the kernel's isspace () sees it */
 gboolean    pp_kernel_params_is_blank (char c);
 
