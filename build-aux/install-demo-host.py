@@ -16,6 +16,20 @@ import sys
 MARKER = '.mkhost-root'
 
 
+def copy_file(source, target):
+    """shutil.copy2, except for a write-only sysfs attribute (bind, rescan:
+    empty, mode 0200), which its owner cannot read when not root: it is
+    created empty with the same mode."""
+    try:
+        return shutil.copy2(source, target)
+    except PermissionError:
+        if os.lstat(source).st_size != 0:
+            raise
+        open(target, 'wb').close()
+        shutil.copystat(source, target)
+        return target
+
+
 def main():
     if len(sys.argv) != 3:
         sys.stderr.write('usage: install-demo-host.py BUILT_TREE INSTALL_DIR\n')
@@ -33,7 +47,7 @@ def main():
             return 1
         shutil.rmtree(target)
     os.makedirs(os.path.dirname(target), exist_ok=True)
-    shutil.copytree(source, target, symlinks=True)
+    shutil.copytree(source, target, symlinks=True, copy_function=copy_file)
     print('Installing demo host tree %s to %s' % (source, target))
     return 0
 

@@ -72,6 +72,8 @@ def usage(cli):
     code, out, _ = cli.run("--version")
     check(code == 0 and out.startswith(b"passthrough-prep "), "--version, exit 0")
     for args, what in [(["--bogus", "--list"], "an unknown option with a command"),
+                       (["--list", "--mode", "boot-entry"], "--mode without --plan"),
+                       (["--plan", "0000:01:00.0", "--mode", "sometimes"], "an unknown mode"),
                        (["--json"], "--json without a command"),
                        (["--list", "--check"], "two commands"),
                        (["--plan", "01:00.0"], "an address without its domain"),
@@ -163,7 +165,7 @@ def latin1(cli):
     # next to the line the plan edits, so that it is in the diff's context
     open(grub, "wb").write(original.replace(b"\nGRUB_CMDLINE_LINUX_DEFAULT=",
                                             b"\n# Gr\xfc\xdfe aus K\xf6ln (ISO-8859-1)\nGRUB_CMDLINE_LINUX_DEFAULT=", 1))
-    code, out, err = cli.run("--plan", "0000:01:00.0", "--json", "--root", root)
+    code, out, err = cli.run("--plan", "0000:01:00.0", "--mode", "every-boot", "--json", "--root", root)
     check(code == 0, "Latin-1 /etc/default/grub: --plan --json exits 0", err)
     try:
         plan = json.loads(out.decode("utf-8", "strict"))
@@ -177,14 +179,16 @@ def latin1(cli):
     digest = plan.get("digest") or ""
     check(len(digest) == 64 and all(c in "0123456789abcdef" for c in digest), "the digest is 64 lower-case hex",
           digest)
-    code, out, _ = cli.run("--plan", "0000:01:00.0", "--root", root)
+    code, out, _ = cli.run("--plan", "0000:01:00.0", "--mode", "every-boot", "--root", root)
     last = out.decode("utf-8", "replace").rstrip("\n").splitlines()[-1:]
     check(last == [f"Digest: {digest}"], "--plan's text ends with the same digest", str(last))
-    code, out, _ = cli.run("--plan", "0000:01:00.0", "--json", "--root", root)
+    code, out, _ = cli.run("--plan", "0000:01:00.0", "--mode", "every-boot", "--json", "--root", root)
     check(json.loads(out.decode("utf-8")).get("digest") == digest, "the same host plans to the same digest")
+    code, out, _ = cli.run("--plan", "0000:01:00.0", "--json", "--root", root)
+    check(json.loads(out.decode("utf-8")).get("digest") not in (None, digest), "another mode gives another digest")
     with open(grub, "ab") as f:
         f.write(b"# one more line\n")
-    code, out, _ = cli.run("--plan", "0000:01:00.0", "--json", "--root", root)
+    code, out, _ = cli.run("--plan", "0000:01:00.0", "--mode", "every-boot", "--json", "--root", root)
     check(json.loads(out.decode("utf-8")).get("digest") not in (None, digest), "an edited file gives another digest")
     code, out, _ = cli.run("--plan", "0000:00:14.0", "--json", "--root", root)
     check(code == 1 and json.loads(out.decode("utf-8")).get("digest") is None, "a refused plan has no digest")

@@ -25,6 +25,9 @@ def walk(top):
                 entries[rel] = ('link', os.readlink(path))
             elif stat.S_ISDIR(st.st_mode):
                 entries[rel] = ('dir', None)
+            elif st.st_size == 0 and not os.access(path, os.R_OK):
+                # a write-only sysfs attribute (0200), unreadable when not root
+                entries[rel] = ('file', stat.S_IMODE(st.st_mode), b'')
             else:
                 with open(path, 'rb') as f:
                     entries[rel] = ('file', stat.S_IMODE(st.st_mode), f.read())

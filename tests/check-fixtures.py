@@ -74,6 +74,7 @@ def check_list(errors, listing, host):
 def parse_expect(path):
     """scenario NAME | iommu on|off | bootloader NAME | boot_backend NAME | initramfs NAME | cpu VENDOR
     | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]
+    [reset-methods=M,N] [reset-advice=none|WORDS+JOINED+BY+PLUS]
     | check ID ok|info|warning|error|absent [next=WORD] | earlier_vfio N (entries in --check's earlier_vfio)
     | plan refused WORD (every plan of this host is a refusal that says WORD)"""
     want = {'gpus': {}, 'checks': {}}
@@ -96,6 +97,10 @@ def parse_expect(path):
                         gpu[key] = value.split(',') if value else []
                     elif key in ('macos', 'integrated'):
                         gpu[key] = value
+                    elif key == 'reset-methods':
+                        gpu[key] = value.split(',') if value else []
+                    elif key == 'reset-advice':
+                        gpu[key] = None if value == 'none' else value.replace('+', ' ')
                     else:
                         raise SystemExit('%s:%d: unknown %r' % (path, lineno, word))
                 want['gpus'][words[1]] = gpu
@@ -142,6 +147,13 @@ def check_advice(errors, report, want):
                 expect_equal(errors, addr + ' ' + key, got[key], sorted(gwant[key]))
         if 'macos' in gwant:
             expect_equal(errors, addr + ' macos', got['macos'], gwant['macos'])
+        if 'reset-methods' in gwant:
+            expect_equal(errors, addr + ' reset_methods', got['reset_methods'], gwant['reset-methods'])
+        if 'reset-advice' in gwant:
+            if gwant['reset-advice'] is None or got['reset_advice'] is None:
+                expect_equal(errors, addr + ' reset_advice', got['reset_advice'], gwant['reset-advice'])
+            elif gwant['reset-advice'] not in got['reset_advice']:
+                errors.append('%s reset_advice does not say %r: %r' % (addr, gwant['reset-advice'], got['reset_advice']))
         if 'integrated' in gwant:
             expect_equal(errors, addr + ' integrated', got['integrated'], gwant['integrated'] == 'yes')
         if not got['viable'] and got['blockers']:

@@ -163,6 +163,12 @@ C 13  Non-Essential Instrumentation
 C ff  Unassigned class
 """
 
+# The kernel's reset method names (drivers/pci/pci.c), as reset_method shows them.
+RESET_METHODS = ('device_specific', 'acpi', 'flr', 'af_flr', 'pm', 'bus', 'cxl_bus')
+
+# What a device's sysfs `rom` gives when read (see option_rom()).
+ROM_KINDS = ('valid', 'bad-signature', 'wrong-vendor', 'bad-checksum', 'empty')
+
 # Where modules.builtin lists a module (the kernel's own paths).
 BUILTIN_PATHS = {
     'vfio': 'kernel/drivers/vfio/vfio.ko',
@@ -239,6 +245,8 @@ class Device:
         self.group = None
         self.parent = None
         self.multifunction = False
+        self.reset_methods = None  # None: no reset_method file; [] an empty one
+        self.rom = None            # None: no rom file; else a kind of ROM_KINDS
 
     @property
     def is_bridge(self):
@@ -316,6 +324,17 @@ def parse_device(tokens, lineno):
                 if not value.isdigit():
                     raise DescError(lineno, "irq=%s: want a number" % value)
                 dev.irq = int(value)
+            elif key == 'reset':
+                methods = value.split(',') if value else []
+                bad = [m for m in methods if m not in RESET_METHODS]
+                if bad:
+                    raise DescError(lineno, "reset=%s: '%s' is not a kernel reset method (%s)"
+                                    % (value, bad[0], ', '.join(RESET_METHODS)))
+                dev.reset_methods = methods
+            elif key == 'rom':
+                if value not in ROM_KINDS:
+                    raise DescError(lineno, "rom=%s: want one of %s" % (value, ', '.join(ROM_KINDS)))
+                dev.rom = value
             elif key == 'bus':
                 m = re.match(r'^([0-9a-f]{2})(?:-([0-9a-f]{2}))?$', value)
                 if not m:
@@ -602,6 +621,48 @@ def config_space(dev, bar):
     return bytes(cfg)
 
 
+def option_rom(dev, kind='valid'):
+    """An expansion ROM as the kernel's sysfs `rom` reads it: a legacy x86
+    image and a UEFI image, each with its PCI data structure (PCIR), padded
+    to 4 KiB. KIND spoils it on purpose: `bad-signature` (no 0x55AA),
+    `wrong-vendor` (another vendor in PCIR), `bad-checksum` (the legacy
+    image does not sum to 0), `empty` (nothing to read)."""
+    if kind == 'empty':
+        return b''
+    vendor = dev.vendor
+    if kind == 'wrong-vendor':
+        vendor = 0x10de if dev.vendor != 0x10de else 0x1002
+
+    def image(code_type, blocks, last):
+        data = bytearray(blocks * 512)
+        data[0:2] = b'\x55\xaa'
+        if code_type == 0:
+            data[2] = blocks                   # legacy: size in 512-byte blocks
+            data[3:6] = b'\xeb\x4b\x90'        # jump over the header
+        else:
+            struct.pack_into('<HIHH', data, 0x02, blocks, 0x0ef1, 0x0b, 0x8664)
+        pcir = 0x40
+        struct.pack_into('<H', data, 0x18, pcir)
+        data[pcir:pcir + 4] = b'PCIR'
+        struct.pack_into('<HHHHB', data, pcir + 4, vendor, dev.device, 0, 0x18, 0)
+        data[pcir + 0x0d] = dev.cls & 0xff
+        data[pcir + 0x0e] = (dev.cls >> 8) & 0xff
+        data[pcir + 0x0f] = (dev.cls >> 16) & 0xff
+        struct.pack_into('<HHBB', data, pcir + 0x10, blocks, 1, code_type, 0x80 if last else 0)
+        data[0x60:0x60 + 20] = b'PassthroughPrep test'
+        if code_type == 0:
+            data[-1] = (-sum(data[:-1])) & 0xff
+        return data
+
+    legacy = image(0, 2, False)
+    if kind == 'bad-checksum':
+        legacy[0x80] ^= 0x01
+    if kind == 'bad-signature':
+        legacy[0:2] = b'\x00\x00'
+    rom = bytes(legacy + image(3, 2, True))
+    return rom + bytes(4096 - len(rom))
+
+
 def resource_file(dev, bar):
     # The kernel prints 13 lines (6 BARs, ROM, 6 IOV) for an endpoint and
     # 17 for a bridge (plus its 4 windows).
@@ -652,9 +713,15 @@ def build_pci_tree(host, root):
         files['uevent'] = uevent
         if dev.is_vga:
             files['boot_vga'] = '1\n' if dev.boot_vga else '0\n'
+        if dev.reset_methods is not None:
+            files['reset_method'] = ' '.join(dev.reset_methods) + '\n' if dev.reset_methods else '\n'
         for fname, content in files.items():
             write(root, os.path.join(ddir, fname), content)
         write(root, os.path.join(ddir, 'config'), config_space(dev, bar))
+        if dev.reset_methods:
+            write(root, os.path.join(ddir, 'reset'), '', 0o200)
+        if dev.rom is not None:
+            write(root, os.path.join(ddir, 'rom'), option_rom(dev, dev.rom), 0o600)
         link(root, os.path.join(ddir, 'subsystem'), 'sys/bus/pci')
         link(root, os.path.join('sys', 'bus', 'pci', 'devices', dev.addr), ddir)
         if dev.driver:

@@ -30,6 +30,14 @@ test_cli_options (void)
     { { "passthrough-prep", "--plan", NULL }, TRUE, 2 },
     { { "passthrough-prep", "--list", "--root", "", NULL }, TRUE, 2 },
     { { "passthrough-prep", "--list", "--root", "/nonexistent-pp-root", NULL }, TRUE, 1 },
+    { { "passthrough-prep", "--vm-config", NULL }, TRUE, 2 },
+    { { "passthrough-prep", "--vm-config", "vmware", "0000:01:00.0", NULL }, TRUE, 2 },
+    { { "passthrough-prep", "--vm-config", "qemu", NULL }, TRUE, 2 },
+    { { "passthrough-prep", "--vm-config", "qemu", "01:00.0", NULL }, TRUE, 2 },
+    { { "passthrough-prep", "--vm-config", "qemu", "0000:01:00.0", "--json", NULL }, TRUE, 2 },
+    { { "passthrough-prep", "--vm-config", "qemu", "0000:01:00.0", "0000:01:00.1", NULL }, TRUE, 2 },
+    { { "passthrough-prep", "--vm-config", "libvirt", "--plan", "0000:01:00.0", NULL }, TRUE, 2 },
+    { { "passthrough-prep", "--vm-config=ultmos", "0000:01:00.0", "--root", "/nonexistent-pp-root", NULL }, TRUE, 1 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

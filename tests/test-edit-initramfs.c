@@ -103,13 +103,42 @@ test_competing_modules (void)
   g_autoptr(PpPciDevice) amd = device (0x1002, 0x0300, "vfio-pci");
   const char *want[] = { "nvidia", "nouveau", "snd_hda_intel", "xhci_pci", "i2c_nvidia_gpu", "amdgpu", "radeon", NULL };
 
-  pp_modprobe_competing_modules (vga, modules);
-  pp_modprobe_competing_modules (audio, modules);
-  pp_modprobe_competing_modules (usb, modules);
-  pp_modprobe_competing_modules (ucsi, modules);
-  pp_modprobe_competing_modules (amd, modules);
+  g_assert_true (pp_modprobe_competing_modules (vga, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (audio, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (usb, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (ucsi, modules, NULL));
+  g_assert_true (pp_modprobe_competing_modules (amd, modules, NULL));
   g_ptr_array_add (modules, NULL);
   g_assert_cmpstrv ((const char * const *) modules->pdata, want);
+}
+
+/* A driver's name comes from a sysfs link: only a module name may reach a
+ * modprobe.d line */
+static void
+test_competing_modules_refuse_odd_names (void)
+{
+  const char *odd[] = { "nvidia\nblacklist vfio_pci", "nvidia pre: x", "", "n/v", "nvidia;", "nvidïa",
+                        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+  const char *fine[] = { "nvidia", "snd_hda_intel", "ehci-pci", "A-Z_0-9",
+                         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    {
+      g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(PpPciDevice) vga = device (0x10de, 0x0300, odd[i]);
+      g_autoptr(GError) error = NULL;
+
+      vga->address = g_strdup ("0000:01:00.0");
+      g_assert_false (pp_modprobe_name_is_valid (odd[i]));
+      g_assert_false (pp_modprobe_competing_modules (vga, modules, &error));
+      g_assert_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED);
+      g_assert_true (g_str_has_prefix (error->message, "0000:01:00.0 is bound to a driver named “"));
+      g_assert_null (strchr (error->message, '\n'));
+      g_assert_cmpuint (modules->len, ==, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (fine); i++)
+    g_assert_true (pp_modprobe_name_is_valid (fine[i]));
+  g_assert_false (pp_modprobe_name_is_valid (NULL));
 }
 
 static void
@@ -248,6 +277,7 @@ main (int   argc,
       g_test_add_data_func (path, &modules_cases[i], test_modules_case);
     }
   g_test_add_func ("/core/modprobe/competing-modules", test_competing_modules);
+  g_test_add_func ("/core/modprobe/competing-modules-refuse-odd-names", test_competing_modules_refuse_odd_names);
   g_test_add_func ("/core/modprobe/render", test_modprobe_render);
   g_test_add_func ("/core/modprobe/drop-ids", test_modprobe_drop_ids);
   g_test_add_func ("/core/modules/set-ids", test_modules_line_set_ids);

@@ -146,18 +146,19 @@ static void
 test_intents_and_arguments (void)
 {
   const char *digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-  g_auto(GStrv) reserve = pp_helper_args_reserve ("0000:01:00.0", digest);
+  g_auto(GStrv) reserve = pp_helper_args_reserve ("0000:01:00.0", "boot-entry", digest);
   g_auto(GStrv) revert = pp_helper_args_for_intent (PP_HELPER_INTENT_REVERT);
   PpHelperIntent intent;
 
-  g_assert_cmpuint (g_strv_length (reserve), ==, 3);
+  g_assert_cmpuint (g_strv_length (reserve), ==, 4);
   g_assert_cmpstr (reserve[0], ==, "reserve");
   g_assert_cmpstr (reserve[1], ==, "0000:01:00.0");
-  g_assert_cmpstr (reserve[2], ==, digest);
+  g_assert_cmpstr (reserve[2], ==, "boot-entry");
+  g_assert_cmpstr (reserve[3], ==, digest);
   g_assert_cmpuint (g_strv_length (revert), ==, 1);
   g_assert_cmpstr (revert[0], ==, "revert");
 
-  for (PpHelperIntent i = PP_HELPER_INTENT_RESERVE; i <= PP_HELPER_INTENT_STATUS; i++)
+  for (PpHelperIntent i = PP_HELPER_INTENT_RESERVE; i <= PP_HELPER_INTENT_NEXT_BOOT; i++)
     {
       g_assert_true (pp_helper_intent_from_string (pp_helper_intent_to_string (i), &intent));
       g_assert_cmpint (intent, ==, i);
@@ -178,7 +179,7 @@ static void
 test_exit_statuses_avoid_pkexec (void)
 {
   /* pkexec's own 126 and 127 must never be ours */
-  for (int status = PP_HELPER_EXIT_OK; status <= PP_HELPER_EXIT_PLAN_CHANGED; status++)
+  for (int status = PP_HELPER_EXIT_OK; status <= PP_HELPER_EXIT_LAST; status++)
     g_assert_true (status != 126 && status != 127);
 }
 

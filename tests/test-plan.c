@@ -2,11 +2,13 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "pp-advice.h"
 #include "pp-boot.h"
 #include "pp-format.h"
+#include "pp-edit-modprobe.h"
 #include "pp-edit-sdboot.h"
 #include "pp-host.h"
 #include "pp-plan.h"
@@ -112,15 +114,43 @@ build_root (const char *host,
 
 /* The plan core makes of @host, as the command line and the helper ask for it */
 static PpPlan *
+plan_host_in_mode (const PpHost  *host,
+                   const char    *gpu,
+                   PpBootMode     mode,
+                   GError       **error)
+{
+  g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
+  g_autoptr(PpAdvice) advice = pp_advice_new (host);
+  PpPlanRequest request = { gpu, mode };
+
+  return pp_plan_reserve (host, setup, advice, &request, error);
+}
+
+static PpPlan *
 plan_host (const PpHost  *host,
            const char    *gpu,
            GError       **error)
 {
-  g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
-  g_autoptr(PpAdvice) advice = pp_advice_new (host);
-  PpPlanRequest request = { gpu, PP_BOOT_MODE_EVERY_BOOT };
+  return plan_host_in_mode (host, gpu, PP_BOOT_MODE_EVERY_BOOT, error);
+}
 
-  return pp_plan_reserve (host, setup, advice, &request, error);
+static PpPlan *
+plan_for_in_mode (const char  *root,
+                  const char  *gpu,
+                  PpBootMode   mode,
+                  PpHost     **host_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpHost) host = pp_host_read (root, &error);
+  PpPlan *plan;
+
+  g_assert_no_error (error);
+  plan = plan_host_in_mode (host, gpu, mode, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  if (host_out != NULL)
+    *host_out = g_steal_pointer (&host);
+  return plan;
 }
 
 static PpPlan *
@@ -440,6 +470,130 @@ apply_and_plan_again (const char *root,
     g_error ("second plan still changes %s:\n%s", ((PpFileEdit *) g_ptr_array_index (again->files, 0))->path,
              ((PpFileEdit *) g_ptr_array_index (again->files, 0))->diff);
   g_assert_cmpuint (again->commands->len, ==, 0);
+}
+
+typedef struct
+{
+  const char *host;
+  const char *gpu;
+  const char *files;      /* paths joined by | */
+  const char *commands;   /* argv joined by spaces, commands by | */
+  const char *entries;    /* titles joined by | */
+  const char *restart;    /* "METHOD ENTRY" */
+} EntryCase;
+
+static const EntryCase entry_cases[] = {
+  { "desktop-intel-nvidia", "0000:01:00.0",
+    "/etc/grub.d/42_passthrough-prep|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf",
+    ARCH_GRUB, "Arch Linux, with Linux linux (Passthrough)", "helper passthrough-prep-vmlinuz-linux" },
+  /* Ubuntu's hidden menu shows: style in the main file, timeout in the drop-in that decides it */
+  { "ubuntu-grub-dropin", "0000:01:00.0",
+    "/etc/default/grub|/etc/default/grub.d/50-cloudimg-settings.cfg|/etc/grub.d/42_passthrough-prep|"
+    "/etc/initramfs-tools/modules|/etc/modprobe.d/passthrough-prep-vfio.conf",
+    DEBIAN, "Ubuntu, with Linux 6.8.0-45-generic (Passthrough)", "helper passthrough-prep-vmlinuz-6.8.0-45-generic" },
+  { "ryzen-two-dgpu-bad-group", "0000:26:00.0",
+    "/etc/grub.d/42_passthrough-prep|/etc/initramfs-tools/modules|/etc/modprobe.d/passthrough-prep-vfio.conf",
+    DEBIAN, "Debian GNU/Linux, with Linux 6.1.0-13-amd64 (Passthrough)|"
+    "Debian GNU/Linux, with Linux 6.1.0-12-amd64 (Passthrough)", "helper passthrough-prep-vmlinuz-6.1.0-13-amd64" },
+  { "nvidia-4fn-igpu-0380", "0000:01:00.0",
+    "/boot/loader/entries/arch-passthrough.conf|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf",
+    "mkinitcpio -P", "Arch Linux (Passthrough)", "logind arch-passthrough.conf" },
+  /* GRUB with BLS: entries written beside Fedora's, and the kernel-install plugin for later kernels */
+  { "laptop-3d-controller", "0000:01:00.0",
+    "/boot/loader/entries/5d1e7f0a9c2b4e6f8a1b3c5d7e9f0a2b-6.5.6-300.fc39.x86_64-passthrough.conf|"
+    "/etc/kernel/install.d/95-passthrough-prep.install|/etc/dracut.conf.d/passthrough-prep-vfio.conf|"
+    "/etc/modprobe.d/passthrough-prep-vfio.conf",
+    "dracut -f --regenerate-all", "Fedora Linux (6.5.6-300.fc39.x86_64) 39 (Workstation Edition) (Passthrough)",
+    "helper 5d1e7f0a9c2b4e6f8a1b3c5d7e9f0a2b-6.5.6-300.fc39.x86_64-passthrough" },
+};
+
+static char *
+joined (GPtrArray  *strings,
+        const char *separator)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < strings->len; i++)
+    g_string_append_printf (out, "%s%s", i > 0 ? separator : "", (const char *) g_ptr_array_index (strings, i));
+  return g_string_free (out, FALSE);
+}
+
+/* Boot-entry mode: new files only (and the menu shown), no IDs for every boot,
+ * the Passthrough entries named, and planning again changes nothing */
+static void
+test_plan_boot_entry (gconstpointer data)
+{
+  const EntryCase *c = data;
+  g_autofree char *root = build_root (c->host, "entry");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for_in_mode (root, c->gpu, PP_BOOT_MODE_DEFAULT, &host);
+  g_autoptr(PpPlan) again = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new ();
+  g_autofree char *files = NULL;
+  g_autofree char *commands = joined_commands (plan);
+  g_autofree char *entries = joined (plan->boot_entries, "|");
+  g_autofree char *restart = g_strdup_printf ("%s %s", pp_restart_method_to_string (plan->restart_method),
+                                              plan->restart_entry);
+
+  g_assert_null (plan->refused);
+  g_assert_cmpint (plan->mode, ==, PP_BOOT_MODE_BOOT_ENTRY);
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      g_ptr_array_add (paths, edit->path);
+      if (g_str_equal (edit->path, PP_MODPROBE_FILE))
+        {
+          g_assert_null (strstr (edit->new_text, "options vfio-pci ids="));
+          g_assert_nonnull (strstr (edit->new_text, PP_MODPROBE_BOOT_ENTRY_NOTE));
+        }
+      if (g_str_has_suffix (edit->path, "-passthrough.conf") || g_str_has_prefix (edit->path, "/etc/grub.d/"))
+        {
+          g_assert_nonnull (strstr (edit->new_text, PP_PASSTHROUGH_MARKER));
+          g_assert_nonnull (strstr (edit->new_text, "vfio-pci.ids="));
+        }
+      if (g_str_has_prefix (edit->path, "/etc/grub.d/") || g_str_has_prefix (edit->path, "/etc/kernel/install.d/"))
+        g_assert_cmpuint (edit->new_mode, ==, 0755);
+      /* the normal entries and kernel command lines stay as they are */
+      if (g_str_equal (edit->path, "/etc/default/grub") || g_str_has_suffix (edit->path, ".cfg"))
+        g_assert_null (strstr (edit->diff, "\n+GRUB_CMDLINE"));
+    }
+  files = joined (paths, "|");
+  g_assert_cmpstr (files, ==, c->files);
+  g_assert_cmpstr (commands, ==, c->commands);
+  g_assert_cmpstr (entries, ==, c->entries);
+  g_assert_cmpstr (restart, ==, c->restart);
+  assert_plan_declared (plan);
+
+  apply_diffs (root, plan);
+  again = plan_for_in_mode (root, c->gpu, PP_BOOT_MODE_BOOT_ENTRY, NULL);
+  g_assert_null (again->refused);
+  if (again->files->len > 0)
+    g_error ("second plan still changes %s:\n%s", ((PpFileEdit *) g_ptr_array_index (again->files, 0))->path,
+             ((PpFileEdit *) g_ptr_array_index (again->files, 0))->diff);
+}
+
+/* A boot loader PassthroughPrep cannot add an entry to: the default mode
+ * plans every boot and says why; boot-entry asked for is refused */
+static void
+test_plan_boot_entry_unavailable (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "no-entry");
+  g_autofree char *grub_cfg = g_build_filename (root, "boot/grub/grub.cfg", NULL);
+  g_autofree char *refind = g_build_filename (root, "boot/refind_linux.conf", NULL);
+  g_autoptr(PpPlan) fallback = NULL;
+  g_autoptr(PpPlan) refused = NULL;
+
+  g_assert_cmpint (g_unlink (grub_cfg), ==, 0);
+  g_assert_true (g_file_set_contents (refind, "\"Boot\" \"root=/dev/sda2 rw\"\n", -1, NULL));
+  fallback = plan_for_in_mode (root, "0000:01:00.0", PP_BOOT_MODE_DEFAULT, NULL);
+  g_assert_null (fallback->refused);
+  g_assert_cmpint (fallback->mode, ==, PP_BOOT_MODE_EVERY_BOOT);
+  g_assert_nonnull (fallback->no_boot_entry);
+  refused = plan_for_in_mode (root, "0000:01:00.0", PP_BOOT_MODE_BOOT_ENTRY, NULL);
+  g_assert_nonnull (refused->refused);
+  g_assert_cmpstr (refused->refused, ==, fallback->no_boot_entry);
+  g_assert_cmpuint (refused->files->len, ==, 0);
 }
 
 static void
@@ -921,6 +1075,37 @@ test_plan_parse_error (void)
   g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");
 }
 
+/* A driver link naming something that is no module name: the plan refuses
+ * and names the function, and writes nothing */
+static void
+test_plan_refuses_odd_driver_name (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "odd-driver");
+  g_autofree char *link = g_build_filename (root, "sys/bus/pci/devices/0000:01:00.1/driver", NULL);
+  g_autofree char *driver_dir = g_build_filename (root, "sys/bus/pci/drivers/snd_hda_intel\nblacklist vfio_pci",
+                                                  NULL);
+  g_autofree char *old_target = g_file_read_link (link, NULL);
+  g_autofree char *drivers = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_assert_nonnull (old_target);
+  drivers = g_path_get_dirname (old_target);
+  target = g_build_filename (drivers, "snd_hda_intel\nblacklist vfio_pci", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (driver_dir, 0755), ==, 0);
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+
+  plan = plan_for (root, "0000:01:00.0", NULL);
+  g_assert_nonnull (plan->refused);
+  g_assert_true (g_str_has_prefix (plan->refused,
+                                   "0000:01:00.1 is bound to a driver named “snd_hda_intel\\nblacklist vfio_pci”, "
+                                   "which is not a kernel module name"));
+  g_assert_nonnull (strstr (plan->refused, "/sys/bus/pci/devices/0000:01:00.1/driver"));
+  g_assert_cmpuint (plan->files->len, ==, 0);
+  g_assert_cmpuint (plan->commands->len, ==, 0);
+}
+
 typedef struct
 {
   char     *host;
@@ -1045,6 +1230,35 @@ add_every_gpu_tests (void)
     }
 }
 
+/* An earlier setup that binds the GPU in every boot leaves no boot without
+ * it: the default mode plans every-boot (and reconciles), saying where;
+ * boot-entry asked for is refused. One that binds another device is left
+ * as it is in boot-entry mode. */
+static void
+test_plan_boot_entry_earlier (void)
+{
+  g_autofree char *root = build_root ("desktop-intel-nvidia", "entry-earlier");
+  g_autoptr(PpPlan) fallback = NULL;
+  g_autoptr(PpPlan) refused = NULL;
+  g_autoptr(PpPlan) other = NULL;
+
+  g_free (pp_test_write_file (root, "etc/modprobe.d/vfio.conf", "# by hand\noptions vfio-pci ids=10de:1401,10de:0fba\n"));
+  fallback = plan_for_in_mode (root, "0000:01:00.0", PP_BOOT_MODE_DEFAULT, NULL);
+  g_assert_null (fallback->refused);
+  g_assert_cmpint (fallback->mode, ==, PP_BOOT_MODE_EVERY_BOOT);
+  assert_mentions (fallback->no_boot_entry,
+                   "/etc/modprobe.d/vfio.conf:2: gives vfio-pci the IDs 10de:1401,10de:0fba in every boot");
+  refused = plan_for_in_mode (root, "0000:01:00.0", PP_BOOT_MODE_BOOT_ENTRY, NULL);
+  g_assert_cmpstr (refused->refused, ==, fallback->no_boot_entry);
+
+  g_free (pp_test_write_file (root, "etc/modprobe.d/vfio.conf", "options vfio-pci ids=1b21:1242\n"));
+  other = plan_for_in_mode (root, "0000:01:00.0", PP_BOOT_MODE_DEFAULT, NULL);
+  g_assert_null (other->refused);
+  g_assert_cmpint (other->mode, ==, PP_BOOT_MODE_BOOT_ENTRY);
+  for (guint i = 0; i < other->files->len; i++)
+    g_assert_cmpstr (((PpFileEdit *) g_ptr_array_index (other->files, i))->path, !=, "/etc/modprobe.d/vfio.conf");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1058,6 +1272,14 @@ main (int   argc,
       g_test_add_data_func (path, &cases[i], test_plan_case);
     }
   add_every_gpu_tests ();
+  for (guint i = 0; i < G_N_ELEMENTS (entry_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/core/plan/boot-entry/%s/%s", entry_cases[i].host, entry_cases[i].gpu);
+
+      g_test_add_data_func (path, &entry_cases[i], test_plan_boot_entry);
+    }
+  g_test_add_func ("/core/plan/boot-entry/unavailable", test_plan_boot_entry_unavailable);
+  g_test_add_func ("/core/plan/boot-entry/earlier-setup", test_plan_boot_entry_earlier);
   g_test_add_func ("/core/plan/json", test_plan_json);
   g_test_add_func ("/core/plan/text", test_plan_text);
   g_test_add_func ("/core/plan/parse-error", test_plan_parse_error);
@@ -1070,5 +1292,6 @@ main (int   argc,
   g_test_add_func ("/core/plan/steps-by-hand", test_plan_steps_by_hand);
   g_test_add_func ("/core/plan/warns-dropped-ids", test_plan_warns_dropped_ids);
   g_test_add_func ("/core/plan/bls-entries", test_plan_bls_entries);
+  g_test_add_func ("/core/plan/refuses-odd-driver-name", test_plan_refuses_odd_driver_name);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #include "pp-advice.h"
 #include "pp-boot.h"
+#include "pp-edit-modprobe.h"
 #include "pp-readiness.h"
 #include "pp-test-tree.h"
 
@@ -221,11 +222,6 @@ static const PpCheck *
 find_check (Fixture    *fixture,
             const char *id)
 {
-  g_clear_pointer (&fixture->checks, g_ptr_array_unref);
-  g_clear_pointer (&fixture->setup, pp_boot_setup_free);
-  g_clear_pointer (&fixture->advice, pp_advice_free);
-  g_clear_pointer (&fixture->host, pp_host_free);
-  read_reserved_check (fixture);
   for (guint i = 0; i < fixture->checks->len; i++)
     {
       const PpCheck *check = g_ptr_array_index (fixture->checks, i);
@@ -236,6 +232,19 @@ find_check (Fixture    *fixture,
   return NULL;
 }
 
+/* The check @id as Readiness reads the fixture now */
+static const PpCheck *
+reread_check (Fixture    *fixture,
+              const char *id)
+{
+  g_clear_pointer (&fixture->checks, g_ptr_array_unref);
+  g_clear_pointer (&fixture->setup, pp_boot_setup_free);
+  g_clear_pointer (&fixture->advice, pp_advice_free);
+  g_clear_pointer (&fixture->host, pp_host_free);
+  read_reserved_check (fixture);
+  return find_check (fixture, id);
+}
+
 /* VFIO set up before: where, with what it binds */
 static void
 test_earlier_setup (Fixture *fixture, gconstpointer data)
@@ -243,10 +252,10 @@ test_earlier_setup (Fixture *fixture, gconstpointer data)
   const PpCheck *check;
 
   add_gpu (fixture, "nvidia", "snd_hda_intel");
-  g_assert_null (find_check (fixture, "earlier-vfio"));
+  g_assert_null (reread_check (fixture, "earlier-vfio"));
   pp_test_tree_write (fixture->root, "etc/modprobe.d/vfio.conf",
                       "options vfio-pci ids=10de:1b80,10de:10f0\nsoftdep nouveau pre: vfio-pci\n");
-  check = find_check (fixture, "earlier-vfio");
+  check = reread_check (fixture, "earlier-vfio");
   g_assert_nonnull (check);
   g_assert_cmpint (check->status, ==, PP_CHECK_INFO);
   g_assert_cmpstr (check->summary, ==,
@@ -255,17 +264,59 @@ test_earlier_setup (Fixture *fixture, gconstpointer data)
   assert_contains (check->next_step, "Revert puts them back");
 
   pp_test_tree_write (fixture->root, "etc/modprobe.d/zz.conf", "install vfio-pci /usr/local/bin/bind\n");
-  check = find_check (fixture, "earlier-vfio");
+  check = reread_check (fixture, "earlier-vfio");
   g_assert_cmpint (check->status, ==, PP_CHECK_WARNING);
   assert_contains (check->summary, "/etc/modprobe.d/zz.conf:1 runs “install vfio-pci /usr/local/bin/bind” instead");
 
   /* reserved since: only what disagrees with our file */
   pp_test_tree_write (fixture->root, "etc/modprobe.d/zz.conf", "# gone\n");
   pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf", "options vfio-pci ids=10de:1401,10de:0fba\n");
-  check = find_check (fixture, "earlier-vfio");
+  check = reread_check (fixture, "earlier-vfio");
   g_assert_cmpstr (check->summary, ==,
                    "Besides PassthroughPrep’s own file, VFIO is set up in:\n"
                    "/etc/modprobe.d/vfio.conf:1 binds 10de:1b80,10de:10f0");
+}
+
+static void
+write_boot_entry_modprobe (Fixture *fixture)
+{
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf",
+                      "# written by PassthroughPrep\n" PP_MODPROBE_BOOT_ENTRY_NOTE "\nsoftdep nvidia pre: vfio-pci\n");
+}
+
+/* Boot-entry mode, a normal entry running: the GPU stays with the host, and
+ * that is no fault */
+static void
+test_boot_entry_normal (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  write_boot_entry_modprobe (fixture);
+  g_assert_null (read_reserved_check (fixture));
+  check = find_check (fixture, "boot-entry");
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_INFO);
+  assert_contains (check->summary, "A normal entry is running");
+  assert_contains (check->next_step, "(Passthrough)");
+}
+
+/* Boot-entry mode, the Passthrough entry running: the functions are checked */
+static void
+test_boot_entry_passthrough (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "vfio-pci", "vfio-pci");
+  write_boot_entry_modprobe (fixture);
+  pp_test_tree_write (fixture->root, "proc/cmdline",
+                      "root=/dev/sda1 intel_iommu=on iommu=pt vfio-pci.ids=10de:1401,10de:0fba " PP_PASSTHROUGH_MARKER "\n");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  check = find_check (fixture, "boot-entry");
+  assert_contains (check->summary, "A Passthrough entry is running");
 }
 
 int
@@ -282,6 +333,8 @@ main (int argc, char **argv)
   ADD ("/core/readiness/reserved/no-driver", test_unbound);
   ADD ("/core/readiness/reserved/ids-not-present", test_ids_not_present);
   ADD ("/core/readiness/earlier-vfio", test_earlier_setup);
+  ADD ("/core/readiness/boot-entry/normal-running", test_boot_entry_normal);
+  ADD ("/core/readiness/boot-entry/passthrough-running", test_boot_entry_passthrough);
 #undef ADD
 
   return g_test_run ();

@@ -40,8 +40,9 @@ typedef struct
 
 typedef struct
 {
-  char *root;
-  char *address;
+  char       *root;
+  char       *address;
+  PpBootMode  mode;
 } PpReviewRequest;
 
 struct _PpFlowWindow
@@ -51,11 +52,17 @@ struct _PpFlowWindow
   PpFlowIntent       intent;
   char              *root;
   char              *address;
+  PpBootMode         mode;           /* as asked: DEFAULT, then the one chosen */
+  gboolean           showing_mode;   /* the checks are being set, not toggled */
+  char              *no_boot_entry;  /* why this host cannot have a Passthrough entry, or NULL */
   PpReview          *review;
+  GPtrArray         *review_rows;    /* GtkWidget*: what the review added to its groups */
   GCancellable      *cancellable;
   GPtrArray         *diff_buffers;   /* GtkSourceBuffer* */
 
   PpHelperRun       *run;
+  PpHelperRun       *next_boot_run;  /* the helper setting the Passthrough entry for the next start */
+  char              *reboot_entry;   /* the entry logind is asked to start once, then restart */
   char              *why_not;        /* why nothing can be applied from here, or NULL */
   gboolean           running;
   char              *failure;        /* text of the helper's "failed" event */
@@ -76,6 +83,10 @@ struct _PpFlowWindow
   AdwPreferencesPage *review_page;
   AdwPreferencesGroup *refusal_group;
   AdwPreferencesGroup *reserve_group;
+  AdwPreferencesGroup *mode_group;
+  AdwActionRow      *entry_mode_row;
+  GtkCheckButton    *entry_mode_check;
+  GtkCheckButton    *every_mode_check;
   AdwPreferencesGroup *warnings_group;
   AdwPreferencesGroup *files_group;
   AdwPreferencesGroup *commands_group;
@@ -87,6 +98,7 @@ struct _PpFlowWindow
   GtkWidget         *result_buttons;
   GtkButton         *later_button;
   GtkButton         *restart_button;
+  GtkButton         *restart_passthrough_button;
   GtkButton         *close_button;
   GtkTextView       *log_view;
 };
@@ -129,7 +141,7 @@ pp_review_plan_in_thread (GTask        *task,
 {
   const PpReviewRequest *request = task_data;
   g_autoptr(PpReview) review = g_new0 (PpReview, 1);
-  PpPlanRequest plan_request = { request->address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest plan_request = { request->address, request->mode };
   GError *error = NULL;
 
   review->host = pp_host_read (request->root, &error);
@@ -278,6 +290,55 @@ pp_flow_window_file_row_new (PpFlowWindow     *self,
 }
 
 static void
+pp_flow_window_add_review_row (PpFlowWindow        *self,
+                               AdwPreferencesGroup *group,
+                               GtkWidget           *row)
+{
+  g_object_set_data (G_OBJECT (row), "pp-review-group", group);
+  g_ptr_array_add (self->review_rows, row);
+  adw_preferences_group_add (group, row);
+}
+
+static void
+pp_flow_window_clear_review (PpFlowWindow *self)
+{
+  for (guint i = 0; i < self->review_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->review_rows, i);
+
+      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "pp-review-group"), row);
+    }
+  g_ptr_array_set_size (self->review_rows, 0);
+  g_ptr_array_set_size (self->diff_buffers, 0);
+  g_clear_pointer (&self->review, pp_review_free);
+}
+
+static void
+pp_flow_window_show_mode (PpFlowWindow *self,
+                          const PpPlan *plan)
+{
+  g_autoptr(GString) entry_text = g_string_new (_("The normal boot entries stay as they are; new entries titled "
+                                                   "“… (Passthrough)” give the GPU to vfio-pci, so the computer "
+                                                   "starts as before unless you choose one."));
+
+  if (plan->no_boot_entry != NULL && self->no_boot_entry == NULL)
+    self->no_boot_entry = g_strdup (plan->no_boot_entry);
+  if (self->no_boot_entry != NULL)
+    g_string_printf (entry_text, _("Not on this computer: %s"), self->no_boot_entry);
+  else if (plan->mode == PP_BOOT_MODE_BOOT_ENTRY && plan->boot_entries->len > 0)
+    for (guint i = 0; i < plan->boot_entries->len; i++)
+      g_string_append_printf (entry_text, "\n%s", (const char *) g_ptr_array_index (plan->boot_entries, i));
+  adw_action_row_set_subtitle (self->entry_mode_row, entry_text->str);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->entry_mode_row), self->no_boot_entry == NULL);
+
+  self->showing_mode = TRUE;
+  gtk_check_button_set_active (plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? self->entry_mode_check
+                                                                      : self->every_mode_check, TRUE);
+  self->showing_mode = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->mode_group), plan->refused == NULL);
+}
+
+static void
 pp_flow_window_show_review (PpFlowWindow *self)
 {
   const PpReview *review = self->review;
@@ -289,13 +350,20 @@ pp_flow_window_show_review (PpFlowWindow *self)
 
   if (plan->refused != NULL)
     {
-      adw_preferences_group_add (self->refusal_group,
-                                 pp_flow_icon_row_new (plan->refused, "dialog-error-symbolic", "error"));
+      pp_flow_window_add_review_row (self, self->refusal_group,
+                                     pp_flow_icon_row_new (plan->refused, "dialog-error-symbolic", "error"));
       gtk_widget_set_visible (GTK_WIDGET (self->refusal_group), TRUE);
       adw_preferences_group_set_title (self->reserve_group, _("Functions of This GPU"));
       adw_preferences_group_set_description (self->reserve_group, NULL);
     }
 
+  if (plan->refused == NULL)
+    adw_preferences_group_set_description (self->reserve_group,
+                                           plan->mode == PP_BOOT_MODE_BOOT_ENTRY
+                                           ? _("When you start an entry titled “… (Passthrough)” these functions "
+                                               "are bound to vfio-pci; the normal entries leave them to the host.")
+                                           : _("At the next start these functions are bound to vfio-pci, and this "
+                                               "computer no longer uses them."));
   for (guint i = 0; i < plan->reserve->len; i++)
     {
       const char *address = g_ptr_array_index (plan->reserve, i);
@@ -310,15 +378,15 @@ pp_flow_window_show_review (PpFlowWindow *self)
         subtitle = g_strdup_printf (_("%s · %s · now %s"), address, ids, device->driver);
       else
         subtitle = g_strdup_printf ("%s · %s", address, ids);
-      adw_preferences_group_add (self->reserve_group, pp_flow_row_new (device->device_name, subtitle));
+      pp_flow_window_add_review_row (self, self->reserve_group, pp_flow_row_new (device->device_name, subtitle));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->reserve_group), plan->reserve->len > 0);
 
   for (guint i = 0; i < plan->warnings->len; i++)
-    adw_preferences_group_add (self->warnings_group,
-                               pp_flow_icon_row_new (g_ptr_array_index (plan->warnings, i),
+    pp_flow_window_add_review_row (self, self->warnings_group, pp_flow_icon_row_new (g_ptr_array_index (plan->warnings, i),
                                                      "dialog-warning-symbolic", "warning"));
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_group), plan->warnings->len > 0);
+  pp_flow_window_show_mode (self, plan);
 
   for (guint i = 0; i < plan->files->len; i++)
     {
@@ -326,11 +394,11 @@ pp_flow_window_show_review (PpFlowWindow *self)
 
       /* one diff open at first shows what the rows hold */
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), i == 0);
-      adw_preferences_group_add (self->files_group, row);
+      pp_flow_window_add_review_row (self, self->files_group, row);
     }
   if (plan->refused == NULL && !changes)
-    adw_preferences_group_add (self->files_group,
-                               pp_flow_row_new (_("Nothing to change: this GPU is reserved already"), NULL));
+    pp_flow_window_add_review_row (self, self->files_group,
+                                   pp_flow_row_new (_("Nothing to change: this GPU is reserved already"), NULL));
   gtk_widget_set_visible (GTK_WIDGET (self->files_group), plan->refused == NULL);
   pp_flow_window_update_style_scheme (self);
 
@@ -340,12 +408,13 @@ pp_flow_window_show_review (PpFlowWindow *self)
       GtkWidget *row = pp_flow_row_new (command, NULL);
 
       gtk_widget_add_css_class (row, "monospace");
-      adw_preferences_group_add (self->commands_group, row);
+      pp_flow_window_add_review_row (self, self->commands_group, row);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->commands_group), plan->commands->len > 0);
 
   for (guint i = 0; i < plan->manual_steps->len; i++)
-    adw_preferences_group_add (self->manual_group, pp_flow_row_new (g_ptr_array_index (plan->manual_steps, i), NULL));
+    pp_flow_window_add_review_row (self, self->manual_group,
+                                   pp_flow_row_new (g_ptr_array_index (plan->manual_steps, i), NULL));
   gtk_widget_set_visible (GTK_WIDGET (self->manual_group), plan->manual_steps->len > 0);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->apply_button), plan->refused == NULL && changes && self->why_not == NULL);
@@ -355,6 +424,41 @@ pp_flow_window_show_review (PpFlowWindow *self)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->apply_button), self->why_not);
   pp_flow_window_set_mode (self, PP_FLOW_MODE_REVIEW);
   gtk_stack_set_visible_child_name (self->stack, "review");
+}
+
+static void pp_flow_window_plan_done (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+pp_flow_window_start_planning (PpFlowWindow *self)
+{
+  PpReviewRequest *request = g_new0 (PpReviewRequest, 1);
+  g_autoptr(GTask) task = NULL;
+
+  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  pp_flow_window_set_mode (self, PP_FLOW_MODE_WAIT);
+  request->root = g_strdup (self->root);
+  request->address = g_strdup (self->address);
+  request->mode = self->mode;
+  task = g_task_new (self, self->cancellable, pp_flow_window_plan_done, g_object_ref (self));
+  g_task_set_source_tag (task, pp_flow_window_start_planning);
+  g_task_set_task_data (task, request, (GDestroyNotify) pp_review_request_free);
+  g_task_run_in_thread (task, pp_review_plan_in_thread);
+}
+
+/* The other mode is planned anew: its files differ */
+static void
+pp_flow_window_mode_toggled (PpFlowWindow   *self,
+                             GtkCheckButton *check)
+{
+  PpBootMode mode = check == self->entry_mode_check ? PP_BOOT_MODE_BOOT_ENTRY : PP_BOOT_MODE_EVERY_BOOT;
+
+  if (self->showing_mode || !gtk_check_button_get_active (check) || self->review == NULL
+      || self->review->plan->mode == mode)
+    return;
+  self->mode = mode;
+  pp_flow_window_clear_review (self);
+  pp_flow_window_start_planning (self);
 }
 
 static void
@@ -520,9 +624,10 @@ pp_flow_window_show_failure (PpFlowWindow *self,
         description = g_strdup_printf ("%s\n\n%s", reason != NULL ? reason : "", _("Nothing was changed."));
         break;
       case PP_HELPER_EXIT_ROLLBACK_FAILED:
-        title = _("Restoring the Files Failed Too");
-        description = g_strdup_printf (_("%s\n\nSome files could not be put back: the log says which. "
-                                         "The originals are saved in %s."),
+        title = _("Undoing the Change Failed Too");
+        description = g_strdup_printf (_("%s\n\nNot everything could be put back: a file, or a rebuild run again "
+                                         "on the restored files. The log says which, and what to run by hand. "
+                                         "The original files are saved in %s."),
                                        reason != NULL ? reason : "",
                                        self->backup != NULL ? self->backup : PP_HELPER_BACKUP_DIR);
         break;
@@ -554,7 +659,15 @@ pp_flow_window_show_success (PpFlowWindow *self)
 {
   g_autoptr(GString) description = g_string_new (NULL);
 
-  if (self->intent == PP_FLOW_RESERVE)
+  gboolean entry = self->intent == PP_FLOW_RESERVE && self->review->plan->mode == PP_BOOT_MODE_BOOT_ENTRY;
+
+  if (entry)
+    g_string_append (description, _("The files are written and the initramfs and boot configuration rebuilt. "
+                                    "When you start an entry titled “… (Passthrough)” the reserved functions "
+                                    "belong to vfio-pci; the normal entries leave the GPU to the host. "
+                                    "Readiness then shows which entry is running and whether each function is "
+                                    "bound."));
+  else if (self->intent == PP_FLOW_RESERVE)
     g_string_append (description, _("The files are written and the initramfs and boot configuration rebuilt. "
                                     "After a restart the reserved functions belong to vfio-pci; "
                                     "Readiness then shows whether each one is bound."));
@@ -564,6 +677,12 @@ pp_flow_window_show_success (PpFlowWindow *self)
   for (guint i = 0; i < self->notes->len; i++)
     g_string_append_printf (description, "\n\n%s", (const char *) g_ptr_array_index (self->notes, i));
   pp_flow_window_set_result (self, TRUE, _("Restart to Finish"), description->str);
+  if (entry && self->review->plan->restart_method != PP_RESTART_MENU)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->restart_passthrough_button), TRUE);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->restart_button), "suggested-action");
+      gtk_widget_grab_focus (GTK_WIDGET (self->restart_passthrough_button));
+    }
 }
 
 static void
@@ -610,7 +729,8 @@ pp_flow_window_run_helper (PpFlowWindow *self)
 
   /* the digest makes the helper refuse anything but the plan shown */
   if (self->intent == PP_FLOW_RESERVE)
-    args = pp_helper_args_reserve (self->address, self->review->plan->digest);
+    args = pp_helper_args_reserve (self->address, pp_boot_mode_to_string (self->review->plan->mode),
+                                   self->review->plan->digest);
   else
     args = pp_helper_args_for_intent (PP_HELPER_INTENT_REVERT);
   self->run = pp_helper_run_new (self->root, (const char * const *) args);
@@ -666,6 +786,7 @@ pp_flow_window_restart_failed (PpFlowWindow *self,
   adw_toast_set_timeout (self->restart_toast, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->restart_toast));
   gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_passthrough_button), TRUE);
 }
 
 static void
@@ -678,6 +799,34 @@ pp_flow_window_reboot_called (GObject      *source,
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   if (reply == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    pp_flow_window_restart_failed (self, error);
+}
+
+static void
+pp_flow_window_reboot (PpFlowWindow    *self,
+                       GDBusConnection *bus)
+{
+  /* interactive: where polkit wants a password for restarting, the user is asked for it */
+  g_dbus_connection_call (bus, "org.freedesktop.login1", "/org/freedesktop/login1",
+                          "org.freedesktop.login1.Manager", "Reboot",
+                          g_variant_new ("(b)", TRUE), NULL, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                          G_MAXINT /* logind answers once the password dialog is done */,
+                          self->cancellable, pp_flow_window_reboot_called, g_object_ref (self));
+}
+
+/* systemd-boot will start the Passthrough entry once: now restart */
+static void
+pp_flow_window_entry_set (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(PpFlowWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+
+  if (reply != NULL)
+    pp_flow_window_reboot (self, G_DBUS_CONNECTION (source));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     pp_flow_window_restart_failed (self, error);
 }
 
@@ -696,22 +845,98 @@ pp_flow_window_got_system_bus (GObject      *source,
         pp_flow_window_restart_failed (self, error);
       return;
     }
-  /* interactive: where polkit wants a password for restarting, the user is asked for it */
-  g_dbus_connection_call (bus, "org.freedesktop.login1", "/org/freedesktop/login1",
-                          "org.freedesktop.login1.Manager", "Reboot",
-                          g_variant_new ("(b)", TRUE), NULL, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
-                          G_MAXINT /* logind answers once the password dialog is done */,
-                          self->cancellable, pp_flow_window_reboot_called, g_object_ref (self));
+  if (self->reboot_entry != NULL)
+    {
+      g_autofree char *entry = g_steal_pointer (&self->reboot_entry);
+
+      g_dbus_connection_call (bus, "org.freedesktop.login1", "/org/freedesktop/login1",
+                              "org.freedesktop.login1.Manager", "SetRebootToBootLoaderEntry",
+                              g_variant_new ("(s)", entry), NULL, G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION,
+                              G_MAXINT, self->cancellable, pp_flow_window_entry_set, g_object_ref (self));
+      return;
+    }
+  pp_flow_window_reboot (self, bus);
+}
+
+static void
+pp_flow_window_start_restart (PpFlowWindow *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_passthrough_button), FALSE);
+  if (self->restart_toast != NULL)
+    adw_toast_dismiss (self->restart_toast);
+  g_clear_object (&self->restart_toast);
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, pp_flow_window_got_system_bus, g_object_ref (self));
 }
 
 static void
 pp_flow_window_restart_clicked (PpFlowWindow *self)
 {
+  g_clear_pointer (&self->reboot_entry, g_free);
+  pp_flow_window_start_restart (self);
+}
+
+static void
+pp_flow_window_next_boot_event (PpFlowWindow        *self,
+                                const PpHelperEvent *event)
+{
+  pp_flow_window_append_log (self, event->line);
+  if (event->kind == PP_HELPER_EVENT_FAILED)
+    {
+      g_free (self->failure);
+      self->failure = g_strdup (event->text);
+    }
+}
+
+/* GRUB will start the Passthrough entry once (grub-reboot, as root): now restart */
+static void
+pp_flow_window_next_boot_exited (PpFlowWindow *self,
+                                 int           status)
+{
+  g_clear_object (&self->next_boot_run);
+  if (status == PP_HELPER_EXIT_OK)
+    {
+      pp_flow_window_start_restart (self);
+      return;
+    }
+  g_set_object (&self->restart_toast,
+                adw_toast_new (self->failure != NULL ? self->failure
+                                                     : _("The Passthrough entry could not be set for the next start: "
+                                                         "choose it in the boot menu")));
+  adw_toast_set_timeout (self->restart_toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->restart_toast));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_passthrough_button), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), TRUE);
+}
+
+static void
+pp_flow_window_restart_passthrough_clicked (PpFlowWindow *self)
+{
+  const PpPlan *plan = self->review->plan;
+  g_auto(GStrv) args = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (plan->restart_method == PP_RESTART_LOGIND)
+    {
+      g_free (self->reboot_entry);
+      self->reboot_entry = g_strdup (plan->restart_entry);
+      pp_flow_window_start_restart (self);
+      return;
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->restart_passthrough_button), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->restart_button), FALSE);
-  if (self->restart_toast != NULL)
-    adw_toast_dismiss (self->restart_toast);
-  g_clear_object (&self->restart_toast);
-  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, pp_flow_window_got_system_bus, g_object_ref (self));
+  g_clear_pointer (&self->failure, g_free);
+  args = pp_helper_args_for_intent (PP_HELPER_INTENT_NEXT_BOOT);
+  self->next_boot_run = pp_helper_run_new (self->root, (const char * const *) args);
+  g_signal_connect_object (self->next_boot_run, "event", G_CALLBACK (pp_flow_window_next_boot_event), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->next_boot_run, "exited", G_CALLBACK (pp_flow_window_next_boot_exited), self,
+                           G_CONNECT_SWAPPED);
+  if (!pp_helper_run_start (self->next_boot_run, &error))
+    {
+      self->failure = g_strdup (error->message);
+      pp_flow_window_next_boot_exited (self, -1);
+    }
 }
 
 /* ------------------------------------------------------------------ object */
@@ -740,22 +965,13 @@ pp_flow_window_new_reserve (GtkWindow  *parent,
                             const char *address)
 {
   PpFlowWindow *self = pp_flow_window_new (parent, root, PP_FLOW_RESERVE);
-  PpReviewRequest *request = g_new0 (PpReviewRequest, 1);
-  g_autoptr(GTask) task = NULL;
 
   self->address = g_strdup (address);
+  self->mode = PP_BOOT_MODE_DEFAULT;
   gtk_window_set_title (GTK_WINDOW (self), _("Review the Changes"));
   adw_window_title_set_title (self->window_title, _("Review the Changes"));
   adw_window_title_set_subtitle (self->window_title, address);
-  gtk_spinner_set_spinning (self->loading_spinner, TRUE);
-  pp_flow_window_set_mode (self, PP_FLOW_MODE_WAIT);
-
-  request->root = g_strdup (self->root);
-  request->address = g_strdup (address);
-  task = g_task_new (self, self->cancellable, pp_flow_window_plan_done, g_object_ref (self));
-  g_task_set_source_tag (task, pp_flow_window_new_reserve);
-  g_task_set_task_data (task, request, (GDestroyNotify) pp_review_request_free);
-  g_task_run_in_thread (task, pp_review_plan_in_thread);
+  pp_flow_window_start_planning (self);
   return self;
 }
 
@@ -802,6 +1018,10 @@ pp_flow_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->restart_toast);
   g_clear_object (&self->run);
+  g_clear_object (&self->next_boot_run);
+  g_clear_pointer (&self->reboot_entry, g_free);
+  g_clear_pointer (&self->no_boot_entry, g_free);
+  g_clear_pointer (&self->review_rows, g_ptr_array_unref);
   g_clear_pointer (&self->review, pp_review_free);
   g_clear_pointer (&self->why_not, g_free);
   g_clear_pointer (&self->diff_buffers, g_ptr_array_unref);
@@ -844,6 +1064,10 @@ pp_flow_window_class_init (PpFlowWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, refusal_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, reserve_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, mode_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, entry_mode_row);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, entry_mode_check);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, every_mode_check);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, warnings_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, files_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, commands_group);
@@ -855,10 +1079,13 @@ pp_flow_window_class_init (PpFlowWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, result_buttons);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, later_button);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, restart_button);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, restart_passthrough_button);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, close_button);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, log_view);
   gtk_widget_class_bind_template_callback (widget_class, pp_flow_window_apply_clicked);
   gtk_widget_class_bind_template_callback (widget_class, pp_flow_window_restart_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, pp_flow_window_restart_passthrough_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, pp_flow_window_mode_toggled);
 }
 
 static void
@@ -870,6 +1097,7 @@ pp_flow_window_init (PpFlowWindow *self)
   self->cancellable = g_cancellable_new ();
   self->diff_buffers = g_ptr_array_new_with_free_func (g_object_unref);
   self->notes = g_ptr_array_new_with_free_func (g_free);
+  self->review_rows = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pp-gpu-card.h"
+#include "pp-vm.h"
 #include "pp-widget-util.h"
 
 struct _PpGpuCard
@@ -25,6 +26,10 @@ struct _PpGpuCard
   GtkLabel  *blockers_label;
   GtkImage  *macos_icon;
   GtkLabel  *macos_label;
+  GtkImage  *reset_icon;
+  GtkLabel  *reset_label;
+  GtkLabel  *reset_advice_label;
+  GtkButton *use_vm_button;
   GtkButton *reserve_button;
 };
 
@@ -115,16 +120,46 @@ pp_gpu_card_set_macos (PpGpuCard         *self,
   gtk_label_set_label (self->macos_label, macos_text);
 }
 
-/* win.reserve with the GPU's address: the window decides what reserving means */
+/* How the card is reset when a VM stops, and the trap where there is one */
+static void
+pp_gpu_card_set_reset (PpGpuCard         *self,
+                       const PpGpuAdvice *advice)
+{
+  const PpResetAdvice *reset = advice->reset;
+
+  gtk_label_set_label (self->reset_label, reset->summary);
+  if (reset->advice == NULL)
+    return;
+  gtk_label_set_label (self->reset_advice_label, reset->advice);
+  gtk_widget_set_visible (GTK_WIDGET (self->reset_advice_label), TRUE);
+  gtk_image_set_from_icon_name (self->reset_icon, "dialog-warning-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->reset_icon), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->reset_icon), "warning");
+}
+
+/* win.reserve and win.use-in-vm with the GPU's address: the window decides what they mean */
 static void
 pp_gpu_card_set_reserve_button (PpGpuCard         *self,
                                 const PpGpuAdvice *advice)
 {
   g_autofree char *description = g_strdup_printf (_("Reserve %s for a virtual machine"),
                                                   advice->gpu->device_name);
+  gboolean bound = pp_vm_gpu_is_bound (advice);
 
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->reserve_button), "s", advice->gpu->address);
-  if (advice->viable && !advice->gpu->boot_vga)
+  if (bound)
+    {
+      g_autofree char *vm_description = g_strdup_printf (_("Give %s to a virtual machine: its VM configuration"),
+                                                         advice->gpu->device_name);
+
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->use_vm_button), "s", advice->gpu->address);
+      gtk_widget_add_css_class (GTK_WIDGET (self->use_vm_button), "suggested-action");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->use_vm_button),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, vm_description,
+                                      -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->use_vm_button), TRUE);
+    }
+  else if (advice->viable && !advice->gpu->boot_vga)
     gtk_widget_add_css_class (GTK_WIDGET (self->reserve_button), "suggested-action");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->reserve_button),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
@@ -191,6 +226,7 @@ pp_gpu_card_set_advice (PpGpuCard         *self,
     }
 
   pp_gpu_card_set_macos (self, advice);
+  pp_gpu_card_set_reset (self, advice);
   pp_gpu_card_set_reserve_button (self, advice);
 }
 
@@ -253,6 +289,10 @@ pp_gpu_card_class_init (PpGpuCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, blockers_label);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, macos_icon);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, macos_label);
+  gtk_widget_class_bind_template_child (widget_class, PpGpuCard, reset_icon);
+  gtk_widget_class_bind_template_child (widget_class, PpGpuCard, reset_label);
+  gtk_widget_class_bind_template_child (widget_class, PpGpuCard, reset_advice_label);
+  gtk_widget_class_bind_template_child (widget_class, PpGpuCard, use_vm_button);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, reserve_button);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }

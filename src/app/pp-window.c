@@ -14,6 +14,8 @@
 #include "pp-helper-run.h"
 #include "pp-host.h"
 #include "pp-readiness.h"
+#include "pp-vm.h"
+#include "pp-vm-window.h"
 #include "pp-widget-util.h"
 #include "pp-window.h"
 
@@ -163,6 +165,39 @@ pp_check_row_new (const PpCheck *check)
   return row;
 }
 
+/* The first GPU whose functions are all on vfio-pci, or NULL */
+static const PpGpuAdvice *
+pp_window_bound_gpu (const PpAdvice *advice)
+{
+  for (guint i = 0; i < advice->gpus->len; i++)
+    {
+      const PpGpuAdvice *gpu = g_ptr_array_index (advice->gpus, i);
+
+      if (pp_vm_gpu_is_bound (gpu))
+        return gpu;
+    }
+  return NULL;
+}
+
+/* After the restart the reserved functions' row leads on to the VM */
+static void
+pp_window_add_use_in_vm (GtkWidget         *row,
+                         const PpGpuAdvice *gpu)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Use in a VM"));
+  g_autofree char *description = g_strdup_printf (_("Give %s to a virtual machine: its VM configuration"),
+                                                  gpu->gpu->device_name);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.use-in-vm");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", gpu->gpu->address);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                  -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+}
+
 static void
 pp_window_show_readiness (PpWindow *self)
 {
@@ -227,6 +262,8 @@ pp_window_show_readiness (PpWindow *self)
       if (g_strcmp0 (check->id, "scenario") == 0)
         continue;
       row = pp_check_row_new (check);
+      if (g_strcmp0 (check->id, "reserved") == 0 && pp_window_bound_gpu (snapshot->advice) != NULL)
+        pp_window_add_use_in_vm (row, pp_window_bound_gpu (snapshot->advice));
       adw_preferences_group_add (self->checks_group, row);
       g_ptr_array_add (self->check_rows, row);
     }
@@ -653,6 +690,19 @@ pp_window_reserve_action (GtkWidget  *widget,
 }
 
 static void
+pp_window_use_in_vm_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  PpWindow *self = PP_WINDOW (widget);
+  const char *address = g_variant_get_string (parameter, NULL);
+
+  if (!pp_pci_address_is_valid (address))
+    return;
+  gtk_window_present (GTK_WINDOW (pp_vm_window_new (GTK_WINDOW (self), self->root, address, self->why_not)));
+}
+
+static void
 pp_window_revert_response (AdwMessageDialog *dialog,
                            const char       *response,
                            PpWindow         *self)
@@ -828,6 +878,7 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-report", NULL, pp_window_copy_report_action);
   gtk_widget_class_install_action (widget_class, "win.reserve", "s", pp_window_reserve_action);
   gtk_widget_class_install_action (widget_class, "win.revert", NULL, pp_window_revert_action);
+  gtk_widget_class_install_action (widget_class, "win.use-in-vm", "s", pp_window_use_in_vm_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, pp_window_shortcuts_action);
 }
 

@@ -19,6 +19,8 @@ typedef struct
   gboolean  list;
   gboolean  check;
   char     *plan;
+  char     *mode;
+  char     *vm_config;
   gboolean  json;
   char     *root;
   gboolean  version;
@@ -29,6 +31,8 @@ static void
 pp_cli_options_clear (PpCliOptions *options)
 {
   g_clear_pointer (&options->plan, g_free);
+  g_clear_pointer (&options->mode, g_free);
+  g_clear_pointer (&options->vm_config, g_free);
   g_clear_pointer (&options->root, g_free);
 }
 
@@ -44,6 +48,12 @@ pp_cli_context_new (PpCliOptions *options)
       N_("Print the readiness report"), NULL },
     { "plan", 0, 0, G_OPTION_ARG_STRING, &options->plan,
       N_("Print what reserving the GPU at ADDR would change, changing nothing"), N_("ADDR") },
+    { "mode", 0, 0, G_OPTION_ARG_STRING, &options->mode,
+      N_("With --plan: boot-entry (only a Passthrough boot entry takes the GPU; the default where the host "
+         "can have one) or every-boot"), N_("MODE") },
+    { "vm-config", 0, 0, G_OPTION_ARG_STRING, &options->vm_config,
+      N_("Print the VM configuration (ultmos, libvirt or qemu) of the GPU at ADDR once it is on vfio-pci"),
+      N_("FORMAT ADDR") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &options->json,
       N_("Machine-readable output (keys documented in README.md)"), NULL },
     { "root", 0, 0, G_OPTION_ARG_FILENAME, &options->root,
@@ -96,13 +106,14 @@ pp_cli_print (char *text)
 static int
 pp_cli_plan (const PpHost *host,
              const char   *address,
+             PpBootMode    mode,
              gboolean      json)
 {
   g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
   g_autoptr(PpAdvice) advice = pp_advice_new (host);
   g_autoptr(PpPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  PpPlanRequest request = { address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest request = { address, mode };
   int status;
 
   plan = pp_plan_reserve (host, setup, advice, &request, &error);
@@ -125,7 +136,31 @@ pp_cli_plan (const PpHost *host,
 }
 
 static int
-pp_cli_run_command (const PpCliOptions *options)
+pp_cli_vm_config (const PpHost *host,
+                  PpVmFormat    format,
+                  const char   *address)
+{
+  g_autoptr(PpAdvice) advice = pp_advice_new (host);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpVmDevices) vm = pp_vm_devices_new (host, advice, address, &error);
+  g_autofree char *note = NULL;
+
+  if (vm == NULL)
+    {
+      g_printerr ("passthrough-prep: %s\n", error->message);
+      return PP_EXIT_FAILED;
+    }
+  /* stdout is only what is pasted; where it goes is for the reader */
+  note = pp_format_vm_note (vm, format);
+  g_printerr ("%s\n", note);
+  return pp_cli_print (pp_format_vm (vm, format));
+}
+
+static int
+pp_cli_run_command (const PpCliOptions *options,
+                    PpBootMode          mode,
+                    PpVmFormat          vm_format,
+                    const char         *vm_address)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(PpHost) host = pp_host_read (options->root, &error);
@@ -138,7 +173,9 @@ pp_cli_run_command (const PpCliOptions *options)
   pp_cli_print_warnings (host);
 
   if (options->plan != NULL)
-    return pp_cli_plan (host, options->plan, options->json);
+    return pp_cli_plan (host, options->plan, mode, options->json);
+  if (options->vm_config != NULL)
+    return pp_cli_vm_config (host, vm_format, vm_address);
   if (options->list)
     return pp_cli_print (options->json ? pp_format_list_json (host) : pp_format_list_text (host));
 
@@ -163,6 +200,9 @@ pp_cli_run (int    argc,
   g_auto(GStrv) args = g_new0 (char *, argc + 1);
   guint n_args;
   guint commands;
+  guint wanted_args = 1;
+  PpVmFormat vm_format = PP_VM_FORMAT_ULTMOS;
+  PpBootMode mode = PP_BOOT_MODE_DEFAULT;
 
   /* parse a copy: the window gets argv whole */
   for (int i = 0; i < argc; i++)
@@ -189,7 +229,8 @@ pp_cli_run (int    argc,
     }
 
   n_args = g_strv_length (args);
-  commands = (options.list ? 1 : 0) + (options.check ? 1 : 0) + (options.plan != NULL ? 1 : 0);
+  commands = (options.list ? 1 : 0) + (options.check ? 1 : 0) + (options.plan != NULL ? 1 : 0)
+             + (options.vm_config != NULL ? 1 : 0);
   if (commands == 0)
     {
       if (options.json)
@@ -201,12 +242,31 @@ pp_cli_run (int    argc,
     }
   if (commands > 1)
     {
-      *exit_status = pp_cli_usage_error (context, _("--list, --check and --plan cannot be combined"));
+      *exit_status = pp_cli_usage_error (context, _("--list, --check, --plan and --vm-config cannot be combined"));
       return TRUE;
     }
-  if (n_args > 1)
+  if (options.vm_config != NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("unknown argument “%s”"), args[1]);
+      g_autofree char *message = NULL;
+
+      if (!pp_vm_format_from_string (options.vm_config, &vm_format))
+        message = g_strdup_printf (_("--vm-config takes ultmos, libvirt or qemu, not “%s”"), options.vm_config);
+      else if (options.json)
+        message = g_strdup (_("--json goes with --list, --check or --plan"));
+      else if (n_args < 2)
+        message = g_strdup (_("--vm-config needs the GPU’s PCI address after the format"));
+      else if (!pp_pci_address_is_valid (args[1]))
+        message = g_strdup_printf (_("“%s” is not a PCI address such as 0000:01:00.0"), args[1]);
+      if (message != NULL)
+        {
+          *exit_status = pp_cli_usage_error (context, message);
+          return TRUE;
+        }
+      wanted_args = 2;
+    }
+  if (n_args > wanted_args)
+    {
+      g_autofree char *message = g_strdup_printf (_("unknown argument “%s”"), args[wanted_args]);
 
       *exit_status = pp_cli_usage_error (context, message);
       return TRUE;
@@ -224,6 +284,15 @@ pp_cli_run (int    argc,
       return TRUE;
     }
 
-  *exit_status = pp_cli_run_command (&options);
+  if (options.mode != NULL
+      && (options.plan == NULL || !pp_boot_mode_from_string (options.mode, &mode) || mode == PP_BOOT_MODE_DEFAULT))
+    {
+      *exit_status = pp_cli_usage_error (context, options.plan == NULL ? _("--mode goes with --plan")
+                                                                        : _("--mode is boot-entry or every-boot"));
+      return TRUE;
+    }
+
+  *exit_status = pp_cli_run_command (&options, mode, vm_format,
+                                     options.vm_config != NULL ? args[1] : NULL);
   return TRUE;
 }

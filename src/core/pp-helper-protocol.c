@@ -11,6 +11,8 @@ static const char * const intent_names[] = {
   [PP_HELPER_INTENT_RESERVE] = "reserve",
   [PP_HELPER_INTENT_REVERT] = "revert",
   [PP_HELPER_INTENT_STATUS] = "status",
+  [PP_HELPER_INTENT_NEXT_BOOT] = "next-boot-passthrough",
+  [PP_HELPER_INTENT_SAVE_ROM] = "save-rom",
 };
 
 static const char * const event_keywords[] = {
@@ -26,6 +28,20 @@ static const char * const event_keywords[] = {
   [PP_HELPER_EVENT_FAILED] = "failed",
   [PP_HELPER_EVENT_OTHER] = NULL,
 };
+
+gboolean
+pp_helper_fail (GError       **error,
+                PpHelperExit   code,
+                const char    *format,
+                ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_propagate_error (error, g_error_new_valist (PP_HELPER_ERROR, code, format, args));
+  va_end (args);
+  return FALSE;
+}
 
 const char *
 pp_helper_intent_to_string (PpHelperIntent intent)
@@ -60,9 +76,18 @@ pp_helper_digest_is_valid (const char *text)
 
 GStrv
 pp_helper_args_reserve (const char *address,
+                        const char *mode,
                         const char *digest)
 {
-  const char * const args[] = { intent_names[PP_HELPER_INTENT_RESERVE], address, digest, NULL };
+  const char * const args[] = { intent_names[PP_HELPER_INTENT_RESERVE], address, mode, digest, NULL };
+
+  return g_strdupv ((GStrv) args);
+}
+
+GStrv
+pp_helper_args_save_rom (const char *address)
+{
+  const char * const args[] = { intent_names[PP_HELPER_INTENT_SAVE_ROM], address, NULL };
 
   return g_strdupv ((GStrv) args);
 }
@@ -72,7 +97,7 @@ pp_helper_args_for_intent (PpHelperIntent intent)
 {
   const char * const args[] = { pp_helper_intent_to_string (intent), NULL };
 
-  g_return_val_if_fail (intent != PP_HELPER_INTENT_RESERVE, NULL);
+  g_return_val_if_fail (intent != PP_HELPER_INTENT_RESERVE && intent != PP_HELPER_INTENT_SAVE_ROM, NULL);
   return g_strdupv ((GStrv) args);
 }
 

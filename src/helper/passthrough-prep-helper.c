@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <locale.h>
-#include <signal.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,11 +17,14 @@
 #include "pp-boot.h"
 #include "pp-helper-args.h"
 #include "pp-helper-events.h"
-#include "pp-helper-protocol.h"
 #include "pp-helper-faults.h"
+#include "pp-helper-guard.h"
+#include "pp-helper-protocol.h"
 #include "pp-helper-intents.h"
+#include "pp-helper-rom.h"
 #include "pp-host.h"
 #include "pp-plan.h"
+#include "pp-runner.h"
 
 static gboolean
 check_caller (gboolean   test_mode,
@@ -50,7 +52,7 @@ reserve (PpSafeRoot          *root,
   g_autoptr(PpBootSetup) setup = NULL;
   g_autoptr(PpAdvice) advice = NULL;
   g_autoptr(PpPlan) plan = NULL;
-  PpPlanRequest request = { args->address, PP_BOOT_MODE_EVERY_BOOT };
+  PpPlanRequest request = { args->address, args->mode };
 
   /* the caller's view of the host is not trusted: read it again */
   host = pp_host_read (pp_safe_root_get_path (root), error);
@@ -83,6 +85,47 @@ reserve (PpSafeRoot          *root,
     }
 
   return pp_helper_reserve_plan (root, test_mode, plan, error);
+}
+
+/* The next boot, and only it, starts the newest Passthrough entry: the boot
+ * backend says how (grub-reboot), from the host as it is */
+static gboolean
+next_boot (PpSafeRoot  *root,
+           gboolean     test_mode,
+           GError     **error)
+{
+  g_autoptr(PpHost) host = pp_host_read (pp_safe_root_get_path (root), error);
+  g_autoptr(PpBootSetup) setup = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean started = FALSE;
+
+  if (host == NULL)
+    {
+      (*error)->domain = PP_HELPER_ERROR;
+      (*error)->code = PP_HELPER_EXIT_HOST_UNREADABLE;
+      return FALSE;
+    }
+  setup = pp_boot_setup_detect (host);
+  if (setup->error != NULL)
+    {
+      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_HOST_UNREADABLE, "%s", setup->error->message);
+      return FALSE;
+    }
+  if (setup->boot->next_boot_command == NULL
+      || (argv = setup->boot->next_boot_command (host, setup, &local_error)) == NULL)
+    {
+      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_NO_BOOT_ENTRY, "%s",
+                   local_error != NULL ? local_error->message
+                                       : "this boot loader cannot be told to start one entry once: choose the "
+                                         "Passthrough entry in the boot menu");
+      return FALSE;
+    }
+  pp_event_step (1, 1, "Running %s %s", argv[0], argv[1]);
+  if (!pp_runner_run (root, test_mode, (const char * const *) argv, &started, error))
+    return FALSE;
+  pp_event_emit (PP_HELPER_EVENT_DONE, "The next start boots %s once", argv[1]);
+  return TRUE;
 }
 
 static gboolean
@@ -118,12 +161,13 @@ run (int      argc,
     goto out;
 #endif
 
+  /* in test mode the running user and their group play root's */
   root = pp_safe_root_open (test_mode ? args.test_root : "/",
-                            test_mode ? getuid () : 0, faults, error);
+                            test_mode ? getuid () : 0, test_mode ? getgid () : 0, faults, error);
   if (root == NULL)
     goto out;
 
-  /* one change at a time: reserve and revert hold the lock to the end */
+  /* one change at a time: reserve, revert and save-rom hold the lock to the end */
   if (args.intent != PP_HELPER_INTENT_STATUS
       && (lock_fd = pp_safe_lock (root, PP_HELPER_LOCK_FILE, error)) < 0)
     goto out;
@@ -138,6 +182,12 @@ run (int      argc,
       break;
     case PP_HELPER_INTENT_STATUS:
       ok = pp_helper_status (root, error);
+      break;
+    case PP_HELPER_INTENT_NEXT_BOOT:
+      ok = next_boot (root, test_mode, error);
+      break;
+    case PP_HELPER_INTENT_SAVE_ROM:
+      ok = pp_helper_save_rom (root, test_mode, args.address, error);
       break;
     default:
       g_assert_not_reached ();
@@ -158,16 +208,20 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
+  gboolean ok;
 
+  /* before anything else: the caller's signals, mask and limits must not
+   * cut a change short, and a reader that stops reading must not stall it */
+  ok = pp_guard_process (&error);
+  pp_events_init ();
   setlocale (LC_ALL, "C.UTF-8");
   umask (022);
-  /* the caller going away (closed pipe, hung-up terminal) must not stop a
-   * change half-way: the run finishes or rolls back, events are dropped */
-  signal (SIGPIPE, SIG_IGN);
-  signal (SIGHUP, SIG_IGN);
 
-  if (run (argc, argv, &error))
-    return PP_HELPER_EXIT_OK;
+  if (ok && run (argc, argv, &error))
+    {
+      pp_events_restore ();
+      return PP_HELPER_EXIT_OK;
+    }
 
   if (error == NULL)
     g_set_error (&error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED, "failed for an unknown reason");
@@ -178,6 +232,7 @@ main (int    argc,
     }
 
   pp_event_emit (PP_HELPER_EVENT_FAILED, "%s", error->message);
-  g_printerr ("passthrough-prep-helper: %s\n", error->message);
+  pp_event_print_error (error->message);
+  pp_events_restore ();
   return error->code;
 }

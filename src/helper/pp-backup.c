@@ -4,10 +4,11 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "pp-backup.h"
+#include "pp-boot.h"
 #include "pp-helper-protocol.h"
+#include "pp-pci.h"
 
 #define MANIFEST_VERSION 1
 #define GROUP_BACKUP "backup"
@@ -166,13 +167,14 @@ pp_backup_write_manifest (PpBackup    *backup,
 {
   PpFaults *faults = pp_safe_root_get_faults (root);
   uid_t owner = pp_safe_root_get_owner (root);
+  gid_t group = pp_safe_root_get_group (root);
   g_autofree char *path = manifest_host_path (backup->host_dir);
   gsize length = 0;
   g_autofree char *data = manifest_to_data (backup, &length);
   gboolean ok;
 
   pp_safe_root_set_faults (root, NULL);
-  ok = pp_safe_write (root, path, data, length, 0600, owner, getgid (), NULL, error);
+  ok = pp_safe_write (root, path, data, length, 0600, owner, group, NULL, error);
   pp_safe_root_set_faults (root, faults);
   return ok;
 }
@@ -227,6 +229,7 @@ pp_backup_save (PpBackup    *backup,
 {
   PpFaults *faults = pp_safe_root_get_faults (root);
   uid_t owner = pp_safe_root_get_owner (root);
+  gid_t group = pp_safe_root_get_group (root);
 
   g_return_val_if_fail (before_states->len == backup->entries->len, FALSE);
 
@@ -242,7 +245,7 @@ pp_backup_save (PpBackup    *backup,
       if (!before->exists)
         continue;
       copy = copy_host_path (backup, i);
-      if (!pp_safe_write (root, copy, before->contents, before->length, 0600, owner, getgid (), NULL, error))
+      if (!pp_safe_write (root, copy, before->contents, before->length, 0600, owner, group, NULL, error))
         goto fail;
     }
   pp_safe_root_set_faults (root, faults);
@@ -261,16 +264,24 @@ fail:
   return FALSE;
 }
 
-static gboolean
-parse_mode (const char *text,
-            guint      *mode)
-{
-  guint64 value = 0;
+/* A manifest is root's file, but revert and status trust it only as far as
+ * the planner goes: the files some backend may write, the programs some
+ * backend may run, the owner every target has, modes and ids in range.
+ * Anything else is refused, named, before anything is touched. */
 
-  if (text == NULL || !g_ascii_string_to_unsigned (text, 8, 0, 07777, &value, NULL))
-    return FALSE;
-  *mode = (guint) value;
-  return TRUE;
+G_GNUC_PRINTF (2, 3)
+static gboolean
+refuse (GError     **error,
+        const char  *format,
+        ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_clear_error (error);
+  g_propagate_error (error, g_error_new_valist (PP_HELPER_ERROR, PP_HELPER_EXIT_BAD_BACKUP, format, args));
+  va_end (args);
+  return FALSE;
 }
 
 static gboolean
@@ -284,97 +295,250 @@ is_sha256_hex (const char *text)
   return TRUE;
 }
 
+/* Text fit for an argument of a command and a message: UTF-8, no control characters */
+static gboolean
+is_plain_text (const char *text)
+{
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+get_string (GKeyFile    *keys,
+            const char  *group,
+            const char  *key,
+            char       **value,
+            GError     **error)
+{
+  *value = g_key_file_get_string (keys, group, key, NULL);
+  if (*value == NULL)
+    return refuse (error, "[%s] has no %s", group, key);
+  if (!is_plain_text (*value))
+    return refuse (error, "[%s] %s holds control characters", group, key);
+  return TRUE;
+}
+
+/* uid_t and gid_t range, without (uid_t) -1, which chown reads as "keep" */
+static gboolean
+get_id (GKeyFile    *keys,
+        const char  *group,
+        const char  *key,
+        guint       *value,
+        GError     **error)
+{
+  g_autofree char *text = g_key_file_get_value (keys, group, key, NULL);
+  guint64 parsed = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT64, &parsed, NULL))
+    return refuse (error, "[%s] %s is missing or not a number", group, key);
+  if (parsed >= G_MAXUINT32)
+    return refuse (error, "[%s] %s=%" G_GUINT64_FORMAT " is out of range", group, key, parsed);
+  *value = (guint) parsed;
+  return TRUE;
+}
+
+/* Only permission bits are recorded (the helper keeps no setuid, setgid or
+ * sticky bit), and never a file every user may write: it would not have
+ * touched one */
+static gboolean
+get_mode (GKeyFile    *keys,
+          const char  *group,
+          guint       *mode,
+          GError     **error)
+{
+  g_autofree char *text = g_key_file_get_value (keys, group, "mode", NULL);
+  guint64 value = 0;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 8, 0, 07777, &value, NULL))
+    return refuse (error, "[%s] mode is missing or not an octal mode", group);
+  if ((value & ~(guint64) 0777) != 0 || (value & 0002) != 0)
+    return refuse (error, "[%s] mode=%04o is not one the helper records (setuid, setgid and sticky bits, "
+                   "or writable by every user)", group, (guint) value);
+  *mode = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+get_command (GKeyFile    *keys,
+             const char  *group,
+             const char  *key,
+             gboolean     required,
+             GStrv       *argv,
+             GError     **error)
+{
+  *argv = g_key_file_get_string_list (keys, group, key, NULL, NULL);
+  if (*argv == NULL)
+    return required ? refuse (error, "[%s] has no %s", group, key) : TRUE;
+  if ((*argv)[0] == NULL)
+    return refuse (error, "[%s] %s is empty", group, key);
+  for (guint i = 0; (*argv)[i] != NULL; i++)
+    if (!is_plain_text ((*argv)[i]))
+      return refuse (error, "[%s] %s holds control characters", group, key);
+  if (!pp_boot_may_run ((*argv)[0]))
+    return refuse (error, "[%s] %s runs “%s”, which is not a program passthrough-prep runs (a name "
+                   "without a path that a boot or initramfs backend declares)", group, key, (*argv)[0]);
+  return TRUE;
+}
+
+static gboolean
+read_entry (GKeyFile       *keys,
+            const char     *group,
+            uid_t           owner,
+            PpBackupEntry  *entry,
+            GError        **error)
+{
+  g_autoptr(GError) bool_error = NULL;
+
+  if (!get_string (keys, group, "path", &entry->path, error))
+    return FALSE;
+  if (!pp_boot_may_write (entry->path))
+    return refuse (error, "[%s] path “%s” is not a file passthrough-prep writes", group, entry->path);
+  entry->created = g_key_file_get_boolean (keys, group, "created", &bool_error);
+  if (bool_error != NULL)
+    return refuse (error, "[%s] created is missing or not true or false", group);
+  entry->sha256_before = g_key_file_get_string (keys, group, "sha256-before", NULL);
+  entry->sha256_after = g_key_file_get_string (keys, group, "sha256-after", NULL);
+  if (!is_sha256_hex (entry->sha256_after) || (!entry->created && !is_sha256_hex (entry->sha256_before)))
+    return refuse (error, "[%s] has no valid sha256-after%s", group, entry->created ? "" : " or sha256-before");
+  if (!get_mode (keys, group, &entry->mode, error)
+      || !get_id (keys, group, "uid", &entry->uid, error)
+      || !get_id (keys, group, "gid", &entry->gid, error))
+    return FALSE;
+  if (entry->uid != owner)
+    return refuse (error, "[%s] uid=%u is not %u, the owner of every file the helper writes", group,
+                   entry->uid, (guint) owner);
+  return TRUE;
+}
+
+static gboolean
+read_created_dirs (GKeyFile   *keys,
+                   PpBackup   *backup,
+                   GError    **error)
+{
+  g_auto(GStrv) dirs = g_key_file_get_string_list (keys, GROUP_BACKUP, "created-directories", NULL, NULL);
+
+  for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
+    {
+      g_autofree char *prefix = g_strconcat (dirs[i], "/", NULL);
+      gboolean holds_a_file = FALSE;
+
+      /* the directories a run creates are on the way to its files, whose
+       * paths are canonical: so is every directory above one */
+      for (guint e = 0; e < backup->entries->len && dirs[i][0] == '/'; e++)
+        if (g_str_has_prefix (((PpBackupEntry *) g_ptr_array_index (backup->entries, e))->path, prefix))
+          holds_a_file = TRUE;
+      if (!holds_a_file || !is_plain_text (dirs[i]))
+        return refuse (error, "[%s] created-directories names “%s”, which is not a directory on the way to "
+                       "one of the set's files", GROUP_BACKUP, dirs[i]);
+      g_ptr_array_add (backup->created_dirs, g_strdup (dirs[i]));
+    }
+  return TRUE;
+}
+
+static gboolean
+is_known_state (const char *state)
+{
+  static const char * const states[] = {
+    PP_BACKUP_INCOMPLETE, PP_BACKUP_APPLIED, PP_BACKUP_ROLLED_BACK, PP_BACKUP_REVERTED, NULL
+  };
+
+  return g_strv_contains (states, state);
+}
+
+static gboolean
+read_manifest (GKeyFile    *keys,
+               PpBackup    *backup,
+               uid_t        owner,
+               GError     **error)
+{
+  g_autofree char *version = g_key_file_get_value (keys, GROUP_BACKUP, "version", NULL);
+  g_autoptr(GDateTime) created = NULL;
+  guint64 files = 0;
+  guint64 commands = 0;
+  g_autofree char *files_text = g_key_file_get_value (keys, GROUP_BACKUP, "files", NULL);
+  g_autofree char *commands_text = g_key_file_get_value (keys, GROUP_BACKUP, "commands", NULL);
+
+  if (g_strcmp0 (version, G_STRINGIFY (MANIFEST_VERSION)) != 0)
+    return refuse (error, "[%s] version is not %d", GROUP_BACKUP, MANIFEST_VERSION);
+  if (!g_str_equal (backup->intent, "reserve"))
+    return refuse (error, "[%s] intent=%s is not reserve", GROUP_BACKUP, backup->intent);
+  if (backup->address != NULL && !pp_pci_address_is_valid (backup->address))
+    return refuse (error, "[%s] address is not a PCI address", GROUP_BACKUP);
+  g_free (backup->state);
+  if (!get_string (keys, GROUP_BACKUP, "state", &backup->state, error)
+      || !get_string (keys, GROUP_BACKUP, "created", &backup->created_at, error))
+    return FALSE;
+  if (!is_known_state (backup->state))
+    return refuse (error, "[%s] state=%s is not incomplete, applied, rolled-back or reverted", GROUP_BACKUP,
+                   backup->state);
+  created = g_date_time_new_from_iso8601 (backup->created_at, NULL);
+  if (created == NULL)
+    return refuse (error, "[%s] created=%s is not a time", GROUP_BACKUP, backup->created_at);
+  if (files_text == NULL || !g_ascii_string_to_unsigned (files_text, 10, 0, 1000, &files, NULL)
+      || commands_text == NULL || !g_ascii_string_to_unsigned (commands_text, 10, 0, 1000, &commands, NULL))
+    return refuse (error, "[%s] files and commands must be numbers up to 1000", GROUP_BACKUP);
+
+  for (guint64 i = 0; i < files; i++)
+    {
+      g_autofree char *group = g_strdup_printf ("file %" G_GUINT64_FORMAT, i);
+      PpBackupEntry *entry = g_new0 (PpBackupEntry, 1);
+
+      g_ptr_array_add (backup->entries, entry);
+      if (!read_entry (keys, group, owner, entry, error))
+        return FALSE;
+      for (guint64 j = 0; j < i; j++)
+        if (g_str_equal (((PpBackupEntry *) g_ptr_array_index (backup->entries, j))->path, entry->path))
+          return refuse (error, "[%s] path “%s” is also [file %" G_GUINT64_FORMAT "]", group, entry->path, j);
+    }
+  if (!read_created_dirs (keys, backup, error))
+    return FALSE;
+
+  for (guint64 i = 0; i < commands; i++)
+    {
+      g_autofree char *group = g_strdup_printf ("command %" G_GUINT64_FORMAT, i);
+      g_auto(GStrv) argv = NULL;
+      g_auto(GStrv) undo = NULL;
+
+      if (!get_command (keys, group, "argv", TRUE, &argv, error)
+          || !get_command (keys, group, "undo", FALSE, &undo, error))
+        return FALSE;
+      g_ptr_array_add (backup->commands, g_steal_pointer (&argv));
+      g_ptr_array_add (backup->undo_commands, g_steal_pointer (&undo));
+    }
+  return TRUE;
+}
+
 static PpBackup *
 backup_from_manifest (const char  *id,
                       const char  *data,
                       gsize        length,
+                      uid_t        owner,
                       GError     **error)
 {
   g_autoptr(GKeyFile) keys = g_key_file_new ();
   g_autoptr(PpBackup) backup = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *intent = NULL;
   g_autofree char *address = NULL;
-  g_auto(GStrv) dirs = NULL;
-  g_autofree char *host_dir = g_strdup_printf ("%s/%s", PP_BACKUP_HOST_DIR, id);
-  gint64 files;
-  gint64 commands;
 
-  if (!g_key_file_load_from_data (keys, data, length, G_KEY_FILE_NONE, error))
-    goto bad;
-
-  intent = g_key_file_get_string (keys, GROUP_BACKUP, "intent", error);
-  if (intent == NULL)
-    goto bad;
-  address = g_key_file_get_string (keys, GROUP_BACKUP, "address", NULL);
-  backup = pp_backup_new (intent, address);
-  backup->id = g_strdup (id);
-  backup->host_dir = g_strdup (host_dir);
-  g_free (backup->state);
-  if ((backup->state = g_key_file_get_string (keys, GROUP_BACKUP, "state", error)) == NULL
-      || (backup->created_at = g_key_file_get_string (keys, GROUP_BACKUP, "created", error)) == NULL)
-    goto bad;
-
-  files = g_key_file_get_int64 (keys, GROUP_BACKUP, "files", error);
-  if (files < 0 || files > 1000 || (error != NULL && *error != NULL))
-    goto bad;
-  commands = g_key_file_get_int64 (keys, GROUP_BACKUP, "commands", error);
-  if (commands < 0 || commands > 1000 || (error != NULL && *error != NULL))
-    goto bad;
-  dirs = g_key_file_get_string_list (keys, GROUP_BACKUP, "created-directories", NULL, NULL);
-  for (guint i = 0; dirs != NULL && dirs[i] != NULL; i++)
-    g_ptr_array_add (backup->created_dirs, g_strdup (dirs[i]));
-
-  for (gint64 i = 0; i < files; i++)
+  if (!g_key_file_load_from_data (keys, data, length, G_KEY_FILE_NONE, &local_error))
+    g_prefix_error (&local_error, "not a key file: ");
+  else if (get_string (keys, GROUP_BACKUP, "intent", &intent, &local_error))
     {
-      g_autofree char *group = g_strdup_printf ("file %" G_GINT64_FORMAT, i);
-      g_autofree char *mode = NULL;
-      PpBackupEntry *entry = g_new0 (PpBackupEntry, 1);
-
-      g_ptr_array_add (backup->entries, entry);
-      entry->path = g_key_file_get_string (keys, group, "path", error);
-      entry->created = g_key_file_get_boolean (keys, group, "created", NULL);
-      entry->sha256_before = g_key_file_get_string (keys, group, "sha256-before", NULL);
-      entry->sha256_after = g_key_file_get_string (keys, group, "sha256-after", NULL);
-      mode = g_key_file_get_string (keys, group, "mode", NULL);
-      entry->uid = g_key_file_get_uint64 (keys, group, "uid", NULL);
-      entry->gid = g_key_file_get_uint64 (keys, group, "gid", NULL);
-      if (entry->path == NULL || !parse_mode (mode, &entry->mode)
-          || !is_sha256_hex (entry->sha256_after)
-          || (!entry->created && !is_sha256_hex (entry->sha256_before)))
-        {
-          g_clear_error (error);
-          g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED, "[%s] is incomplete", group);
-          goto bad;
-        }
+      address = g_key_file_get_string (keys, GROUP_BACKUP, "address", NULL);
+      backup = pp_backup_new (intent, address);
+      backup->id = g_strdup (id);
+      backup->host_dir = g_strdup_printf ("%s/%s", PP_BACKUP_HOST_DIR, id);
+      if (read_manifest (keys, backup, owner, &local_error))
+        return g_steal_pointer (&backup);
     }
 
-  for (gint64 i = 0; i < commands; i++)
-    {
-      g_autofree char *group = g_strdup_printf ("command %" G_GINT64_FORMAT, i);
-      GStrv argv = g_key_file_get_string_list (keys, group, "argv", NULL, error);
-      GStrv undo = g_key_file_get_string_list (keys, group, "undo", NULL, NULL);
-
-      if (argv == NULL || argv[0] == NULL || (undo != NULL && undo[0] == NULL))
-        {
-          g_strfreev (argv);
-          g_strfreev (undo);
-          goto bad;
-        }
-      g_ptr_array_add (backup->commands, argv);
-      g_ptr_array_add (backup->undo_commands, undo);
-    }
-
-  return g_steal_pointer (&backup);
-
-bad:
-  if (error != NULL && *error == NULL)
-    g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED, "a value is out of range");
-  if (error != NULL && *error != NULL)
-    {
-      (*error)->domain = PP_HELPER_ERROR;
-      (*error)->code = PP_HELPER_EXIT_FAILED;
-    }
-  g_prefix_error (error, "%s/manifest: ", host_dir);
+  g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_BAD_BACKUP, "%s/%s/manifest: %s; nothing was changed",
+               PP_BACKUP_HOST_DIR, id, local_error->message);
   return NULL;
 }
 
@@ -428,7 +592,7 @@ pp_backup_load_latest (PpSafeRoot  *root,
         return NULL;
       if (!state.exists)
         continue;   /* a set whose saving was cut short: it never took effect */
-      backup = backup_from_manifest (id, state.contents, state.length, error);
+      backup = backup_from_manifest (id, state.contents, state.length, pp_safe_root_get_owner (root), error);
       if (backup == NULL)
         return NULL;
       if (!revertible

@@ -7,6 +7,7 @@
 
 #include "pp-helper-apply.h"
 #include "pp-helper-events.h"
+#include "pp-helper-guard.h"
 #include "pp-helper-protocol.h"
 #include "pp-runner.h"
 
@@ -94,7 +95,9 @@ put_file (PpApply           *apply,
                         state->mode, state->uid, state->gid, created_dirs, error);
 }
 
-/* Undoes changes [0, n_written) and reruns commands [0, n_ran). Returns
+/* Undoes changes [0, n_written) and reruns commands [0, n_ran): every one
+ * that started, the one that failed included, since it may have written
+ * part of its output (an initramfs image of several). Returns
  * FALSE, with what could not be undone in @problems, when any part failed. */
 static gboolean
 roll_back (PpApply  *apply,
@@ -131,12 +134,13 @@ roll_back (PpApply  *apply,
       const char * const *argv = undo != NULL ? undo : g_ptr_array_index (apply->commands, i);
       g_autofree char *described = pp_runner_describe (argv);
       g_autoptr(GError) error = NULL;
+      gboolean started = FALSE;
 
       pp_event_emit (PP_HELPER_EVENT_ROLLBACK, undo != NULL ? "Running %s" : "Running %s again", described);
-      if (!pp_runner_run (apply->root, apply->test_mode, argv, &error))
+      if (!pp_runner_run (apply->root, apply->test_mode, argv, &started, &error))
         {
-          g_string_append_printf (problems, "; running %s again failed (%s): run it by hand before restarting",
-                                  described, error->message);
+          g_string_append_printf (problems, "; running %s%s failed (%s): run it by hand before restarting",
+                                  described, undo != NULL ? "" : " again", error->message);
           ok = FALSE;
         }
     }
@@ -171,6 +175,30 @@ fail_and_roll_back (PpApply  *apply,
 }
 
 gboolean
+pp_apply_begin_step (PpApply     *apply,
+                     GError     **error,
+                     const char  *format,
+                     ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  pp_event_step (++apply->step, apply->total, "%s", text);
+  pp_faults_step (pp_safe_root_get_faults (apply->root));
+  if (pp_guard_stop_requested ())
+    {
+      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED,
+                   "stopped by SIGTERM before step %u of %u (%s)", apply->step, apply->total, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 pp_apply_run (PpApply  *apply,
               GError  **error)
 {
@@ -183,7 +211,8 @@ pp_apply_run (PpApply  *apply,
                          : apply->restoring ? "Restoring"
                          : change->before.exists ? "Writing" : "Creating";
 
-      pp_event_step (++apply->step, apply->total, "%s %s", verb, change->path);
+      if (!pp_apply_begin_step (apply, &cause, "%s %s", verb, change->path))
+        return fail_and_roll_back (apply, i, 0, cause, error);
       if (!put_file (apply, change->path, &change->after, apply->created_dirs, &cause))
         {
           /* a failed write may have got as far as the rename: put this one
@@ -201,10 +230,12 @@ pp_apply_run (PpApply  *apply,
     {
       const char * const *argv = g_ptr_array_index (apply->commands, i);
       g_autofree char *described = pp_runner_describe (argv);
+      gboolean started = FALSE;
 
-      pp_event_step (++apply->step, apply->total, "Running %s", described);
-      if (!pp_runner_run (apply->root, apply->test_mode, argv, &cause))
+      if (!pp_apply_begin_step (apply, &cause, "Running %s", described))
         return fail_and_roll_back (apply, apply->changes->len, i, cause, error);
+      if (!pp_runner_run (apply->root, apply->test_mode, argv, &started, &cause))
+        return fail_and_roll_back (apply, apply->changes->len, started ? i + 1 : i, cause, error);
     }
 
   return TRUE;

@@ -17,12 +17,12 @@ typedef struct
 
 /* Writes every change, removes @remove_dirs when empty, then runs every
  * command, emitting a step event for each; steps are numbered from
- * *@step + 1 of @total. If any step fails, every file already written is
- * put back (@before), directories this run created are removed and the
- * commands that already ran are undone (or run again on the restored
- * files), so the host is as it was; the
- * error then says so, or is PP_HELPER_EXIT_ROLLBACK_FAILED when putting
- * something back failed too. */
+ * *@step + 1 of @total. If any step fails, or SIGTERM asks the helper to
+ * stop before a step, every file already written is put back (@before),
+ * directories this run created are removed and every command that started,
+ * the failed one included, is undone (or run again on the restored files),
+ * so the host is as it was; the error then says so, or is
+ * PP_HELPER_EXIT_ROLLBACK_FAILED when putting something back failed too. */
 typedef struct
 {
   PpSafeRoot *root;
@@ -53,6 +53,12 @@ gboolean   pp_apply_check_commands (PpApply  *apply,
                                     GError  **error);
 gboolean   pp_apply_run         (PpApply     *apply,
                                  GError     **error);
+/* Emits step *@step + 1 and counts it; fails when SIGTERM asked the helper
+ * to stop: the step must not start */
+gboolean   pp_apply_begin_step  (PpApply     *apply,
+                                 GError     **error,
+                                 const char  *format,
+                                 ...) G_GNUC_PRINTF (3, 4);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpChange, pp_change_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpApply, pp_apply_clear)

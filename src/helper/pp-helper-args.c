@@ -11,7 +11,8 @@
 #define MAX_QUOTED_ARG 64
 
 static const char usage[] =
-  "usage: passthrough-prep-helper reserve ADDRESS DIGEST | revert | status";
+  "usage: passthrough-prep-helper reserve ADDRESS [every-boot|boot-entry] DIGEST | revert | status | "
+  "next-boot-passthrough | save-rom ADDRESS";
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -32,24 +33,26 @@ describe_arg (const char *arg)
 }
 
 static gboolean
-fail (GError       **error,
-      PpHelperExit   code,
-      const char    *format,
-      ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-fail (GError       **error,
-      PpHelperExit   code,
-      const char    *format,
-      ...)
+parse_address (int                 argc,
+               const char * const *args,
+               int                *i,
+               const char         *missing,
+               PpHelperArgs       *out,
+               GError            **error)
 {
-  va_list args;
+  g_autofree char *what = NULL;
 
-  va_start (args, format);
-  g_propagate_error (error, g_error_new_valist (PP_HELPER_ERROR, code, format, args));
-  va_end (args);
-
-  return FALSE;
+  if (*i >= argc)
+    return pp_helper_fail (error, PP_HELPER_EXIT_USAGE, "%s", missing);
+  if (!pp_pci_address_is_valid (args[*i]))
+    {
+      what = describe_arg (args[*i]);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "%s is not a PCI address of the form 0000:01:00.0 (lower-case hex, function 0-7)",
+                             what);
+    }
+  out->address = g_strdup (args[(*i)++]);
+  return TRUE;
 }
 
 static gboolean
@@ -61,26 +64,22 @@ parse_reserve (int                 argc,
 {
   g_autofree char *what = NULL;
 
+  if (!parse_address (argc, args, i,
+                      "reserve needs the PCI address of a GPU, like 0000:01:00.0, and the digest of its plan",
+                      out, error))
+    return FALSE;
+  out->mode = PP_BOOT_MODE_DEFAULT;
+  if (*i < argc && (g_str_equal (args[*i], "every-boot") || g_str_equal (args[*i], "boot-entry")))
+    pp_boot_mode_from_string (args[(*i)++], &out->mode);
   if (*i >= argc)
-    return fail (error, PP_HELPER_EXIT_USAGE,
-                 "reserve needs the PCI address of a GPU, like 0000:01:00.0, and the digest of its plan");
-  if (!pp_pci_address_is_valid (args[*i]))
-    {
-      what = describe_arg (args[*i]);
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "%s is not a PCI address of the form 0000:01:00.0 (lower-case hex, function 0-7)",
-                   what);
-    }
-  out->address = g_strdup (args[(*i)++]);
-  if (*i >= argc)
-    return fail (error, PP_HELPER_EXIT_USAGE,
-                 "reserve needs the digest of the plan that was reviewed after the address "
-                 "(passthrough-prep --plan %s --json prints it)", out->address);
+    return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                           "reserve needs the digest of the plan that was reviewed after the address "
+                           "(passthrough-prep --plan %s --json prints it)", out->address);
   if (!pp_helper_digest_is_valid (args[*i]))
     {
       what = describe_arg (args[*i]);
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "%s is not a plan digest (64 lower-case hex digits)", what);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "%s is not a plan digest (64 lower-case hex digits)", what);
     }
   out->digest = g_strdup (args[(*i)++]);
   return TRUE;
@@ -100,35 +99,40 @@ parse_into (int                 argc,
   if (argc > 0 && g_strcmp0 (args[0], "--root") == 0)
     {
       if (under_pkexec)
-        return fail (error, PP_HELPER_EXIT_NOT_PERMITTED,
-                     "--root is a test hook and is refused when run through pkexec");
+        return pp_helper_fail (error, PP_HELPER_EXIT_NOT_PERMITTED,
+                               "--root is a test hook and is refused when run through pkexec");
       if (argc < 2 || args[1][0] == '\0')
-        return fail (error, PP_HELPER_EXIT_USAGE, "--root needs a directory; %s", usage);
+        return pp_helper_fail (error, PP_HELPER_EXIT_USAGE, "--root needs a directory; %s", usage);
       out->test_root = g_strdup (args[1]);
       i = 2;
     }
 #endif
 
   if (i >= argc)
-    return fail (error, PP_HELPER_EXIT_USAGE, "no intent given; %s", usage);
+    return pp_helper_fail (error, PP_HELPER_EXIT_USAGE, "no intent given; %s", usage);
 
   intent = args[i++];
   if (!pp_helper_intent_from_string (intent, &out->intent))
     {
       g_autofree char *what = describe_arg (intent);
 
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "unknown intent %s; expected reserve, revert or status", what);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "unknown intent %s; expected reserve, revert, status, next-boot-passthrough or "
+                             "save-rom", what);
     }
   if (out->intent == PP_HELPER_INTENT_RESERVE && !parse_reserve (argc, args, &i, out, error))
+    return FALSE;
+  if (out->intent == PP_HELPER_INTENT_SAVE_ROM
+      && !parse_address (argc, args, &i, "save-rom needs the PCI address of a reserved GPU, like 0000:01:00.0",
+                         out, error))
     return FALSE;
 
   if (i < argc)
     {
       g_autofree char *what = describe_arg (args[i]);
 
-      return fail (error, PP_HELPER_EXIT_USAGE,
-                   "unexpected %s after %s; %s", what, intent, usage);
+      return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
+                             "unexpected %s after %s; %s", what, intent, usage);
     }
 
   return TRUE;

@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "pp-boot.h"
 #include "pp-helper-protocol.h"
 
 G_BEGIN_DECLS
@@ -10,12 +11,14 @@ G_BEGIN_DECLS
 typedef struct
 {
   PpHelperIntent  intent;
-  char           *address;     /* reserve: the validated PCI address; else NULL */
+  char           *address;     /* reserve, save-rom: the validated PCI address; else NULL */
   char           *digest;      /* reserve: the digest of the plan the user reviewed */
+  PpBootMode      mode;        /* reserve: as asked, DEFAULT when not */
   char           *test_root;   /* the test build only: the DIR of a leading "--root DIR" */
 } PpHelperArgs;
 
-/* Accepts exactly `reserve ADDR DIGEST`, `revert` and `status` (@args
+/* Accepts exactly `reserve ADDR [MODE] DIGEST`, `revert`, `status`,
+ * `next-boot-passthrough` and `save-rom ADDR` (@args
  * without argv[0]); the test build also a leading `--root DIR`, refused
  * when @under_pkexec. Errors are in PP_HELPER_ERROR with the exit status
  * as code. */

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 
 #include "pp-helper-protocol.h"
@@ -13,6 +14,10 @@ static const char * const fault_names[PP_N_FAULTS] = {
   [PP_FAULT_WRITE] = "write",
   [PP_FAULT_RENAME] = "rename",
   [PP_FAULT_COMMAND] = "command",
+  [PP_FAULT_COMMAND_AFTER] = "command-after",
+  [PP_FAULT_SIGINT] = "sigint",
+  [PP_FAULT_SIGTERM] = "sigterm",
+  [PP_FAULT_SIGHUP] = "sighup",
 };
 
 struct _PpFaults
@@ -46,7 +51,8 @@ pp_faults_parse (const char  *spec,
       if (!known)
         {
           g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_USAGE,
-                       "PP_HELPER_FAIL_AT: \"%s\" is not KIND:N with KIND backup, write, rename or command",
+                       "PP_HELPER_FAIL_AT: \"%s\" is not KIND:N with KIND backup, write, rename, command, "
+                       "command-after, sigint, sigterm or sighup",
                        items[i]);
           return NULL;
         }
@@ -77,4 +83,21 @@ pp_faults_check (PpFaults     *faults,
                "injected failure at %s %u (PP_HELPER_FAIL_AT)",
                fault_names[kind], faults->seen[kind]);
   return FALSE;
+}
+
+void
+pp_faults_step (PpFaults *faults)
+{
+  static const struct { PpFaultKind kind; int signum; } signals[] = {
+    { PP_FAULT_SIGINT, SIGINT },
+    { PP_FAULT_SIGTERM, SIGTERM },
+    { PP_FAULT_SIGHUP, SIGHUP },
+  };
+
+  if (faults == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    if (++faults->seen[signals[i].kind] == faults->fail_at[signals[i].kind])
+      /* delivered to this thread before raise() returns, as at a step boundary */
+      raise (signals[i].signum);
 }

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <unistd.h>
 
 #include "pp-backup.h"
 #include "pp-helper-apply.h"
@@ -36,12 +35,11 @@ set_contents (PpFileState *state,
 static void
 set_new_file_owner (PpFileState *state,
                     guint        mode,
-                    PpSafeRoot  *root,
-                    gboolean     test_mode)
+                    PpSafeRoot  *root)
 {
   state->mode = mode != 0 ? mode : 0644;
   state->uid = pp_safe_root_get_owner (root);
-  state->gid = test_mode ? getgid () : 0;
+  state->gid = pp_safe_root_get_group (root);
 }
 
 gboolean
@@ -101,7 +99,7 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
           change->after.gid = change->before.gid;
         }
       else
-        set_new_file_owner (&change->after, edit->new_mode, root, test_mode);
+        set_new_file_owner (&change->after, edit->new_mode, root);
 
       pp_backup_add_file (backup, edit->path, &change->before, change->after.contents,
                           change->after.length, change->after.mode, change->after.uid,
@@ -121,7 +119,11 @@ pp_helper_reserve_plan (PpSafeRoot    *root,
     return FALSE;
 
   apply.total = 1 + apply.changes->len + apply.commands->len;
-  pp_event_step (++apply.step, apply.total, "Saving a backup of %u files", plan->files->len);
+  if (!pp_apply_begin_step (&apply, error, "Saving a backup of %u files", plan->files->len))
+    {
+      g_prefix_error (error, "nothing was changed: ");
+      return FALSE;
+    }
   if (!pp_backup_save (backup, root, before_states, error))
     return FALSE;
   pp_event_emit (PP_HELPER_EVENT_BACKUP, "%s", backup->host_dir);
@@ -155,13 +157,14 @@ typedef enum
   FILE_APPLIED,    /* as the helper wrote it */
   FILE_ORIGINAL,   /* as it was before */
   FILE_MISSING,    /* gone, and it existed before */
-  FILE_CHANGED,    /* changed by something else since */
+  FILE_CHANGED,    /* its content changed since */
+  FILE_RESET,      /* its content is as written, but its mode or owner changed since */
 } FileMatch;
 
 static const char *
 file_match_to_string (FileMatch match)
 {
-  static const char * const names[] = { "applied", "original", "missing", "changed" };
+  static const char * const names[] = { "applied", "original", "missing", "changed", "changed" };
 
   return names[match];
 }
@@ -176,8 +179,12 @@ match_entry (const PpBackupEntry *entry,
     return entry->created ? FILE_ORIGINAL : FILE_MISSING;
 
   sha = pp_sha256_hex (now->contents, now->length);
+  /* the helper writes a file with the mode and owner it had (or, new, the
+   * ones recorded): another one now is a change by someone else, which
+   * revert must not silently undo */
   if (g_str_equal (sha, entry->sha256_after))
-    return FILE_APPLIED;
+    return now->mode == entry->mode && now->uid == entry->uid && now->gid == entry->gid
+           ? FILE_APPLIED : FILE_RESET;
   if (!entry->created && g_str_equal (sha, entry->sha256_before))
     return FILE_ORIGINAL;
   return FILE_CHANGED;
@@ -219,6 +226,20 @@ pp_helper_revert (PpSafeRoot  *root,
       match = match_entry (entry, &change->before);
       if (match == FILE_ORIGINAL)
         continue;
+      if (match == FILE_RESET)
+        {
+          g_autofree char *where = entry->created
+            ? g_strdup ("Remove the file by hand if it is not needed, then revert again")
+            : g_strdup_printf ("Put its mode and owner back, or restore it by hand from %s/files/%u",
+                               backup->host_dir, i);
+
+          g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_CHANGED_SINCE,
+                       "%s has mode %04o and owner %u:%u now, not %04o and %u:%u as passthrough-prep wrote it on "
+                       "%s; reverting would undo that change, so nothing was reverted. %s",
+                       entry->path, change->before.mode, (guint) change->before.uid, (guint) change->before.gid,
+                       entry->mode, entry->uid, entry->gid, backup->created_at, where);
+          return FALSE;
+        }
       if (match != FILE_APPLIED)
         {
           if (entry->created)
@@ -278,7 +299,7 @@ pp_helper_status (PpSafeRoot  *root,
 {
   g_autoptr(PpBackup) backup = NULL;
   GError *local_error = NULL;
-  guint counts[FILE_CHANGED + 1] = { 0 };
+  guint counts[FILE_RESET + 1] = { 0 };
 
   backup = pp_backup_load_latest (root, FALSE, &local_error);
   if (backup == NULL)
@@ -314,7 +335,7 @@ pp_helper_status (PpSafeRoot  *root,
                    backup->address ? backup->address : "", g_str_equal (backup->state, PP_BACKUP_APPLIED)
                    ? "reserved" : "partly reserved (the run was cut short; revert puts it back)",
                    backup->created_at, counts[FILE_APPLIED], backup->entries->len,
-                   counts[FILE_CHANGED] + counts[FILE_MISSING] > 0 ? "; some changed since" : "");
+                   counts[FILE_CHANGED] + counts[FILE_RESET] + counts[FILE_MISSING] > 0 ? "; some changed since" : "");
   else
     pp_event_emit (PP_HELPER_EVENT_DONE, "Nothing is applied: the last change (%s, %s) was %s",
                    backup->id, backup->address ? backup->address : backup->intent,

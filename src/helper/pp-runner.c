@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -12,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "pp-helper-events.h"
+#include "pp-helper-guard.h"
 #include "pp-helper-protocol.h"
 #include "pp-runner.h"
 
@@ -67,14 +67,6 @@ pp_runner_resolve (PpSafeRoot  *root,
   return NULL;
 }
 
-/* The helper ignores SIGPIPE and SIGHUP; the tools it runs must not inherit that. */
-static void
-reset_signals (gpointer user_data)
-{
-  signal (SIGPIPE, SIG_DFL);
-  signal (SIGHUP, SIG_DFL);
-}
-
 static GStrv
 clean_environment (PpSafeRoot *root,
                    gboolean    test_mode)
@@ -108,6 +100,7 @@ gboolean
 pp_runner_run (PpSafeRoot          *root,
                gboolean             test_mode,
                const char * const  *argv,
+               gboolean            *started,
                GError             **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -121,6 +114,7 @@ pp_runner_run (PpSafeRoot          *root,
   g_autoptr(GPtrArray) spawn_argv = g_ptr_array_new ();
   int status;
 
+  *started = FALSE;
   program = pp_runner_resolve (root, argv[0], error);
   if (program == NULL)
     return FALSE;
@@ -136,9 +130,8 @@ pp_runner_run (PpSafeRoot          *root,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_environ (launcher, env);
-  g_subprocess_launcher_set_child_setup (launcher, reset_signals, NULL, NULL);
   g_subprocess_launcher_set_cwd (launcher, pp_safe_root_get_path (root));
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) spawn_argv->pdata, error);
+  process = pp_guard_spawn (launcher, (const char * const *) spawn_argv->pdata, error);
   if (process == NULL)
     {
       g_prefix_error (error, "%s: ", described);
@@ -149,6 +142,7 @@ pp_runner_run (PpSafeRoot          *root,
         }
       return FALSE;
     }
+  *started = TRUE;
 
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
   for (;;)
@@ -170,7 +164,7 @@ pp_runner_run (PpSafeRoot          *root,
 
   status = g_subprocess_get_status (process);
   if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
-    return TRUE;
+    return pp_faults_check (pp_safe_root_get_faults (root), PP_FAULT_COMMAND_AFTER, error);
 
   if (WIFEXITED (status))
     g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED,

@@ -24,6 +24,7 @@ struct _PpSafeRoot
   char     *path;     /* resolved, absolute */
   int       fd;
   uid_t     owner;
+  gid_t     group;    /* the group that may have write access */
   PpFaults *faults;   /* borrowed */
 };
 
@@ -41,6 +42,7 @@ set_errno_error (GError     **error,
 PpSafeRoot *
 pp_safe_root_open (const char  *root,
                    uid_t        owner,
+                   gid_t        group,
                    PpFaults    *faults,
                    GError     **error)
 {
@@ -63,6 +65,7 @@ pp_safe_root_open (const char  *root,
       return NULL;
     }
   self->owner = owner;
+  self->group = group;
   self->faults = faults;
 
   return g_steal_pointer (&self);
@@ -87,6 +90,12 @@ uid_t
 pp_safe_root_get_owner (PpSafeRoot *self)
 {
   return self->owner;
+}
+
+gid_t
+pp_safe_root_get_group (PpSafeRoot *self)
+{
+  return self->group;
 }
 
 PpFaults *
@@ -170,6 +179,13 @@ check_owner_and_mode (PpSafeRoot   *self,
                    "%s is writable by every user; refusing to touch it", host_path);
       return FALSE;
     }
+  if ((st->st_mode & S_IWGRP) != 0 && st->st_gid != self->group)
+    {
+      g_set_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET,
+                   "%s is writable by its group, gid %u, which is not root's (%u); refusing to touch it",
+                   host_path, (guint) st->st_gid, (guint) self->group);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -247,6 +263,12 @@ open_dir_chain (PpSafeRoot  *self,
               goto fail;
             }
           made = TRUE;
+          /* the new entry must survive a crash as surely as the file in it */
+          if (fsync (fd) < 0)
+            {
+              set_errno_error (error, errno, here, "cannot sync the directory holding the new directory");
+              goto fail;
+            }
           next = openat (fd, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         }
 

@@ -11,9 +11,11 @@ G_BEGIN_DECLS
 
 /* Reading and writing the host's files under a root, the way a root
  * process must: every component below the root is opened with O_NOFOLLOW
- * and checked (a directory owned by the expected owner, not world-writable),
- * targets are regular files of the expected owner, and a write is a temp
- * file in the same directory + fsync + rename + fsync of the directory.
+ * and checked (a directory owned by the expected owner, not world-writable,
+ * group-writable only for the expected group), targets are regular files
+ * checked the same way, and a write is a temp file in the same directory +
+ * fsync + rename + fsync of the directory; a directory created on the way
+ * is fsynced in its parent.
  * Paths are host paths ("/etc/default/grub"). Errors are in PP_HELPER_ERROR:
  * PP_HELPER_EXIT_UNSAFE_TARGET for what must not be touched, else FAILED. */
 typedef struct _PpSafeRoot PpSafeRoot;
@@ -29,14 +31,18 @@ typedef struct
 } PpFileState;
 
 /* @owner: the uid every directory and target must belong to (0, or the
- * running user in test mode). @faults may be NULL. */
+ * running user in test mode); @group: the only group that may have write
+ * access to one (0, or the running user's group in test mode). @faults may
+ * be NULL. */
 PpSafeRoot  *pp_safe_root_open        (const char   *root,
                                        uid_t         owner,
+                                       gid_t         group,
                                        PpFaults     *faults,
                                        GError      **error);
 void         pp_safe_root_free        (PpSafeRoot   *self);
 const char  *pp_safe_root_get_path    (PpSafeRoot   *self);
 uid_t        pp_safe_root_get_owner   (PpSafeRoot   *self);
+gid_t        pp_safe_root_get_group   (PpSafeRoot   *self);
 PpFaults    *pp_safe_root_get_faults  (PpSafeRoot   *self);
 /* Rollback runs with no faults: it must not fail by injection. */
 void         pp_safe_root_set_faults  (PpSafeRoot   *self,

@@ -4,6 +4,24 @@
 #include "fuzz-common.h"
 #include "pp-shell.h"
 
+/* What no editor models is found where it is written */
+static void
+require_unmodelled_in_word (const PpShellScript *script,
+                            const PpShellWord   *word)
+{
+  const char *text = script->text;
+
+  if (word->dollar_quote != PP_SHELL_NO_OFFSET)
+    FUZZ_REQUIRE (word->dollar_quote >= word->start && word->dollar_quote + 1 < word->end
+                  && text[word->dollar_quote] == '$'
+                  && (text[word->dollar_quote + 1] == '\'' || text[word->dollar_quote + 1] == '"'));
+  if (word->tilde != PP_SHELL_NO_OFFSET)
+    FUZZ_REQUIRE (word->tilde >= word->start && word->tilde < word->end && text[word->tilde] == '~');
+  if (word->pattern != PP_SHELL_NO_OFFSET)
+    FUZZ_REQUIRE (word->pattern >= word->start && word->pattern < word->end
+                  && strchr ("*[{", text[word->pattern]) != NULL);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -22,6 +40,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       PpShellAssignment *assignment = g_ptr_array_index (script->assignments, i);
 
       FUZZ_REQUIRE (assignment->start <= assignment->end && assignment->end <= script->len);
+      if (assignment->value != NULL)
+        require_unmodelled_in_word (script, assignment->value);
       if (assignment->value != NULL)
         {
           g_autoptr(GPtrArray) fields = pp_shell_word_split (assignment->value);
@@ -42,6 +62,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
           PpShellWord *word = g_ptr_array_index (assignment->elements, e);
 
           FUZZ_REQUIRE (word->start > assignment->open_paren && word->end <= assignment->close_paren);
+          require_unmodelled_in_word (script, word);
         }
     }
   return 0;

@@ -9,7 +9,8 @@ org.freedesktop.login1.Manager.Reboot: while RECORD_FILE.refuse exists a
 call is refused the way polkit refuses (AccessDenied), otherwise it
 succeeds. Each call is
 appended to RECORD_FILE as "Reboot <interactive> <flags>" before the answer,
-so the test sees what the window asked for. Prints "ready" once the name is
+so the test sees what the window asked for; SetRebootToBootLoaderEntry is
+recorded as "SetRebootToBootLoaderEntry ENTRY" and always succeeds. Prints "ready" once the name is
 owned."""
 
 import os
@@ -23,6 +24,9 @@ INTROSPECTION = '''
     <method name="Reboot">
       <arg type="b" name="interactive" direction="in"/>
     </method>
+    <method name="SetRebootToBootLoaderEntry">
+      <arg type="s" name="boot_loader_entry" direction="in"/>
+    </method>
   </interface>
 </node>
 '''
@@ -35,6 +39,11 @@ def main():
         None, None)
 
     def on_call(connection, sender, path, interface, method, params, invocation):
+        if method == 'SetRebootToBootLoaderEntry':
+            with open(record, 'a') as f:
+                f.write('SetRebootToBootLoaderEntry %s\n' % params.unpack()[0])
+            invocation.return_value(None)
+            return
         interactive = params.unpack()[0]
         flags = invocation.get_message().get_flags()
         asks = bool(flags & Gio.DBusMessageFlags.ALLOW_INTERACTIVE_AUTHORIZATION)

@@ -7,8 +7,12 @@ and the done page, restart through a stand-in logind on a private bus (a Reboot 
 toast says so; then one asked for), revert with
 a confirmation and get the root back byte for byte; a failing rebuild tool
 shows the helper's reason and leaves the root as it was; a refused GPU keeps
-Apply off. Screenshots (light, dark, 360 px wide) go where test-window.py
-keeps its own.
+Apply off. After the restart (a fixture with the GPU on vfio-pci), "Use in a
+VM" from Readiness and from the card shows the ULTMOS, libvirt and QEMU texts
+as --vm-config prints them, Copy puts each on the clipboard (read back with
+xclip), and saving the card's ROM through the helper names it in the texts,
+or says why not. Screenshots (light, dark, 360 px wide) go where
+test-window.py keeps its own.
 
 The window runs the helper as `HELPER --root ROOT ...` because the test sets
 PP_HELPER_COMMAND, a variable the app alone honours (docs/helper.md).
@@ -37,8 +41,30 @@ check, wait_for, walk, names, find_all, find_one, has_text, click = (
 HOST = 'desktop-intel-nvidia'
 GPU = '0000:01:00.0'
 REFUSED_HOST = 'ryzen-two-dgpu-bad-group'
+VM_HOST = 'vfio-polaris-domain1'
+VM_GPU = '0001:00:03.0'
+VM_ROM = 'var/lib/passthrough-prep/roms/1002-67df-1da2-e366.rom'
+ARTIFACTS = None   # where screenshots go, set by main_inner
+VM_TEXTS = (('ultmos', 'ULTMOS lines'), ('libvirt', 'libvirt XML'), ('qemu', 'QEMU arguments'))
+ENTRY_HOST = 'nvidia-4fn-igpu-0380'    # systemd-boot: logind boots the Passthrough entry once
+ENTRY_GPU = '0000:01:00.0'
 
 log, run_case = tw.log, tw.run_case
+
+
+# A mkinitcpio stand-in that logs as the fixtures' do and fails the first time
+MKINITCPIO_FAILING_ONCE = r"""#!/bin/bash
+root=$(cd "${0%/*}/../.." && pwd -P) || exit 1
+line=mkinitcpio
+for arg in "$@"; do line+=" $(printf '%q' "$arg")"; done
+printf '%s\n' "$line" >> "$root/var/log/pp-test-commands.log" || exit 1
+if [ ! -e "$root/var/mkinitcpio-failed-once" ]; then
+  : > "$root/var/mkinitcpio-failed-once"
+  echo "mkinitcpio: error: failing on purpose, once" >&2
+  exit 1
+fi
+echo "mkinitcpio (test stand-in): done"
+"""
 
 
 def tree_bytes(root):
@@ -100,6 +126,28 @@ def frames(app):
 def flow_frame(app):
     wait_for('a second window', lambda: len(frames(app)) == 2, timeout=10)
     return app.acc.getChildAtIndex(1)
+
+
+def mode_check(flow, title):
+    """The radio button of the mode row titled @title: the one in the nearest enclosing row."""
+    rows = [a for a in walk(flow) if a.name == title]
+    check(rows, 'no mode row “%s”' % title)
+    around = rows[0]
+    for _ in range(5):
+        found = [a for a in walk(around) if a.getRole() in (pyatspi.ROLE_RADIO_BUTTON, pyatspi.ROLE_CHECK_BOX)]
+        if len(found) == 1:
+            return found[0]
+        check(len(found) == 0, 'more than one radio button around “%s”' % title)
+        around = around.parent
+    check(False, 'the mode row “%s” has no radio button' % title)
+
+
+def choose_with_mnemonic(keysym):
+    """A row chosen with Alt and its title's mnemonic (GTK 4.8 gives a radio button no AT-SPI action)."""
+    alt_keycode = 64     # Alt_L in Xvfb's default keymap
+    pyatspi.Registry.generateKeyboardEvent(alt_keycode, None, pyatspi.KEY_PRESS)
+    pyatspi.Registry.generateKeyboardEvent(keysym, None, pyatspi.KEY_SYM)
+    pyatspi.Registry.generateKeyboardEvent(alt_keycode, None, pyatspi.KEY_RELEASE)
 
 
 def open_review(app, gpu_name):
@@ -165,6 +213,50 @@ def log_text(flow):
     return text_of(view)
 
 
+def vm_config(binary, root, fmt):
+    proc = subprocess.run([binary, '--root', root, '--vm-config', fmt, VM_GPU], capture_output=True,
+                          text=True, timeout=30)
+    check(proc.returncode == 0, '--vm-config %s failed: %s' % (fmt, proc.stderr))
+    return proc.stdout.rstrip('\n'), proc.stderr.strip()
+
+
+def clipboard_text(display):
+    """What a paste would get, asked of the clipboard's owner as any other client would."""
+    check(shutil.which('xclip') is not None, 'xclip is not installed (build-aux/setup installs it)')
+    proc = subprocess.run(['xclip', '-selection', 'clipboard', '-out'], capture_output=True, text=True,
+                          timeout=10, env=dict(os.environ, DISPLAY=display))
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def open_vm_window(app, from_readiness=False):
+    if from_readiness:
+        tw.show_view(app, 'Readiness')
+        tw.screenshot(app, ARTIFACTS, 'vm-readiness')
+        click(button(app.acc.getChildAtIndex(0), 'Use in a VM'))
+    else:
+        tw.show_view(app, 'GPUs')
+        buttons = [b for b in find_all(tw.flow_box(app, 'GPUs'), role=pyatspi.ROLE_PUSH_BUTTON)
+                   if (b.description or '').endswith('to a virtual machine: its VM configuration')]
+        check(len(buttons) == 1, 'one “Use in a VM” button on the cards, not %d' % len(buttons))
+        click(buttons[0])
+    window = flow_frame(app)
+    wait_for('the VM texts', lambda: settled_text(window, 'libvirt and virt-manager'), timeout=20)
+    return window
+
+
+def vm_text(window, name):
+    return text_of(wait_for('the %s' % name, lambda: next((a for a in walk(window) if a.name == name
+                                                             and a.getRole() == pyatspi.ROLE_TEXT), None),
+                            timeout=10))
+
+
+def copy_button(window, name):
+    found = [b for b in find_all(window, role=pyatspi.ROLE_PUSH_BUTTON)
+             if b.description == 'Copy the %s to the clipboard' % name]
+    check(len(found) == 1, 'no Copy button for the %s' % name)
+    return found[0]
+
+
 def start_fake_logind(tmp, record):
     """A private bus with tests/gui/fake-logind.py on it; returns the bus address."""
     bus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--print-address=1',
@@ -188,7 +280,9 @@ def reboot_calls(record):
 
 
 def main_inner(binary, helper, srcdir, builddir):
+    global ARTIFACTS
     hosts_dir, builder, artifacts, tmp = tw.run_dirs(srcdir, builddir, 'pp-flow-')
+    ARTIFACTS = artifacts
     wide = os.environ['DISPLAY']
     narrow = os.environ['PP_GUI_NARROW_DISPLAY']
     # the window runs the helper in test mode, and restarts through a stand-in
@@ -196,7 +290,7 @@ def main_inner(binary, helper, srcdir, builddir):
     os.environ['PP_HELPER_COMMAND'] = helper
     reboot_record = os.path.join(tmp, 'reboot-calls')
     os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = start_fake_logind(tmp, reboot_record)
-    print('1..7', file=tw.TAP, flush=True)
+    print('1..9', file=tw.TAP, flush=True)
 
     def fresh_root(host, name):
         root = os.path.join(tmp, name)
@@ -207,7 +301,8 @@ def main_inner(binary, helper, srcdir, builddir):
         root = fresh_root(HOST, 'apply')
         expect = tw.Expect(binary, root)
         gpu_name = expect.devices[GPU]['name']
-        plan = tw.cli_json(binary, root, '--plan', GPU)
+        plan = tw.cli_json(binary, root, '--plan', GPU, '--mode', 'every-boot')
+        entry_plan = tw.cli_json(binary, root, '--plan', GPU)
         pristine = tree_bytes(root)
         app = tw.App(binary, root, wide)
         state = {}
@@ -217,9 +312,22 @@ def main_inner(binary, helper, srcdir, builddir):
             def review():
                 flow = open_review(app, gpu_name)
                 state['flow'] = flow
+                # the default: a Passthrough boot entry, as the wiki advises
+                entry = mode_check(flow, 'Only When I Choose Passthrough at Boot')
+                check(entry.getState().contains(pyatspi.STATE_CHECKED), 'the boot-entry mode is not the default')
+                check(entry_plan['mode'] == 'boot-entry', 'the default plan is %s' % entry_plan['mode'])
+                for title in entry_plan['boot_entries']:
+                    check(has_text(flow, title), 'the review does not name the entry %s' % title)
+                check_review(app, flow, entry_plan, expect)
+                tw.screenshot(app, artifacts, 'flow-review-entry')
+                # every boot, chosen: planned anew
+                choose_with_mnemonic(0x65)    # Alt+E: At _Every Boot
+                wait_for('the every-boot mode to be chosen', lambda: mode_check(flow, 'At Every Boot').getState()
+                         .contains(pyatspi.STATE_CHECKED), timeout=10)
+                wait_for('the every-boot plan', lambda: settled_text(flow, '/etc/default/grub'), timeout=20)
                 state['apply'] = check_review(app, flow, plan, expect)
                 tw.screenshot(app, artifacts, 'flow-review')
-            run_case('review: functions, IDs, warnings, commands and every diff', review)
+            run_case('review: the mode, functions, IDs, warnings, commands and every diff', review)
 
             def apply():
                 flow = state['flow']
@@ -235,7 +343,7 @@ def main_inner(binary, helper, srcdir, builddir):
                 with open(os.path.join(root, 'var', 'log', 'pp-test-commands.log')) as f:
                     ran = f.read()
                 check('mkinitcpio -P' in ran, 'mkinitcpio did not run: %s' % ran)
-                after = tw.cli_json(binary, root, '--plan', GPU)
+                after = tw.cli_json(binary, root, '--plan', GPU, '--mode', 'every-boot')
                 check(after['files'] == [], 'files still to change after apply: %s'
                       % [f['path'] for f in after['files']])
                 # the stand-in logind refuses a Reboot, and the window says so; then allows it
@@ -288,7 +396,8 @@ def main_inner(binary, helper, srcdir, builddir):
 
         def failure():
             root = fresh_root(HOST, 'failure')
-            open(os.path.join(root, 'pp-fail-mkinitcpio'), 'w').close()
+            # fails once, as one that wrote part of its images: run again on the restored files, it works
+            open(os.path.join(root, 'usr/bin/mkinitcpio'), 'w').write(MKINITCPIO_FAILING_ONCE)
             before = tree_bytes(root)
             app = tw.App(binary, root, wide)
             try:
@@ -302,9 +411,12 @@ def main_inner(binary, helper, srcdir, builddir):
                       'the failure does not give the reason and the restore: %s' % text)
                 tw.screenshot(app, artifacts, 'flow-failed')
                 compare_trees(before, tree_bytes(root))
+                log_path = os.path.join(root, 'var/log/pp-test-commands.log')
+                ran = [line.split()[0] for line in open(log_path).read().splitlines()]
+                check(ran == ['mkinitcpio', 'mkinitcpio'], 'mkinitcpio was not run again: %s' % ran)
             finally:
                 app.stop()
-        run_case('a failing mkinitcpio: its reason, every file restored', failure)
+        run_case('a failing mkinitcpio: its reason, every file restored, it ran again', failure)
 
         def refused():
             root = fresh_root(REFUSED_HOST, 'refused')
@@ -326,6 +438,40 @@ def main_inner(binary, helper, srcdir, builddir):
             finally:
                 app.stop()
         run_case('a refused GPU: the reason, Apply off', refused)
+
+        def boot_entry():
+            root = fresh_root(ENTRY_HOST, 'entry')
+            exp = tw.Expect(binary, root)
+            entry_plan = tw.cli_json(binary, root, '--plan', ENTRY_GPU)
+            open(reboot_record, 'w').close()
+            app = tw.App(binary, root, wide)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                flow = open_review(app, exp.devices[ENTRY_GPU]['name'])
+                check(mode_check(flow, 'Only When I Choose Passthrough at Boot').getState().contains(
+                    pyatspi.STATE_CHECKED), 'the boot-entry mode is not the default')
+                apply = check_review(app, flow, entry_plan, exp)
+                click(apply)
+                wait_result(flow, 'the helper to finish')
+                check(has_text(flow, 'Restart to Finish'), 'no done page: %s' % names(flow))
+                tw.screenshot(app, artifacts, 'flow-done-entry')
+                click(button(flow, 'Restart into Passthrough'))
+                asked = wait_for('logind to be asked', lambda: reboot_calls(reboot_record)
+                                 if len(reboot_calls(reboot_record)) == 2 else None, timeout=10)
+                want = ['SetRebootToBootLoaderEntry %s' % entry_plan['restart']['entry'],
+                        'Reboot interactive=true allow-interactive-authorization=true']
+                check(entry_plan['restart']['method'] == 'logind', 'restart by %s' % entry_plan['restart'])
+                check(asked == want, 'logind was asked %s, expected %s' % (asked, want))
+                click(button(flow, 'Later'))
+                wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
+                # a normal entry is running: Readiness says the GPU stays with the host
+                wait_for('the boot entry check', lambda: settled_text(app.acc, 'A normal entry is running'),
+                         timeout=20)
+                tw.show_view(app, 'Readiness')
+                tw.screenshot(app, artifacts, 'readiness-boot-entry')
+            finally:
+                app.stop()
+        run_case('boot entry: the default mode, then Restart into Passthrough through logind', boot_entry)
 
         def not_this_computer():
             # without PP_HELPER_COMMAND the window would go through pkexec: a
@@ -397,6 +543,79 @@ def main_inner(binary, helper, srcdir, builddir):
             finally:
                 app.stop()
         run_case('dark and 360 px wide: review and done; no logind to restart', dark_and_narrow)
+
+        def use_in_vm():
+            root = fresh_root(VM_HOST, 'vm')
+            rom = os.path.join(root, 'sys/bus/pci/devices', VM_GPU, 'rom')
+            good_rom = open(rom, 'rb').read()
+            app = tw.App(binary, root, wide)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                window = open_vm_window(app, from_readiness=True)
+                for fmt, name in VM_TEXTS:
+                    want, note = vm_config(binary, root, fmt)
+                    check(vm_text(window, name) == want, 'the %s shown are not what --vm-config prints:\n%s\n%s'
+                          % (name, vm_text(window, name), want))
+                    check(note in names(window), 'the note on the %s is not shown: %s' % (name, note))
+                for fmt, name in (VM_TEXTS[1], VM_TEXTS[0]):
+                    click(copy_button(window, name))
+                    want = vm_config(binary, root, fmt)[0]
+                    got = wait_for('the %s on the clipboard' % name,
+                                   lambda: clipboard_text(wide) if clipboard_text(wide) == want else None,
+                                   timeout=10)
+                    check(got == want, 'the clipboard holds %r' % got)
+                    wait_for('the copied toast', lambda: has_text(window, '%s copied' % name), timeout=5)
+                tw.screenshot(app, artifacts, 'vm-config')
+
+                click(button(window, 'Save the Card’s ROM'))
+                wait_for('the ROM to be saved', lambda: settled_text(window, 'The card’s ROM is saved, and the '
+                                                                     'texts below name it.'), timeout=30)
+                saved = os.path.join(root, VM_ROM)
+                check(os.path.exists(saved) and open(saved, 'rb').read() == good_rom,
+                      'the helper did not save the card’s ROM')
+                wait_for('the texts to name the ROM',
+                         lambda: 'romfile="/%s"' % VM_ROM in vm_text(window, 'ULTMOS lines'), timeout=10)
+                check(vm_text(window, 'libvirt XML') == vm_config(binary, root, 'libvirt')[0],
+                      'the libvirt XML does not name the saved ROM as --vm-config does')
+                tw.screenshot(app, artifacts, 'vm-config-rom-saved')
+
+                sys.path.insert(0, os.path.dirname(builder))
+                import mkhost
+                dev = next(d for d in mkhost.parse(os.path.join(hosts_dir, VM_HOST + '.host')).devices
+                           if d.addr == VM_GPU)
+                with open(rom, 'wb') as f:
+                    f.write(mkhost.option_rom(dev, 'bad-checksum'))
+                click(button(window, 'Save the Card’s ROM'))
+                wait_for('the refusal', lambda: settled_text(window, 'checksum of its legacy image is wrong'),
+                         timeout=30)
+                check(has_text(window, 'Nothing was saved'), 'the refusal does not say nothing was saved')
+                check(open(saved, 'rb').read() == good_rom, 'the saved ROM changed after a refusal')
+                tw.screenshot(app, artifacts, 'vm-config-rom-refused')
+            finally:
+                app.stop()
+
+            # the card: its reset advice and its own way to the VM texts; dark, then 360 px wide
+            app = tw.App(binary, root, wide, dark=True)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                tw.show_view(app, 'GPUs')
+                check(has_text(tw.flow_box(app, 'GPUs'), 'vendor-reset is not loaded now'),
+                      'the card does not give the reset advice')
+                tw.screenshot(app, artifacts, 'dark-vm-card')
+                open_vm_window(app)
+                tw.screenshot(app, artifacts, 'dark-vm-config')
+            finally:
+                app.stop()
+            app = tw.App(binary, root, narrow)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                window = open_vm_window(app)
+                tw.screenshot(app, artifacts, 'narrow-vm-config')
+                width = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS).width
+                check(width <= 360, 'the VM texts need %d px, more than 360' % width)
+            finally:
+                app.stop()
+        run_case('use in a VM: the texts, copy, save the ROM; reset advice; dark and 360 px', use_in_vm)
     finally:
         tw.cleanup()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -423,10 +642,10 @@ def main():
             env['DISPLAY'] = tw.Xvfb(1280, 900).display
             env['PP_GUI_NARROW_DISPLAY'] = tw.Xvfb(360, 760).display
             return subprocess.run(['dbus-run-session', '--', sys.executable, os.path.abspath(__file__),
-                                   binary, helper, srcdir, builddir], env=env, timeout=170,
+                                   binary, helper, srcdir, builddir], env=env, timeout=230,
                                   stdout=sys.stderr, pass_fds=(tap_fd,)).returncode
         except subprocess.TimeoutExpired:
-            print('Bail out! the flow test took longer than 170 s', flush=True)
+            print('Bail out! the flow test took longer than 230 s', flush=True)
             return 1
         finally:
             tw.cleanup()

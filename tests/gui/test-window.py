@@ -635,7 +635,7 @@ def main_inner(binary, srcdir, builddir):
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
-    print('1..%d' % (len(hosts) * 3 + 10), file=TAP, flush=True)
+    print('1..%d' % (len(hosts) * 3 + 11), file=TAP, flush=True)
 
     try:
         roots = {}
@@ -714,6 +714,17 @@ def main_inner(binary, srcdir, builddir):
             finally:
                 app.stop()
         run_case('unreadable sysfs: error page', unreadable)
+
+        def uninstalled():
+            # this computer, from a build that is not installed where polkit looks for its helper
+            app = App(binary, '/', wide_display)
+            try:
+                wait_for('the install banner', lambda: has_text(
+                    app.acc, 'is not installed where polkit looks for its helper'), timeout=20)
+                screenshot(app, artifacts, 'uninstalled-banner')
+            finally:
+                app.stop()
+        run_case('an uninstalled build on this computer: the banner says to install it', uninstalled)
 
         def skipped():
             odd = os.path.join(tmp, 'stray-entry')

@@ -2,18 +2,27 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
 #include "pp-backup.h"
+#include "pp-edit-modprobe.h"
 #include "pp-helper-apply.h"
 #include "pp-helper-args.h"
 #include "pp-pci.h"
 #include "pp-helper-events.h"
 #include "pp-helper-protocol.h"
 #include "pp-helper-faults.h"
+#include "pp-helper-guard.h"
 #include "pp-runner.h"
 #include "pp-safe-file.h"
 
@@ -76,17 +85,21 @@ fixture_set_up (Fixture       *f,
       f->faults = pp_faults_parse (fail_at, &error);
       g_assert_no_error (error);
     }
-  f->safe = pp_safe_root_open (f->root, getuid (), f->faults, &error);
+  f->safe = pp_safe_root_open (f->root, getuid (), getgid (), f->faults, &error);
   g_assert_no_error (error);
 
   write_file (f, "/etc/default/grub", "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n", 0644);
   write_file (f, "/etc/mkinitcpio.conf", "MODULES=()\n", 0600);
-  /* a tool that logs its argv and fails when ROOT/pp-fail-fake-tool exists */
+  /* a tool that logs its argv and fails when ROOT/pp-fail-fake-tool exists,
+   * or once when ROOT/pp-fail-once-fake-tool does */
   write_file (f, "/usr/bin/fake-tool",
               "#!/bin/sh\n"
               "echo \"fake-tool $*\" >> \"$PP_TEST_ROOT/var/log/pp-test-commands.log\"\n"
               "echo \"building $*\"\n"
               "echo 'a warning' >&2\n"
+              "if [ -e \"$PP_TEST_ROOT/pp-fail-once-fake-tool\" ]; then\n"
+              "  rm \"$PP_TEST_ROOT/pp-fail-once-fake-tool\"; exit 1\n"
+              "fi\n"
               "[ ! -e \"$PP_TEST_ROOT/pp-fail-fake-tool\" ]\n",
               0755);
   log_dir = g_build_filename (f->root, "var/log", NULL);
@@ -222,6 +235,168 @@ test_events_sanitize (void)
   g_assert_true (g_utf8_validate (b, -1, NULL));
   g_assert_null (strchr (c, '\x1b'));
   g_assert_nonnull (strstr (c, "==> Building"));
+}
+
+/* A reader that does not read: lines are dropped, never cut, never waited
+ * for; the last line says how many */
+static void
+test_events_never_stall (void)
+{
+  int fds[2];
+  gint64 start;
+  g_autoptr(GString) got = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *long_line = g_strnfill (9000, 'x');
+  g_autofree char *expected_last = NULL;
+  char buffer[65536];
+  guint dropped;
+  guint n_lines;
+  gssize n;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_assert_cmpint (fcntl (fds[1], F_SETFL, O_NONBLOCK), ==, 0);
+  pp_event_set_fd (fds[1]);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < 10000; i++)
+    pp_event_log ("chatty", i == 5 ? long_line : "a line of a tool that prints a lot");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  dropped = pp_event_get_dropped ();
+  g_assert_cmpuint (dropped, >, 0);
+  g_assert_cmpuint (dropped, <, 10000);
+
+  /* the last line waits a moment: a reader that drains now gets it */
+  while ((n = read (fds[0], buffer, sizeof buffer)) > 0)
+    {
+      g_string_append_len (got, buffer, n);
+      if (n < (gssize) sizeof buffer)
+        break;
+    }
+  pp_event_emit (PP_HELPER_EVENT_DONE, "Reserved");
+  close (fds[1]);
+  while ((n = read (fds[0], buffer, sizeof buffer)) > 0)
+    g_string_append_len (got, buffer, n);
+  close (fds[0]);
+  pp_event_set_fd (STDERR_FILENO);
+
+  lines = g_strsplit (got->str, "\n", -1);
+  n_lines = g_strv_length (lines);
+  g_assert_cmpuint (n_lines, ==, 10000 - dropped + 2);   /* the last line, and "" after it */
+  for (guint i = 0; i + 2 < n_lines; i++)
+    {
+      g_assert_true (g_str_has_prefix (lines[i], "log chatty: "));
+      g_assert_cmpuint (strlen (lines[i]) + 1, <=, PIPE_BUF);
+    }
+  g_assert_true (g_str_has_suffix (lines[5], "xxx…"));
+  expected_last = g_strdup_printf ("done Reserved (%u of %u progress lines were dropped: their reader did not keep up)",
+                                   dropped, pp_event_get_emitted ());
+  g_assert_cmpstr (lines[n_lines - 2], ==, expected_last);
+  g_assert_cmpstr (lines[n_lines - 1], ==, "");
+}
+
+/* guard: what the caller passes through pkexec */
+
+static void
+test_guard_makes_limits_and_signals_safe (void)
+{
+  struct rlimit small = { 4096, RLIM_INFINITY };
+  struct rlimit small_stack = { 256 * 1024, RLIM_INFINITY };
+  struct rlimit tiny_files = { 3, 3 };
+  struct rlimit limit;
+  struct sigaction action;
+  struct stat opened;
+  struct stat null_device;
+  sigset_t blocked;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* as a caller might leave them: small soft limits, SIGCHLD ignored (which
+   * would lose every command's exit status), SIGTERM blocked */
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+  g_assert_cmpint (setrlimit (RLIMIT_CPU, &small), ==, 0);
+  g_assert_cmpint (setrlimit (RLIMIT_STACK, &small_stack), ==, 0);
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  tiny_files.rlim_max = limit.rlim_max;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &tiny_files), ==, 0);
+  signal (SIGCHLD, SIG_IGN);
+  signal (SIGUSR1, SIG_IGN);
+  sigemptyset (&blocked);
+  sigaddset (&blocked, SIGTERM);
+  sigaddset (&blocked, SIGCHLD);
+  sigprocmask (SIG_BLOCK, &blocked, NULL);
+  close (STDIN_FILENO);
+
+  g_assert_true (pp_guard_process (&error));
+  g_assert_no_error (error);
+
+  /* a closed standard fd is /dev/null, not the next file the helper opens */
+  g_assert_cmpint (fstat (STDIN_FILENO, &opened), ==, 0);
+  g_assert_cmpint (stat ("/dev/null", &null_device), ==, 0);
+  g_assert_true (S_ISCHR (opened.st_mode) && opened.st_rdev == null_device.st_rdev);
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  g_assert_true (limit.rlim_cur == RLIM_INFINITY);
+  g_assert_cmpint (getrlimit (RLIMIT_CPU, &limit), ==, 0);
+  g_assert_true (limit.rlim_cur == RLIM_INFINITY);
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  g_assert_cmpuint (limit.rlim_cur, ==, 1024);
+  g_assert_cmpint (getrlimit (RLIMIT_STACK, &limit), ==, 0);
+  g_assert_cmpuint (limit.rlim_cur, ==, 8 * 1024 * 1024);
+  g_assert_cmpint (getrlimit (RLIMIT_CORE, &limit), ==, 0);
+  g_assert_cmpuint (limit.rlim_cur, ==, 0);
+
+  sigaction (SIGINT, NULL, &action);
+  g_assert_true (action.sa_handler == SIG_IGN);
+  sigaction (SIGXFSZ, NULL, &action);
+  g_assert_true (action.sa_handler == SIG_IGN);
+  sigaction (SIGCHLD, NULL, &action);
+  g_assert_true (action.sa_handler == SIG_DFL);
+  sigaction (SIGUSR1, NULL, &action);
+  g_assert_true (action.sa_handler == SIG_DFL);
+  sigprocmask (SIG_SETMASK, NULL, &blocked);
+  g_assert_false (sigismember (&blocked, SIGTERM));
+
+  /* SIGTERM asks for a stop; ^C does nothing */
+  g_assert_false (pp_guard_stop_requested ());
+  raise (SIGINT);
+  raise (SIGHUP);
+  g_assert_false (pp_guard_stop_requested ());
+  raise (SIGTERM);
+  g_assert_true (pp_guard_stop_requested ());
+}
+
+/* A hard limit that cannot be raised is refused, naming it */
+static void
+test_guard_refuses_a_hard_limit (void)
+{
+  struct rlimit small = { 4096, 4096 };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+  /* root may raise it: be someone else */
+  if (geteuid () == 0)
+    {
+      g_assert_cmpint (setgroups (0, NULL), ==, 0);
+      g_assert_cmpint (setgid (65534), ==, 0);
+      g_assert_cmpint (setuid (65534), ==, 0);
+    }
+  g_assert_false (pp_guard_process (&error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_NOT_PERMITTED);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "RLIMIT_FSIZE is 4096 (hard limit 4096) and cannot be set to unlimited"));
 }
 
 /* faults */
@@ -375,11 +550,48 @@ test_safe_refuses_other_owner (Fixture       *f,
   g_auto(PpFileState) state = { 0 };
 
   /* the same tree, expecting another owner: every target is someone else's */
-  as_other = pp_safe_root_open (f->root, getuid () + 1, NULL, &error);
+  as_other = pp_safe_root_open (f->root, getuid () + 1, getgid (), NULL, &error);
   g_assert_no_error (error);
   g_assert_false (pp_safe_read (as_other, "/etc/default/grub", &state, &error));
   g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
   g_assert_nonnull (strstr (error->message, "is owned by uid"));
+}
+
+/* Group-writable is fine for root's group only (in test mode the running
+ * user's plays it): a directory on the way, and the target */
+static void
+test_safe_refuses_other_group_writable (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpSafeRoot) other_group = NULL;
+  g_auto(PpFileState) state = { 0 };
+  g_autofree char *dir = g_build_filename (f->root, "etc/default", NULL);
+  g_autofree char *grub = g_build_filename (f->root, "etc/default/grub", NULL);
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpint (g_chmod (dir, 0775), ==, 0);
+  g_assert_cmpint (g_chmod (grub, 0664), ==, 0);
+  g_assert_true (pp_safe_read (f->safe, "/etc/default/grub", &state, &error));
+  g_assert_no_error (error);
+  pp_file_state_clear (&state);
+
+  other_group = pp_safe_root_open (f->root, getuid (), getgid () + 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (pp_safe_read (other_group, "/etc/default/grub", &state, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  expected = g_strdup_printf ("/etc/default is writable by its group, gid %u, which is not root's (%u); "
+                              "refusing to touch it", (guint) getgid (), (guint) getgid () + 1);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_false (pp_safe_write (other_group, "/etc/default/grub", "x", 1, 0644, getuid (), getgid (), NULL, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_UNSAFE_TARGET);
+  g_assert_nonnull (strstr (error->message, "/etc/default/grub is writable by its group"));
+  g_clear_pointer (&grub, g_free);
+  grub = read_file (f, "/etc/default/grub");
+  g_assert_cmpstr (grub, ==, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
 }
 
 static void
@@ -458,8 +670,8 @@ test_backup_round_trip (Fixture       *f,
   g_auto(PpFileState) absent = { 0 };
   g_auto(PpFileState) copy = { 0 };
   const char *argv[] = { "mkinitcpio", "-P", NULL };
-  const char *kargs[] = { "rpm-ostree", "kargs", "--append-if-missing=iommu=pt", NULL };
-  const char *kargs_undo[] = { "rpm-ostree", "kargs", "--delete-if-present=iommu=pt", NULL };
+  const char *kargs[] = { "grubby", "--update-kernel=ALL", "--args=iommu=pt", NULL };
+  const char *kargs_undo[] = { "grubby", "--update-kernel=ALL", "--remove-args=iommu=pt", NULL };
   PpBackupEntry *entry;
 
   g_assert_null (pp_backup_load_latest (f->safe, FALSE, &error));
@@ -467,7 +679,7 @@ test_backup_round_trip (Fixture       *f,
 
   g_assert_true (pp_safe_read (f->safe, "/etc/default/grub", &grub, &error));
   pp_backup_add_file (backup, "/etc/default/grub", &grub, "new\n", 4, 0, 0, 0);
-  pp_backup_add_file (backup, "/etc/modprobe.d/vfio.conf", &absent, "options\n", 8, 0644, getuid (), getgid ());
+  pp_backup_add_file (backup, PP_MODPROBE_FILE, &absent, "options\n", 8, 0644, getuid (), getgid ());
   pp_backup_add_command (backup, argv, NULL);
   pp_backup_add_command (backup, kargs, kargs_undo);
   g_ptr_array_add (states, &grub);
@@ -529,6 +741,136 @@ test_backup_injected_failure_leaves_nothing (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "injected failure at backup 1"));
   set_dir = pp_safe_root_disk_path (f->safe, backup->host_dir);
   g_assert_false (g_file_test (set_dir, G_FILE_TEST_EXISTS));
+}
+
+/* A manifest is trusted only as far as the planner goes */
+
+typedef struct
+{
+  const char *group;
+  const char *key;
+  const char *value;     /* raw, as in the file; NULL: the key is removed */
+  const char *message;   /* the refusal says this */
+} Tampering;
+
+static const Tampering tamperings[] = {
+  { "file 0", "path", "/etc/shadow", "[file 0] path “/etc/shadow” is not a file passthrough-prep writes" },
+  { "file 1", "path", "/etc/passwd", "[file 1] path “/etc/passwd” is not a file passthrough-prep writes" },
+  { "file 0", "path", "/etc/default/grub.d/../../shadow.cfg", "is not a file passthrough-prep writes" },
+  { "file 0", "path", "/etc/default//grub", "is not a file passthrough-prep writes" },
+  { "file 0", "path", "etc/default/grub", "is not a file passthrough-prep writes" },
+  { "file 1", "path", "/etc/default/grub", "[file 1] path “/etc/default/grub” is also [file 0]" },
+  { "file 0", "path", NULL, "[file 0] has no path" },
+  { "file 0", "created", "maybe", "[file 0] created is missing or not true or false" },
+  { "file 0", "sha256-after", "0123", "[file 0] has no valid sha256-after" },
+  { "file 0", "sha256-before", NULL, "[file 0] has no valid sha256-after or sha256-before" },
+  { "file 0", "uid", "4294967295", "[file 0] uid=4294967295 is out of range" },
+  { "file 0", "uid", "18446744073709551616", "[file 0] uid is missing or not a number" },
+  { "file 0", "uid", "-1", "[file 0] uid is missing or not a number" },
+  { "file 1", "gid", "4294967295", "[file 1] gid=4294967295 is out of range" },
+  { "file 0", "mode", "4755", "[file 0] mode=4755 is not one the helper records" },
+  { "file 0", "mode", "1644", "[file 0] mode=1644 is not one the helper records" },
+  { "file 0", "mode", "0666", "[file 0] mode=0666 is not one the helper records" },
+  { "file 0", "mode", "rw-r--r--", "[file 0] mode is missing or not an octal mode" },
+  { "command 0", "argv", "/bin/sh;-c;reboot;", "[command 0] argv runs “/bin/sh”, which is not a program" },
+  { "command 0", "argv", "../../bin/sh;", "[command 0] argv runs “../../bin/sh”" },
+  { "command 0", "argv", "rm;-rf;/;", "[command 0] argv runs “rm”" },
+  { "command 0", "argv", ";", "[command 0] argv runs “”" },
+  { "command 0", "argv", "mkinitcpio;-P\\n;", "[command 0] argv holds control characters" },
+  { "command 0", "argv", NULL, "[command 0] has no argv" },
+  { "command 1", "undo", "/usr/sbin/grubby;--update-kernel=ALL;", "[command 1] undo runs “/usr/sbin/grubby”" },
+  { "backup", "created-directories", "/etc/sudoers.d;", "created-directories names “/etc/sudoers.d”" },
+  { "backup", "created-directories", "/;", "created-directories names “/”" },
+  { "backup", "created-directories", ";", "created-directories names “”" },
+  { "backup", "created-directories", "/etc/modprobe.d/;", "created-directories names “/etc/modprobe.d/”" },
+  { "backup", "version", "2", "[backup] version is not 1" },
+  { "backup", "intent", "revert", "[backup] intent=revert is not reserve" },
+  { "backup", "address", "../../etc", "[backup] address is not a PCI address" },
+  { "backup", "state", "done", "[backup] state=done is not incomplete, applied" },
+  { "backup", "created", "yesterday", "[backup] created=yesterday is not a time" },
+  { "backup", "files", "1001", "[backup] files and commands must be numbers up to 1000" },
+  { "backup", "commands", "-1", "[backup] files and commands must be numbers up to 1000" },
+};
+
+/* A set as reserve saves it: grub changed, our modprobe.d file created in a
+ * new directory, a rebuild and a command with an undo */
+static PpBackup *
+save_valid_set (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  PpBackup *backup = pp_backup_new ("reserve", "0000:01:00.0");
+  g_autoptr(GPtrArray) states = g_ptr_array_new ();
+  g_auto(PpFileState) grub = { 0 };
+  g_auto(PpFileState) absent = { 0 };
+  const char *rebuild[] = { "mkinitcpio", "-P", NULL };
+  const char *kargs[] = { "grubby", "--update-kernel=ALL", "--args=iommu=pt", NULL };
+  const char *kargs_undo[] = { "grubby", "--update-kernel=ALL", "--remove-args=iommu=pt", NULL };
+
+  g_assert_true (pp_safe_read (f->safe, "/etc/default/grub", &grub, &error));
+  pp_backup_add_file (backup, "/etc/default/grub", &grub, "new\n", 4, 0, 0, 0);
+  pp_backup_add_file (backup, PP_MODPROBE_FILE, &absent, "options\n", 8, 0644, getuid (), getgid ());
+  pp_backup_add_command (backup, rebuild, NULL);
+  pp_backup_add_command (backup, kargs, kargs_undo);
+  g_ptr_array_add (states, &grub);
+  g_ptr_array_add (states, &absent);
+  g_assert_true (pp_backup_save (backup, f->safe, states, &error));
+  g_assert_no_error (error);
+  g_ptr_array_add (backup->created_dirs, g_strdup ("/etc/modprobe.d"));
+  g_free (backup->state);
+  backup->state = g_strdup (PP_BACKUP_APPLIED);
+  g_assert_true (pp_backup_write_manifest (backup, f->safe, &error));
+  g_assert_no_error (error);
+  return backup;
+}
+
+static void
+test_backup_refuses_tampered_manifest (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr(PpBackup) backup = save_valid_set (f);
+  g_autofree char *host_path = g_strdup_printf ("%s/manifest", backup->host_dir);
+  g_autofree char *path = pp_safe_root_disk_path (f->safe, host_path);
+  g_autofree char *valid = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpBackup) loaded = NULL;
+
+  g_assert_true (g_file_get_contents (path, &valid, NULL, NULL));
+  loaded = pp_backup_load_latest (f->safe, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpuint (loaded->created_dirs->len, ==, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (tamperings); i++)
+    {
+      const Tampering *t = &tamperings[i];
+      g_autoptr(GKeyFile) keys = g_key_file_new ();
+      g_autofree char *tampered = NULL;
+      g_autoptr(PpBackup) refused = NULL;
+      g_autofree char *prefix = g_strdup_printf ("%s/manifest: ", backup->host_dir);
+
+      g_test_message ("tampering %u: [%s] %s=%s", i, t->group, t->key, t->value ? t->value : "(removed)");
+      g_assert_true (g_key_file_load_from_data (keys, valid, -1, G_KEY_FILE_KEEP_COMMENTS, NULL));
+      if (t->value != NULL)
+        g_key_file_set_value (keys, t->group, t->key, t->value);
+      else
+        g_assert_true (g_key_file_remove_key (keys, t->group, t->key, NULL));
+      tampered = g_key_file_to_data (keys, NULL, NULL);
+      g_assert_true (g_file_set_contents (path, tampered, -1, NULL));
+
+      refused = pp_backup_load_latest (f->safe, FALSE, &error);
+      g_assert_null (refused);
+      g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_BAD_BACKUP);
+      g_assert_true (g_str_has_prefix (error->message, prefix));
+      if (strstr (error->message, t->message) == NULL)
+        g_error ("“%s” does not say “%s”", error->message, t->message);
+      g_assert_true (g_str_has_suffix (error->message, "; nothing was changed"));
+      g_clear_error (&error);
+    }
+
+  g_assert_true (g_file_set_contents (path, "\x01not a key file", -1, NULL));
+  g_assert_null (pp_backup_load_latest (f->safe, TRUE, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_BAD_BACKUP);
+  g_assert_nonnull (strstr (error->message, "manifest: not a key file: "));
 }
 
 /* the transaction */
@@ -618,17 +960,61 @@ test_apply_rolls_back (Fixture       *f,
   run_apply (f, FALSE);
 }
 
+/* A command that fails may have written part of its output: it is run
+ * again on the restored files, like every command that started */
 static void
 test_apply_rolls_back_real_failure (Fixture       *f,
                                     gconstpointer  data)
 {
   g_autofree char *log = NULL;
 
-  write_file (f, "/pp-fail-fake-tool", "", 0644);
+  write_file (f, "/pp-fail-once-fake-tool", "", 0644);
   run_apply (f, FALSE);
-  /* the first run fails; nothing ran before it, so nothing is run again */
   log = read_file (f, "/var/log/pp-test-commands.log");
-  g_assert_cmpstr (log, ==, "fake-tool -P\n");
+  g_assert_cmpstr (log, ==, "fake-tool -P\nfake-tool -P\n");
+}
+
+/* The same command fails again on the restored files: that is said, with
+ * what to run by hand, and the files are back all the same */
+static void
+test_apply_rollback_rerun_fails (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(PpApply) apply = { 0 };
+  const char *argv[] = { "fake-tool", "-P", NULL };
+  g_autofree char *grub = NULL;
+  g_autofree char *log = NULL;
+
+  write_file (f, "/pp-fail-fake-tool", "", 0644);
+  pp_apply_init (&apply, f->safe, TRUE);
+  add_change (&apply, f, "/etc/default/grub", "changed\n");
+  pp_apply_add_command (&apply, g_strdupv ((GStrv) argv), NULL);
+  apply.total = 2;
+  g_assert_false (pp_apply_run (&apply, &error));
+  g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_ROLLBACK_FAILED);
+  g_assert_nonnull (strstr (error->message, "fake-tool -P exited with status 1"));
+  g_assert_nonnull (strstr (error->message, "running fake-tool -P again failed"));
+  grub = read_file (f, "/etc/default/grub");
+  g_assert_cmpstr (grub, ==, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"\n");
+  log = read_file (f, "/var/log/pp-test-commands.log");
+  g_assert_cmpstr (log, ==, "fake-tool -P\nfake-tool -P\n");
+}
+
+/* command-after:N: the command ran (its log line is there), then counts as
+ * failed; it is run again with those before it */
+static void
+test_apply_rolls_back_command_after (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autofree char *log = NULL;
+
+  run_apply (f, FALSE);
+  log = read_file (f, "/var/log/pp-test-commands.log");
+  if (g_str_equal (data, "command-after:1"))
+    g_assert_cmpstr (log, ==, "fake-tool -P\nfake-tool -P\n");
+  else
+    g_assert_cmpstr (log, ==, "fake-tool -P\nfake-tool -P\nfake-tool -P\nfake-tool -P\n");
 }
 
 /* a command that changes state outside the files (kernel arguments a tool
@@ -644,7 +1030,12 @@ test_apply_rolls_back_with_undo (Fixture       *f,
   const char *fail[] = { "failing-tool", NULL };
   g_autofree char *log = NULL;
 
-  write_file (f, "/usr/bin/failing-tool", "#!/bin/sh\nexit 3\n", 0755);
+  /* fails the first time: the rerun on the restored files works */
+  write_file (f, "/usr/bin/failing-tool",
+              "#!/bin/sh\n"
+              "echo failing-tool >> \"$PP_TEST_ROOT/var/log/pp-test-commands.log\"\n"
+              "[ -e \"$PP_TEST_ROOT/failed-once\" ] && exit 0\n"
+              ": > \"$PP_TEST_ROOT/failed-once\"; exit 3\n", 0755);
   pp_apply_init (&apply, f->safe, TRUE);
   add_change (&apply, f, "/etc/default/grub", "changed\n");
   pp_apply_add_command (&apply, g_strdupv ((GStrv) append), g_strdupv ((GStrv) remove));
@@ -654,7 +1045,7 @@ test_apply_rolls_back_with_undo (Fixture       *f,
   g_assert_false (pp_apply_run (&apply, &error));
   g_assert_error (error, PP_HELPER_ERROR, PP_HELPER_EXIT_FAILED);
   log = read_file (f, "/var/log/pp-test-commands.log");
-  g_assert_cmpstr (log, ==, "fake-tool --append=iommu=pt\nfake-tool --delete=iommu=pt\n");
+  g_assert_cmpstr (log, ==, "fake-tool --append=iommu=pt\nfailing-tool\nfake-tool --delete=iommu=pt\nfailing-tool\n");
 }
 
 static void
@@ -688,6 +1079,7 @@ test_runner_clean_environment (Fixture       *f,
   g_autofree char *env = NULL;
   g_autofree char *expected_path = NULL;
   const char *argv[] = { "print-env", "one arg", NULL };
+  gboolean started = FALSE;
 
   write_file (f, "/usr/bin/print-env",
               "#!/bin/sh\n"
@@ -695,7 +1087,8 @@ test_runner_clean_environment (Fixture       *f,
               "echo \"args: $#\" >> \"$PP_TEST_ROOT/env.txt\"\n",
               0755);
   g_setenv ("PP_SHOULD_NOT_LEAK", "1", TRUE);
-  g_assert_true (pp_runner_run (f->safe, TRUE, argv, &error));
+  g_assert_true (pp_runner_run (f->safe, TRUE, argv, &started, &error));
+  g_assert_true (started);
   g_assert_no_error (error);
 
   env = read_file (f, "/env.txt");
@@ -708,6 +1101,57 @@ test_runner_clean_environment (Fixture       *f,
   g_assert_null (strstr (env, "PP_SHOULD_NOT_LEAK"));
   g_assert_null (strstr (env, "G_DEBUG"));
   g_assert_null (strstr (env, "HOME="));
+}
+
+/* A command gets a session of its own (a terminal's ^C cannot reach it),
+ * default signal handling and an empty signal mask, whatever the helper's */
+static void
+test_runner_child_setup (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *probe = NULL;
+  const char *argv[] = { "probe", NULL };
+  gboolean started = FALSE;
+  sigset_t blocked;
+  sigset_t before;
+  const char *stat;
+  int pid = 0;
+  int session = 0;
+
+  write_file (f, "/usr/bin/probe",
+              "#!/bin/sh\n"
+              /* builtins only: the shell's own mask, not the one it has while it waits */
+              "{ while read -r line; do case $line in SigIgn*|SigBlk*) echo \"$line\";; esac; done < /proc/$$/status\n"
+              "  read -r stat < /proc/$$/stat; echo \"stat: $stat\"; } > \"$PP_TEST_ROOT/probe.txt\"\n",
+              0755);
+  signal (SIGINT, SIG_IGN);
+  signal (SIGHUP, SIG_IGN);
+  signal (SIGPIPE, SIG_IGN);
+  sigemptyset (&blocked);
+  sigaddset (&blocked, SIGUSR2);
+  sigprocmask (SIG_BLOCK, &blocked, &before);
+
+  g_assert_true (pp_runner_run (f->safe, TRUE, argv, &started, &error));
+  g_assert_no_error (error);
+
+  sigprocmask (SIG_SETMASK, &before, NULL);
+  signal (SIGINT, SIG_DFL);
+  signal (SIGHUP, SIG_DFL);
+  signal (SIGPIPE, SIG_DFL);
+
+  probe = read_file (f, "/probe.txt");
+  g_test_message ("%s", probe);
+  g_assert_nonnull (strstr (probe, "SigIgn:\t0000000000000000\n"));
+  g_assert_nonnull (strstr (probe, "SigBlk:\t0000000000000000\n"));
+  /* "stat: PID (COMM) STATE PPID PGRP SESSION ..." */
+  g_assert_nonnull ((stat = strstr (probe, "stat: ")));
+  pid = atoi (stat + strlen ("stat: "));
+  g_assert_nonnull ((stat = strchr (stat, ')')));
+  g_assert_cmpint (sscanf (stat, ") %*c %*d %*d %d", &session), ==, 1);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (session, ==, pid);
+  g_assert_cmpint (getsid (0), !=, pid);
 }
 
 static void
@@ -746,12 +1190,15 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  pp_event_set_stream (stderr);   /* stdout is TAP */
+  pp_event_set_fd (STDERR_FILENO);   /* stdout is TAP */
 
   g_test_add_func ("/helper/args/accepted", test_args_accepted);
   g_test_add_func ("/helper/args/refused", test_args_refused);
   g_test_add_func ("/helper/args/address-shape", test_address_shape);
   g_test_add_func ("/helper/events/sanitize", test_events_sanitize);
+  g_test_add_func ("/helper/events/never-stall", test_events_never_stall);
+  g_test_add_func ("/helper/guard/limits-and-signals", test_guard_makes_limits_and_signals_safe);
+  g_test_add_func ("/helper/guard/refuses-a-hard-limit", test_guard_refuses_a_hard_limit);
   g_test_add_func ("/helper/faults/parse", test_faults_parse);
 #define ADD(path, func, fail_at) \
   g_test_add ("/helper/" path, Fixture, fail_at, fixture_set_up, func, fixture_tear_down)
@@ -761,9 +1208,11 @@ main (int    argc,
   ADD ("safe-file/refuses-symlink-parent", test_safe_refuses_symlink_parent, NULL);
   ADD ("safe-file/refuses-unsafe-files", test_safe_refuses_unsafe_files, NULL);
   ADD ("safe-file/refuses-other-owner", test_safe_refuses_other_owner, NULL);
+  ADD ("safe-file/refuses-other-group-writable", test_safe_refuses_other_group_writable, NULL);
   ADD ("safe-file/creates-missing-dirs", test_safe_creates_dirs, NULL);
   ADD ("safe-file/injected-failures", test_safe_injected_failures, "write:1,rename:2");
   ADD ("backup/round-trip", test_backup_round_trip, NULL);
+  ADD ("backup/refuses-tampered-manifest", test_backup_refuses_tampered_manifest, NULL);
   ADD ("backup/injected-failure-leaves-nothing", test_backup_injected_failure_leaves_nothing, "backup:1");
   ADD ("apply/ok", test_apply_ok, NULL);
   ADD ("apply/rolls-back-write-1", test_apply_rolls_back, "write:1");
@@ -772,10 +1221,14 @@ main (int    argc,
   ADD ("apply/rolls-back-command-1", test_apply_rolls_back, "command:1");
   ADD ("apply/rolls-back-command-2", test_apply_rolls_back, "command:2");
   ADD ("apply/rolls-back-failing-tool", test_apply_rolls_back_real_failure, NULL);
+  ADD ("apply/rollback-rerun-fails", test_apply_rollback_rerun_fails, NULL);
+  ADD ("apply/rolls-back-command-after-1", test_apply_rolls_back_command_after, "command-after:1");
+  ADD ("apply/rolls-back-command-after-2", test_apply_rolls_back_command_after, "command-after:2");
   ADD ("apply/rolls-back-with-undo", test_apply_rolls_back_with_undo, NULL);
   ADD ("apply/command-missing", test_apply_command_missing, NULL);
   ADD ("apply/reports-failed-rollback", test_apply_reports_failed_rollback, NULL);
   ADD ("runner/clean-environment", test_runner_clean_environment, NULL);
+  ADD ("runner/child-setup", test_runner_child_setup, NULL);
 #undef ADD
 
   return g_test_run ();

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-boot-grub-private.h"
+#include "pp-edit-grub.h"
 #include "pp-host-files.h"
 
 /* GRUB reading Boot Loader Specification entries (Fedora, RHEL-likes):
@@ -307,11 +308,113 @@ grub_bls_plan_params (const PpBootRequest *request,
   return pp_boot_plan_loader_entries (request, error);
 }
 
+/* Fedora hides the menu while the last boot succeeded (menu_auto_hide in
+ * grubenv): the variable goes while a Passthrough entry is there */
+static void
+plan_show_hidden_menu (const PpBootRequest *request,
+                       GError             **error)
+{
+  static const char * const editenv[] = { "grub2-editenv", "grub-editenv", NULL };
+  g_autofree char *dir = g_path_get_dirname (request->setup->grub_cfg);
+  g_autofree char *grubenv_path = g_build_filename (dir, "grubenv", NULL);
+  g_autofree char *grubenv = NULL;
+  const char *tool = pp_host_find_tool (request->host, editenv);
+
+  if (!pp_host_read_file (request->host, grubenv_path, &grubenv, NULL) || grubenv == NULL
+      || strstr (grubenv, "\nmenu_auto_hide=1") == NULL)
+    return;
+  if (tool == NULL)
+    {
+      pp_changes_add_manual_step (request->changes,
+                                  _("GRUB hides its menu while the last start succeeded: hold Shift (or press "
+                                    "Esc) while the computer starts to see the Passthrough entries."));
+      return;
+    }
+  pp_changes_add_argv_with_undo (request->changes,
+                                 g_strdupv ((char **) (const char *[]) { tool, "-", "unset", "menu_auto_hide", NULL }),
+                                 g_strdupv ((char **) (const char *[]) { tool, "-", "set", "menu_auto_hide=1", NULL }));
+}
+
+static gboolean
+grub_bls_plan_boot_entry (const PpBootRequest *request,
+                          GError             **error)
+{
+  static const char * const mkconfig[] = { "grub2-mkconfig", "grub-mkconfig", NULL };
+  g_autoptr(GPtrArray) files = NULL;
+  g_autoptr(PpEditResult) shown = NULL;
+  guint files_before;
+  char *id;
+
+  if (!pp_boot_plan_passthrough_entries (request, error))
+    return FALSE;
+  /* GRUB knows a BLS entry by its file name without .conf */
+  if (request->changes->restart_entry != NULL)
+    {
+      id = g_path_get_basename (request->changes->restart_entry);
+      id[strlen (id) - strlen (".conf")] = '\0';
+      g_free (request->changes->restart_entry);
+      request->changes->restart_entry = id;
+      request->changes->restart_method = PP_RESTART_HELPER;
+    }
+
+  files_before = request->changes->files->len;
+  if ((files = pp_boot_grub_read_defaults (request->host, error)) == NULL
+      || (shown = pp_grub_edit_show_menu (files, 5, error)) == NULL)
+    return FALSE;
+  pp_changes_take_result (request->changes, files, shown);
+  if (request->changes->files->len > files_before && pp_host_find_tool (request->host, mkconfig) != NULL)
+    pp_changes_add_command (request->changes, pp_host_find_tool (request->host, mkconfig),
+                            "-o", request->setup->grub_cfg, NULL);
+  plan_show_hidden_menu (request, error);
+  return TRUE;
+}
+
+/* grub2-reboot with the newest Passthrough entry's id */
+static GStrv
+grub_bls_next_boot_command (const PpHost       *host,
+                            const PpBootSetup  *setup,
+                            GError            **error)
+{
+  static const char * const reboot_tools[] = { "grub2-reboot", "grub-reboot", NULL };
+  g_autoptr(GPtrArray) entries = pp_boot_list_loader_entries (host, error);
+  const char *tool = pp_host_find_tool (host, reboot_tools);
+  const char *newest = NULL;
+  char *id;
+  GStrv argv;
+
+  if (entries == NULL)
+    return NULL;
+  for (guint e = 0; e < entries->len; e++)
+    {
+      const char *path = g_ptr_array_index (entries, e);
+
+      if (g_str_has_suffix (path, "-passthrough.conf") && strstr (path, "rescue") == NULL
+          && (newest == NULL || pp_edit_version_compare (path, newest) > 0))
+        newest = path;
+    }
+  if (newest == NULL || tool == NULL)
+    {
+      g_set_error_literal (error, PP_BOOT_ERROR, PP_BOOT_ERROR_NO_BOOT_ENTRY,
+                           newest == NULL ? _("There is no Passthrough boot entry: reserve the GPU again.")
+                                          : _("grub2-reboot is not installed: choose the Passthrough entry in the "
+                                              "boot menu."));
+      return NULL;
+    }
+  id = g_path_get_basename (newest);
+  id[strlen (id) - strlen (".conf")] = '\0';
+  argv = g_new0 (char *, 3);
+  argv[0] = g_strdup (tool);
+  argv[1] = id;
+  return argv;
+}
+
 static const char * const grub_bls_writes[] = {
   "/etc/default/grub", "/etc/default/grub.d/*.cfg", "/etc/kernel/cmdline", "/boot/loader/entries/*.conf",
-  "/boot/efi/loader/entries/*.conf", "/efi/loader/entries/*.conf", NULL,
+  "/boot/efi/loader/entries/*.conf", "/efi/loader/entries/*.conf", PP_KERNEL_INSTALL_PLUGIN, NULL,
 };
-static const char * const grub_bls_runs[] = { "grubby", NULL };
+static const char * const grub_bls_runs[] = {
+  "grubby", "grub2-mkconfig", "grub-mkconfig", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-reboot", NULL,
+};
 
 const PpBootBackend pp_boot_grub_bls = {
   .id = "grub-bls",
@@ -320,4 +423,6 @@ const PpBootBackend pp_boot_grub_bls = {
   .detect = grub_bls_detect,
   .describe = grub_bls_describe,
   .plan_params = grub_bls_plan_params,
+  .plan_boot_entry = grub_bls_plan_boot_entry,
+  .next_boot_command = grub_bls_next_boot_command,
 };

@@ -128,5 +128,5 @@ const PpBootBackend pp_boot_kernelstub = {
   .touches = { NULL, kernelstub_runs },
   .detect = kernelstub_detect,
   .describe = kernelstub_describe,
-  .plan_params = kernelstub_plan_params,
+  .plan_params = kernelstub_plan_params,  .no_boot_entry = N_("kernelstub writes this computer’s boot entries and keeps only its own: a separate Passthrough entry would not last."),
 };

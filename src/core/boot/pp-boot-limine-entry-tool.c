@@ -94,5 +94,5 @@ const PpBootBackend pp_boot_limine_entry_tool = {
   .touches = { limine_entry_tool_writes, limine_entry_tool_runs },
   .detect = limine_entry_tool_detect,
   .describe = limine_entry_tool_describe,
-  .plan_params = limine_entry_tool_plan_params,
+  .plan_params = limine_entry_tool_plan_params,  .no_boot_entry = N_("limine-entry-tool writes the entries of limine.conf again at every kernel update: a separate Passthrough entry would not last."),
 };

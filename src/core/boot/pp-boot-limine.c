@@ -82,5 +82,5 @@ const PpBootBackend pp_boot_limine = {
   .touches = { limine_confs, NULL },
   .detect = limine_detect,
   .describe = limine_describe,
-  .plan_params = limine_plan_params,
+  .plan_params = limine_plan_params,  .no_boot_entry = N_("PassthroughPrep does not add boot entries to limine.conf, so it changes every entry."),
 };

@@ -77,7 +77,8 @@ nixos_plan_params (const PpBootRequest *request,
   if (request->kvmgt)
     append_nix_list (snippet, "boot.kernelModules", kvmgt);
   for (guint i = 0; i < request->reserve->len; i++)
-    pp_modprobe_competing_modules (g_ptr_array_index (request->reserve, i), softdeps);
+    if (!pp_modprobe_competing_modules (g_ptr_array_index (request->reserve, i), softdeps, error))
+      return FALSE;
   g_string_append_printf (snippet, "  boot.extraModprobeConfig = ''\n    options vfio-pci ids=%s\n", request->ids);
   for (guint i = 0; i < softdeps->len; i++)
     g_string_append_printf (snippet, "    softdep %s pre: vfio-pci\n", (const char *) g_ptr_array_index (softdeps, i));
@@ -99,7 +100,7 @@ const PpBootBackend pp_boot_nixos = {
   .touches = { NULL, NULL },
   .detect = nixos_detect,
   .describe = nixos_describe,
-  .plan_params = nixos_plan_params,
+  .plan_params = nixos_plan_params,  .no_boot_entry = N_("NixOS makes its boot entries from configuration.nix, which PassthroughPrep does not change."),
 };
 
 static gboolean

@@ -104,5 +104,5 @@ const PpBootBackend pp_boot_refind = {
   .touches = { refind_writes, NULL },
   .detect = refind_detect,
   .describe = refind_describe,
-  .plan_params = refind_plan_params,
+  .plan_params = refind_plan_params,  .no_boot_entry = N_("PassthroughPrep does not add boot entries to rEFInd, so it changes every option string."),
 };

@@ -187,7 +187,7 @@ const PpBootBackend pp_boot_rpm_ostree = {
   .touches = { NULL, rpm_ostree_runs },
   .detect = rpm_ostree_detect,
   .describe = rpm_ostree_describe,
-  .plan_params = rpm_ostree_plan_params,
+  .plan_params = rpm_ostree_plan_params,  .no_boot_entry = N_("rpm-ostree keeps one kernel command line for each deployment: a separate Passthrough entry is not possible."),
 };
 
 /* ------------------------------------------------------------------ the initramfs */

@@ -90,5 +90,5 @@ const PpBootBackend pp_boot_sdboot_manage = {
   .touches = { sdboot_manage_writes, sdboot_manage_runs },
   .detect = sdboot_manage_detect,
   .describe = sdboot_manage_describe,
-  .plan_params = sdboot_manage_plan_params,
+  .plan_params = sdboot_manage_plan_params,  .no_boot_entry = N_("sdboot-manage writes this computer’s boot entries again at every kernel update and keeps only its own: a separate Passthrough entry would not last."),
 };

@@ -251,5 +251,5 @@ const PpBootBackend pp_boot_systemd_boot_uki = {
   .touches = { uki_writes, uki_runs },
   .detect = uki_detect,
   .describe = uki_describe,
-  .plan_params = uki_plan_params,
+  .plan_params = uki_plan_params,  .no_boot_entry = N_("This computer boots unified kernel images, whose kernel command line cannot be changed for one boot entry."),
 };

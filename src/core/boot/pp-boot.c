@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-boot.h"
+#include "pp-boot-scripts.h"
 #include "pp-diff.h"
 #include "pp-edit-modprobe.h"
 #include "pp-edit-sdboot.h"
@@ -46,6 +47,8 @@ PP_INITRAMFS_BACKENDS (PP_DECLARE_INITRAMFS)
 static const PpBootBackend * const boot_backends[] = { PP_BOOT_BACKENDS (PP_LIST) NULL };
 static const PpInitramfsBackend * const initramfs_backends[] = { PP_INITRAMFS_BACKENDS (PP_LIST) NULL };
 
+G_DEFINE_QUARK (pp-boot-error-quark, pp_boot_error)
+
 const char * const pp_loader_entry_dirs[] = {
   "/boot/loader/entries", "/boot/efi/loader/entries", "/efi/loader/entries", NULL,
 };
@@ -72,6 +75,7 @@ pp_changes_new (void)
   changes->undo_commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   changes->warnings = g_ptr_array_new_with_free_func (g_free);
   changes->manual_steps = g_ptr_array_new_with_free_func (g_free);
+  changes->boot_entries = g_ptr_array_new_with_free_func (g_free);
   return changes;
 }
 
@@ -86,6 +90,8 @@ pp_changes_free (PpChanges *changes)
   g_ptr_array_unref (changes->warnings);
   g_ptr_array_unref (changes->manual_steps);
   g_free (changes->refused);
+  g_ptr_array_unref (changes->boot_entries);
+  g_free (changes->restart_entry);
   g_free (changes);
 }
 
@@ -267,6 +273,7 @@ static const PpBootBackend pp_boot_unknown = {
   .detect = unknown_detect,
   .describe = unknown_describe,
   .plan_params = unknown_plan_params,
+  .no_boot_entry = N_("PassthroughPrep found no boot loader it knows, so it cannot add a boot entry."),
 };
 
 static gboolean
@@ -701,11 +708,24 @@ pp_boot_may_run (const char *program)
 }
 
 const char *
+pp_restart_method_to_string (PpRestartMethod method)
+{
+  switch (method)
+    {
+    case PP_RESTART_LOGIND: return "logind";
+    case PP_RESTART_HELPER: return "helper";
+    case PP_RESTART_MENU:
+    default:                return "menu";
+    }
+}
+
+const char *
 pp_boot_mode_to_string (PpBootMode mode)
 {
   switch (mode)
     {
     case PP_BOOT_MODE_BOOT_ENTRY: return "boot-entry";
+    case PP_BOOT_MODE_DEFAULT:    return "default";
     case PP_BOOT_MODE_EVERY_BOOT:
     default:                      return "every-boot";
     }
@@ -719,6 +739,8 @@ pp_boot_mode_from_string (const char *text,
     *mode = PP_BOOT_MODE_EVERY_BOOT;
   else if (g_strcmp0 (text, "boot-entry") == 0)
     *mode = PP_BOOT_MODE_BOOT_ENTRY;
+  else if (g_strcmp0 (text, "default") == 0)
+    *mode = PP_BOOT_MODE_DEFAULT;
   else
     return FALSE;
   return TRUE;
@@ -1000,4 +1022,130 @@ pp_boot_entry_options (const char *text)
         g_string_append_printf (options, " %s", value);
     }
   return options != NULL ? g_string_free (options, FALSE) : NULL;
+}
+
+char *
+pp_boot_script_render (const char *script,
+                       const char *params)
+{
+  g_auto(GStrv) parts = g_strsplit (script, "@PASSTHROUGH_PARAMS@", -1);
+
+  g_return_val_if_fail (strchr (params, '\'') == NULL, NULL);
+  return g_strjoinv (params, parts);
+}
+
+/* "title" of an entry's text, or its file name */
+static char *
+entry_title (const char *path,
+             const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i] + strspn (lines[i], " \t");
+
+      if (g_str_has_prefix (line, "title") && (line[5] == ' ' || line[5] == '\t'))
+        return g_strstrip (g_strdup (line + 5));
+    }
+  return g_path_get_basename (path);
+}
+
+/* Entries kernel-install wrote are named TOKEN-VERSION.conf, TOKEN the
+ * machine id or /etc/kernel/entry-token */
+static gboolean
+made_by_kernel_install (const PpHost  *host,
+                        GPtrArray     *entries,
+                        gboolean      *made,
+                        GError       **error)
+{
+  static const char * const token_files[] = { "/etc/kernel/entry-token", "/etc/machine-id", NULL };
+
+  *made = FALSE;
+  for (guint t = 0; token_files[t] != NULL && !*made; t++)
+    {
+      g_autofree char *token = NULL;
+      g_autofree char *prefix = NULL;
+
+      if (!pp_host_read_file (host, token_files[t], &token, error))
+        return FALSE;
+      if (token == NULL || *g_strstrip (token) == '\0')
+        continue;
+      prefix = g_strdup_printf ("/%s-", token);
+      for (guint e = 0; e < entries->len && !*made; e++)
+        *made = strstr (g_ptr_array_index (entries, e), prefix) != NULL;
+    }
+  return TRUE;
+}
+
+/* A sibling "…-passthrough.conf" beside each Linux entry, and where
+ * kernel-install writes the entries, a plugin that gives each kernel
+ * installed later its own; restart_entry is the newest normal entry's
+ * sibling (host path) */
+gboolean
+pp_boot_plan_passthrough_entries (const PpBootRequest *request,
+                                  GError             **error)
+{
+  g_autoptr(GPtrArray) entries = pp_boot_list_loader_entries (request->host, error);
+  gboolean plugin = FALSE;
+  guint made = 0;
+
+  if (entries == NULL)
+    return FALSE;
+  for (guint e = 0; e < entries->len; e++)
+    {
+      const char *path = g_ptr_array_index (entries, e);
+      g_autofree char *text = NULL;
+      g_autofree char *sibling = NULL;
+      g_autofree char *sibling_path = NULL;
+      g_autofree char *old_sibling = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      /* a fallback or rescue image is for when the normal one fails: none of ours */
+      if (g_str_has_suffix (path, "-passthrough.conf") || strstr (path, "fallback") != NULL
+          || strstr (path, "rescue") != NULL)
+        continue;
+      if (!pp_host_read_file (request->host, path, &text, error))
+        return FALSE;
+      sibling = pp_sdboot_passthrough_entry (path, text, request->params, PP_PASSTHROUGH_MARKER, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (sibling == NULL)
+        continue;
+      sibling_path = g_strdup_printf ("%.*s-passthrough.conf", (int) (strlen (path) - strlen (".conf")), path);
+      if (!pp_host_read_file (request->host, sibling_path, &old_sibling, error))
+        return FALSE;
+      pp_changes_edit_file (request->changes, sibling_path, old_sibling, sibling);
+      g_ptr_array_add (request->changes->boot_entries, entry_title (sibling_path, sibling));
+      if (request->changes->restart_entry == NULL
+          || pp_edit_version_compare (sibling_path, request->changes->restart_entry) > 0)
+        {
+          g_free (request->changes->restart_entry);
+          request->changes->restart_entry = g_strdup (sibling_path);
+        }
+      made++;
+    }
+  if (made == 0)
+    {
+      g_set_error_literal (error, PP_BOOT_ERROR, PP_BOOT_ERROR_NO_BOOT_ENTRY,
+                           _("This computer boots unified kernel images (or no Linux boot entry was found), whose "
+                             "kernel command line cannot be changed for one boot entry."));
+      return FALSE;
+    }
+
+  if (!made_by_kernel_install (request->host, entries, &plugin, error))
+    return FALSE;
+  if (plugin)
+    {
+      g_autofree char *old_plugin = NULL;
+      g_autofree char *script = pp_boot_script_render (pp_script_kernel_install, request->passthrough_args);
+
+      if (!pp_host_read_file (request->host, PP_KERNEL_INSTALL_PLUGIN, &old_plugin, error))
+        return FALSE;
+      pp_changes_edit_file_mode (request->changes, PP_KERNEL_INSTALL_PLUGIN, old_plugin, script, 0755);
+    }
+  return TRUE;
 }

@@ -21,7 +21,30 @@ typedef enum
 {
   PP_BOOT_MODE_EVERY_BOOT,     /* every boot entry carries the parameters */
   PP_BOOT_MODE_BOOT_ENTRY,     /* only entries titled "… (Passthrough)" do */
+  PP_BOOT_MODE_DEFAULT,        /* asked for only: boot-entry where the host can have it, else every-boot */
 } PpBootMode;
+
+/* What is on the kernel command line of a Passthrough entry and on no
+ * other: Readiness tells from it which entry is running (the kernel drops
+ * a dotted parameter no module claims) */
+#define PP_PASSTHROUGH_MARKER "passthrough_prep.boot=1"
+
+/* How "Restart into Passthrough" boots that entry once */
+typedef enum
+{
+  PP_RESTART_MENU,             /* it cannot: the user picks the entry in the boot menu */
+  PP_RESTART_LOGIND,           /* logind's SetRebootToBootLoaderEntry (systemd-boot) */
+  PP_RESTART_HELPER,           /* the helper's next-boot intent (grub-reboot) */
+} PpRestartMethod;
+
+#define PP_BOOT_ERROR (pp_boot_error_quark ())
+
+typedef enum
+{
+  PP_BOOT_ERROR_NO_BOOT_ENTRY, /* this host cannot have a separate Passthrough entry: the message says why */
+} PpBootError;
+
+GQuark pp_boot_error_quark (void);
 
 /* One file a plan changes. Paths are the host's paths ("/etc/mkinitcpio.conf"),
  * also under --root; pp_host_path() maps them to the disk. */
@@ -48,6 +71,9 @@ typedef struct
   /* translated: why no plan can be made on this host (what to do instead),
    * or NULL; the plan is then a refusal */
   char      *refused;
+  GPtrArray *boot_entries; /* char*: titles of the Passthrough entries there will be */
+  PpRestartMethod restart_method;
+  char      *restart_entry;/* LOGIND: the entry id (file name); HELPER: the GRUB entry id */
 } PpChanges;
 
 PpChanges  *pp_changes_new              (void);
@@ -117,10 +143,11 @@ typedef struct
   const PpHost               *host;
   const PpBootSetup          *setup;
   const char                 *gpu;      /* the GPU's address */
-  PpBootMode                  mode;
+  PpBootMode                  mode;     /* EVERY_BOOT or BOOT_ENTRY, never DEFAULT */
   GPtrArray                  *reserve;  /* PpPciDevice*: the functions that go to vfio-pci */
   const char                 *ids;      /* their IDs, "10de:1b80,10de:10f0" */
   const PpKernelParamsIntent *params;   /* what the kernel command line must say */
+  const char                 *passthrough_args; /* boot-entry: what a Passthrough entry adds, as one string */
   gboolean                    kvmgt;    /* an Intel iGPU with GVT-g: load kvmgt too */
   PpChanges                  *changes;  /* where the backend adds its part */
 } PpBootRequest;
@@ -155,10 +182,24 @@ struct _PpBootBackend
                              char               **next_step);
   /* Puts request->params on the kernel command line of every boot entry:
    * files, commands after the initramfs is rebuilt, steps by hand, or a
-   * refusal. (A backend that can add a separate Passthrough entry will get
-   * a plan_boot_entry beside this.) */
+   * refusal */
   gboolean  (*plan_params)  (const PpBootRequest *request,
                              GError             **error);
+  /* Adds beside each boot entry one titled "… (Passthrough)" that carries
+   * request->params (every other entry stays as it is), and what makes
+   * kernels installed later get theirs; names them in boot_entries and says
+   * how to restart into one. NULL where this boot manager cannot have a
+   * second entry: @no_boot_entry says why. A PP_BOOT_ERROR_NO_BOOT_ENTRY
+   * error says why this host's setup cannot (unified kernel images). */
+  gboolean  (*plan_boot_entry) (const PpBootRequest *request,
+                                GError             **error);
+  const char *no_boot_entry;   /* N_() */
+  /* The command that makes the next boot, and only that one, start the
+   * newest Passthrough entry there is now; NULL (the member, or the result
+   * with @error) where this boot manager has none */
+  GStrv     (*next_boot_command) (const PpHost      *host,
+                                  const PpBootSetup *setup,
+                                  GError           **error);
 };
 
 struct _PpInitramfsBackend
@@ -192,7 +233,8 @@ gboolean     pp_boot_may_run            (const char   *program);
 gboolean     pp_boot_path_matches       (const char   *pattern,
                                          const char   *path);
 
-const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot" */
+const char  *pp_restart_method_to_string (PpRestartMethod method);  /* "menu", "logind", "helper" */
+const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot", "boot-entry", "default" */
 gboolean     pp_boot_mode_from_string   (const char   *text,
                                          PpBootMode   *mode);
 
@@ -230,6 +272,17 @@ gboolean     pp_boot_plan_params_by_hand (const PpBootRequest *request,
 gboolean     pp_boot_check_cmdline_file  (const char          *path,
                                           const char          *text,
                                           GError             **error);
+
+/* Where kernel-install runs our plugin for each kernel it adds */
+#define PP_KERNEL_INSTALL_PLUGIN "/etc/kernel/install.d/95-passthrough-prep.install"
+
+/* Boot-entry mode with Boot Loader Specification entries (systemd-boot, GRUB
+ * with BLS): a sibling "…-passthrough.conf" beside each Linux entry, and the
+ * kernel-install plugin where kernel-install writes the entries; sets
+ * boot_entries and restart_entry (the newest sibling's host path).
+ * PP_BOOT_ERROR_NO_BOOT_ENTRY where there is no Linux entry (UKIs). */
+gboolean     pp_boot_plan_passthrough_entries (const PpBootRequest *request,
+                                               GError             **error);
 /* Edits /etc/kernel/cmdline where it exists (kernel-install reads it for
  * kernels installed later) */
 gboolean     pp_boot_plan_kernel_cmdline (const PpBootRequest *request,

@@ -35,7 +35,9 @@ initramfs_tools_plan_modules (const PpBootRequest *request,
 
   if (!pp_host_read_file (request->host, PP_INITRAMFS_TOOLS_MODULES, &text, error))
     return FALSE;
-  edited = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, text, request->ids);
+  /* ids= here would bind the GPU in every boot entry */
+  edited = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, text,
+                                            request->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : request->ids);
   pp_changes_edit_file (request->changes, PP_INITRAMFS_TOOLS_MODULES, text, edited);
   return TRUE;
 }

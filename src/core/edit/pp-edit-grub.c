@@ -160,3 +160,70 @@ pp_grub_edit_cmdline (GPtrArray                  *files,
   g_return_val_if_fail (files->len > 0, NULL);
   return pp_edit_read_back (edit_cmdline, files, &edit, _("the kernel command line"), error);
 }
+
+/* The literal value that takes effect, its assignment and file, or NULL
+ * (FALSE with @error where it cannot be read without running the file) */
+static gboolean
+effective_literal (GPtrArray          *scripts,
+                   GPtrArray          *files,
+                   const char         *name,
+                   PpShellLink        *link_out,
+                   char              **value_out,
+                   GError            **error)
+{
+  g_autoptr(PpShellChain) chain = pp_shell_chain_find (scripts, files, name, error);
+  PpShellLink *link;
+
+  *value_out = NULL;
+  if (chain == NULL)
+    return FALSE;
+  if (chain->links->len == 0)
+    return TRUE;
+  link = &g_array_index (chain->links, PpShellLink, chain->links->len - 1);
+  if (chain->links->len > 1 || chain->is_array || link->assignment->kind != PP_SHELL_ASSIGN
+      || !pp_shell_word_is_literal (link->assignment->value))
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s:%u: %s is built from other values; set it to a plain value by hand"),
+                   ((PpTextFile *) g_ptr_array_index (files, link->file))->path, link->assignment->line, name);
+      return FALSE;
+    }
+  *link_out = *link;
+  *value_out = pp_shell_word_dup_value (link->assignment->value);
+  return TRUE;
+}
+
+PpEditResult *
+pp_grub_edit_show_menu (GPtrArray  *files,
+                        guint       seconds,
+                        GError    **error)
+{
+  g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
+  g_autoptr(GPtrArray) scripts = pp_shell_parse_files (files, error);
+  g_autofree PpSplices **splices = NULL;
+  g_autofree char *style = NULL;
+  g_autofree char *timeout = NULL;
+  g_autofree char *seconds_text = g_strdup_printf ("%u", seconds);
+  PpShellLink style_link = { 0 };
+  PpShellLink timeout_link = { 0 };
+  gboolean ok;
+
+  if (scripts == NULL
+      || !effective_literal (scripts, files, "GRUB_TIMEOUT_STYLE", &style_link, &style, error)
+      || !effective_literal (scripts, files, "GRUB_TIMEOUT", &timeout_link, &timeout, error))
+    return NULL;
+
+  splices = g_new0 (PpSplices *, files->len);
+  for (guint f = 0; f < files->len; f++)
+    splices[f] = pp_splices_new ();
+  if (style != NULL && (g_str_equal (style, "hidden") || g_str_equal (style, "countdown")))
+    pp_splices_add (splices[style_link.file], style_link.assignment->value->start,
+                    style_link.assignment->value->end, "menu");
+  if (timeout != NULL && g_str_equal (g_strstrip (timeout), "0"))
+    pp_splices_add (splices[timeout_link.file], timeout_link.assignment->value->start,
+                    timeout_link.assignment->value->end, seconds_text);
+  ok = pp_edit_result_take_splices (result, files, splices, error);
+  for (guint f = 0; f < files->len; f++)
+    pp_splices_free (splices[f]);
+  return ok ? g_steal_pointer (&result) : NULL;
+}

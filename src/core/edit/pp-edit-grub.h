@@ -22,4 +22,12 @@ PpEditResult *pp_grub_edit_cmdline (GPtrArray                  *files,
                                     gboolean                    prefer_linux,
                                     GError                    **error);
 
+/* Makes GRUB's menu show for @seconds where it is hidden
+ * (GRUB_TIMEOUT_STYLE=hidden or countdown, GRUB_TIMEOUT=0) in the assignment
+ * that takes effect, so that a Passthrough entry can be chosen; a value it
+ * cannot read (an expansion, an append) is an error naming FILE:LINE. */
+PpEditResult *pp_grub_edit_show_menu (GPtrArray                  *files,
+                                      guint                       seconds,
+                                      GError                    **error);
+
 G_END_DECLS

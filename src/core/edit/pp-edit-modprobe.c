@@ -97,14 +97,36 @@ module_of_driver (const char *driver)
   return driver;
 }
 
-void
+gboolean
+pp_modprobe_name_is_valid (const char *name)
+{
+  gsize length = name != NULL ? strlen (name) : 0;
+
+  return length >= 1 && length <= 64
+         && strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == length;
+}
+
+gboolean
 pp_modprobe_competing_modules (const PpPciDevice *device,
-                               GPtrArray         *modules)
+                               GPtrArray         *modules,
+                               GError           **error)
 {
   guint8 base_class = device->class_id >> 8;
 
   if (device->driver != NULL)
-    add_unique (modules, module_of_driver (device->driver));
+    {
+      if (!pp_modprobe_name_is_valid (device->driver))
+        {
+          g_autofree char *shown = g_strescape (device->driver, NULL);
+
+          g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                       _("%s is bound to a driver named “%s”, which is not a kernel module name (letters, digits, "
+                         "_ and - only, at most 64): it cannot go into %s"),
+                       device->address, shown, PP_MODPROBE_FILE);
+          return FALSE;
+        }
+      add_unique (modules, module_of_driver (device->driver));
+    }
 
   if (base_class == 0x03)
     {
@@ -130,6 +152,7 @@ pp_modprobe_competing_modules (const PpPciDevice *device,
     add_unique (modules, "xhci_pci");
   else if (device->class_id == 0x0c80 && device->vendor_id == 0x10de)
     add_unique (modules, "i2c_nvidia_gpu");
+  return TRUE;
 }
 
 char *
@@ -137,14 +160,24 @@ pp_modprobe_render (const char         *gpu_address,
                     const char * const *ids,
                     const char * const *softdep_modules)
 {
-  GString *out = g_string_new (NULL);
-  g_autofree char *joined = g_strjoinv (",", (char **) ids);
+  GString *out = NULL;
 
+  for (guint i = 0; softdep_modules && softdep_modules[i]; i++)
+    g_return_val_if_fail (pp_modprobe_name_is_valid (softdep_modules[i]), NULL);
+
+  out = g_string_new (NULL);
   g_string_append_printf (out,
                           "# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
-                          "# It is replaced when you reserve again and removed by Revert; do not edit.\n"
-                          "options vfio-pci ids=%s\n",
-                          APP_ID, gpu_address, joined);
+                          "# It is replaced when you reserve again and removed by Revert; do not edit.\n",
+                          APP_ID, gpu_address);
+  if (ids != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (",", (char **) ids);
+
+      g_string_append_printf (out, "options vfio-pci ids=%s\n", joined);
+    }
+  else
+    g_string_append (out, PP_MODPROBE_BOOT_ENTRY_NOTE "\n");
   for (guint i = 0; softdep_modules && softdep_modules[i]; i++)
     g_string_append_printf (out, "softdep %s pre: vfio-pci\n", softdep_modules[i]);
   return g_string_free (out, FALSE);

@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 
 #define PP_MODPROBE_FILE "/etc/modprobe.d/passthrough-prep-vfio.conf"
 #define PP_DRACUT_FILE   "/etc/dracut.conf.d/passthrough-prep-vfio.conf"
+/* The line of our modprobe.d file in boot-entry mode: Readiness reads it */
+#define PP_MODPROBE_BOOT_ENTRY_NOTE "# The IDs are on the command line of the Passthrough boot entries only."
 
 /* One command of a modprobe.d file ("options vfio-pci ids=..."), continuation
  * lines joined, comments dropped. */
@@ -23,13 +25,22 @@ void        pp_modprobe_command_free     (PpModprobeCommand *command);
 /* PpModprobeCommand*; never fails: modprobe ignores what it cannot read */
 GPtrArray  *pp_modprobe_parse            (const char *text);
 
+/* Whether @name may go into a modprobe.d line as a module name:
+ * ^[A-Za-z0-9_-]{1,64}$ (a driver name read from sysfs is not trusted to) */
+gboolean    pp_modprobe_name_is_valid    (const char *name);
+
 /* The modules that may bind @device before vfio-pci can: its driver now and
  * the usual ones for its vendor and class. Appended to @modules (char*,
- * module names with underscores), skipping ones already there. */
-void        pp_modprobe_competing_modules (const PpPciDevice *device,
-                                           GPtrArray         *modules);
+ * module names with underscores), skipping ones already there. Fails
+ * (PP_EDIT_ERROR_UNSUPPORTED, naming the device) when its driver's name is
+ * not a module name. */
+gboolean    pp_modprobe_competing_modules (const PpPciDevice *device,
+                                           GPtrArray         *modules,
+                                           GError           **error);
 
-/* The whole text of our modprobe.d file */
+/* The whole text of our modprobe.d file; @ids NULL: no options line (the IDs
+ * are on a boot entry's command line); every softdep module must be valid
+ * (pp_modprobe_name_is_valid) */
 char       *pp_modprobe_render           (const char         *gpu_address,
                                           const char * const *ids,
                                           const char * const *softdep_modules);

@@ -124,3 +124,120 @@ pp_sdboot_edit_entry (const char                 *path,
     return NULL;
   return g_steal_pointer (&result);
 }
+
+static gboolean
+line_has_key (const char *line,
+              const char *key)
+{
+  const char *p = line + strspn (line, " \t");
+  gsize len = strlen (key);
+
+  return strncmp (p, key, len) == 0 && (p[len] == ' ' || p[len] == '\t' || p[len] == '\0');
+}
+
+char *
+pp_sdboot_passthrough_entry (const char                 *path,
+                             const char                 *text,
+                             const PpKernelParamsIntent *intent,
+                             const char                 *extra,
+                             GError                    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *edited = pp_sdboot_edit_entry (path, text, intent, &local_error);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *base = g_path_get_basename (path);
+  g_auto(GStrv) lines = NULL;
+  gboolean titled = FALSE;
+  gboolean has_linux = FALSE;
+  int last_options = -1;
+  guint n;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  lines = g_strsplit (edited != NULL ? edited : text, "\n", -1);
+  n = g_strv_length (lines);
+  /* a final newline leaves an empty last piece */
+  if (n > 0 && lines[n - 1][0] == '\0')
+    n--;
+  for (guint i = 0; i < n; i++)
+    {
+      if (line_has_key (lines[i], "linux"))
+        has_linux = TRUE;
+      if (line_has_key (lines[i], "options"))
+        last_options = i;
+    }
+  if (!has_linux)
+    return NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append (out, lines[i]);
+      if (line_has_key (lines[i], "title"))
+        {
+          g_string_append (out, " (Passthrough)");
+          titled = TRUE;
+        }
+      else if (line_has_key (lines[i], "sort-key"))
+        g_string_append (out, "-passthrough");
+      else if ((int) i == last_options)
+        g_string_append_printf (out, " %s", extra);
+      g_string_append_c (out, '\n');
+    }
+  if (last_options < 0)
+    g_string_append_printf (out, "options %s\n", extra);
+  if (!titled)
+    {
+      if (g_str_has_suffix (base, ".conf"))
+        base[strlen (base) - 5] = '\0';
+      g_string_prepend (out, "\n");
+      g_string_prepend (out, " (Passthrough)");
+      g_string_prepend (out, base);
+      g_string_prepend (out, "title ");
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+char *
+pp_sdboot_loader_show_menu (const char *text,
+                            guint       seconds)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean found = FALSE;
+  gboolean changed = FALSE;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i] + strspn (lines[i], " \t");
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      if (line_has_key (line, "timeout"))
+        {
+          g_autofree char *value = g_strstrip (g_strdup (line + strlen ("timeout")));
+
+          /* the last one counts */
+          found = TRUE;
+          changed = FALSE;
+          if (g_str_equal (value, "0") || g_str_equal (value, "menu-hidden") || g_str_equal (value, "menu-disabled"))
+            {
+              g_string_append_printf (out, "timeout %u", seconds);
+              changed = TRUE;
+              continue;
+            }
+        }
+      g_string_append (out, lines[i]);
+    }
+  if (!found)
+    {
+      g_string_append_printf (out, "%stimeout %u\n", out->len > 0 && out->str[out->len - 1] != '\n' ? "\n" : "",
+                              seconds);
+      changed = TRUE;
+    }
+  if (!changed)
+    return NULL;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

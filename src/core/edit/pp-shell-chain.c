@@ -86,6 +86,71 @@ assignment_mentions (const PpShellAssignment *assignment,
   return FALSE;
 }
 
+/* The first thing no editor models in @word, as an error */
+static gboolean
+check_word_is_modelled (const PpShellWord  *word,
+                        gboolean            element,
+                        const char         *name,
+                        const char         *path,
+                        PpShellScript      *script,
+                        GError            **error)
+{
+  if (word->dollar_quote != PP_SHELL_NO_OFFSET)
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s:%u: %s is written with $'…' or $\"…\" quoting, which bash and dash read differently, "
+                     "so PassthroughPrep does not edit it. Write the value in plain double quotes by hand "
+                     "(%s=\"…\"), then plan again"),
+                   path, pp_shell_script_line_at (script, word->dollar_quote), name, name);
+      return FALSE;
+    }
+  if (word->tilde != PP_SHELL_NO_OFFSET)
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s:%u: %s has an unquoted ~, which the shell turns into a home directory, so PassthroughPrep "
+                     "does not edit it. Quote it by hand (\"~\"), then plan again"),
+                   path, pp_shell_script_line_at (script, word->tilde), name);
+      return FALSE;
+    }
+  if (element && word->pattern != PP_SHELL_NO_OFFSET)
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s:%u: an element of %s has an unquoted *, [ or {, which bash turns into file names or "
+                     "several words, so PassthroughPrep does not edit it. Quote it or write the elements out by "
+                     "hand, then plan again"),
+                   path, pp_shell_script_line_at (script, word->pattern), name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every value the chain is made of must be one the editors model: they
+ * splice into it, and must not turn it into something else */
+static gboolean
+check_chain_is_modelled (PpShellChain  *chain,
+                         GPtrArray     *scripts,
+                         GPtrArray     *files,
+                         GError       **error)
+{
+  for (guint k = 0; k < chain->links->len; k++)
+    {
+      PpShellLink *link = &g_array_index (chain->links, PpShellLink, k);
+      PpShellAssignment *assignment = link->assignment;
+      PpShellScript *script = g_ptr_array_index (scripts, link->file);
+      const char *path = ((PpTextFile *) g_ptr_array_index (files, link->file))->path;
+
+      if (assignment->value != NULL
+          && !check_word_is_modelled (assignment->value, FALSE, chain->name, path, script, error))
+        return FALSE;
+      /* "[i]=v" elements: the editors refuse them on their own */
+      for (guint i = 0; assignment->elements != NULL && !assignment->indexed && i < assignment->elements->len; i++)
+        if (!check_word_is_modelled (g_ptr_array_index (assignment->elements, i), TRUE, chain->name, path,
+                                     script, error))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 PpShellChain *
 pp_shell_chain_find (GPtrArray   *scripts,
                      GPtrArray   *files,
@@ -147,5 +212,7 @@ pp_shell_chain_find (GPtrArray   *scripts,
       if (assignment->kind != PP_SHELL_APPEND && !assignment_mentions (assignment, name))
         break;
     }
+  if (!check_chain_is_modelled (chain, scripts, files, error))
+    return NULL;
   return g_steal_pointer (&chain);
 }

@@ -33,7 +33,9 @@ typedef struct
 GPtrArray     *pp_shell_parse_files        (GPtrArray   *files,
                                             GError     **error);
 /* Fails (PP_EDIT_ERROR_UNSUPPORTED, "PATH:LINE: ...") when an assignment in
- * the chain only happens at run time (if, case, functions, && ||). */
+ * the chain only happens at run time (if, case, functions, && ||), or when
+ * its value holds what the editors do not model ($'…', $"…", an unquoted ~,
+ * an unquoted *, [ or { in an array element): what to change by hand. */
 PpShellChain  *pp_shell_chain_find         (GPtrArray   *scripts,
                                             GPtrArray   *files,
                                             const char  *name,

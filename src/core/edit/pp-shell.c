@@ -67,7 +67,29 @@ word_new (gsize start)
 
   word->start = word->end = start;
   word->chars = g_array_new (FALSE, FALSE, sizeof (PpShellChar));
+  word->dollar_quote = word->tilde = word->pattern = PP_SHELL_NO_OFFSET;
   return word;
+}
+
+/* Sets @word's tilde and pattern from its characters: written unquoted and
+ * unescaped (one raw byte), outside any expansion */
+static void
+word_find_expansions (PpShellWord *word)
+{
+  for (guint i = 0; i < word->chars->len; i++)
+    {
+      const PpShellChar *ch = &g_array_index (word->chars, PpShellChar, i);
+      const PpShellChar *before = i > 0 ? &g_array_index (word->chars, PpShellChar, i - 1) : NULL;
+      gboolean bare = !ch->opaque && ch->quote == PP_SHELL_QUOTE_NONE && ch->end == ch->start + 1;
+
+      if (!bare)
+        continue;
+      if (ch->c == '~' && word->tilde == PP_SHELL_NO_OFFSET
+          && (before == NULL || (before->c == ':' && !before->opaque && before->quote == PP_SHELL_QUOTE_NONE)))
+        word->tilde = ch->start;
+      if (strchr ("*[{", ch->c) != NULL && word->pattern == PP_SHELL_NO_OFFSET)
+        word->pattern = ch->start;
+    }
 }
 
 static void
@@ -362,6 +384,7 @@ read_expansion (Lexer        *lx,
       /* $'...' with backslash escapes */
       gsize k = j + 2;
 
+      word->dollar_quote = MIN (word->dollar_quote, start);
       while (k < lx->len && s[k] != '\'')
         k += (s[k] == '\\' && k + 1 < lx->len) ? 2 : 1;
       if (k >= lx->len)
@@ -370,6 +393,7 @@ read_expansion (Lexer        *lx,
     }
   else if (quote == PP_SHELL_QUOTE_NONE && j + 1 < lx->len && s[j + 1] == '"')
     {
+      word->dollar_quote = MIN (word->dollar_quote, start);
       j++;
       if (!skip_double (lx, &j, 0, error))
         return FALSE;
@@ -570,6 +594,7 @@ parse_array (Lexer             *lx,
       element = read_word (lx, error);
       if (element == NULL)
         return FALSE;
+      word_find_expansions (element);
       if (element->chars->len > 0
           && g_array_index (element->chars, PpShellChar, 0).c == '['
           && g_array_index (element->chars, PpShellChar, 0).quote == PP_SHELL_QUOTE_NONE)
@@ -849,6 +874,9 @@ handle_word (Lexer       *lx,
       g_array_append_vals (assignment->value->chars,
                            &g_array_index (word->chars, PpShellChar, prefix),
                            word->chars->len - prefix);
+      /* NAME= holds no expansion: every one is in the value */
+      assignment->value->dollar_quote = word->dollar_quote;
+      word_find_expansions (assignment->value);
       assignment->end = word->end;
       word_free (word);
       return TRUE;
@@ -1152,9 +1180,11 @@ pp_shell_word_can_be_double_quoted (const PpShellWord *word)
 
       if (ch->quote != PP_SHELL_QUOTE_NONE)
         return FALSE;
-      if (ch->opaque)
+      /* quotes and backslashes inside ${...} and `...` mean something
+       * else between double quotes */
+      if (ch->opaque && strchr ("`'\"\\", ch->c) == NULL)
         continue;
-      if (ch->end != ch->start + 1 || strchr ("$`\"\\~!", ch->c) != NULL)
+      if (ch->opaque || ch->end != ch->start + 1 || strchr ("$`\"\\~!", ch->c) != NULL)
         return FALSE;
     }
   return TRUE;

@@ -29,11 +29,21 @@ typedef struct
   gsize    end;
 } PpShellChar;
 
+/* An offset that is not there */
+#define PP_SHELL_NO_OFFSET G_MAXSIZE
+
 typedef struct
 {
   gsize   start;    /* raw range of the whole word, quotes included */
   gsize   end;
   GArray *chars;    /* PpShellChar */
+  /* What no editor models, each the raw offset of its first occurrence, or
+   * PP_SHELL_NO_OFFSET. Scalar values and array elements have them set; an
+   * editor refuses to touch a value that has one (pp_shell_chain_find). */
+  gsize   dollar_quote;   /* $'…' or $"…": bash and dash read it differently */
+  gsize   tilde;          /* an unquoted ~ starting the word or after an unquoted ':': a home directory */
+  gsize   pattern;        /* an unquoted *, [ or {: file names or several words in an array element
+                           * (a trailing ? is mkinitcpio's "optional", which the editor models) */
 } PpShellWord;
 
 typedef enum

@@ -133,6 +133,17 @@ pp_json_addresses (PpJson     *json,
   pp_json_end_array (json);
 }
 
+static void
+pp_json_reset (PpJson              *json,
+               const PpResetAdvice *reset)
+{
+  pp_json_begin_array (json, "reset_methods");
+  for (guint i = 0; reset->methods[i] != NULL; i++)
+    pp_json_string (json, NULL, reset->methods[i]);
+  pp_json_end_array (json);
+  pp_json_string (json, "reset_advice", reset->advice);
+}
+
 char *
 pp_format_check_json (const PpHost      *host,
                       const PpBootSetup *setup,
@@ -213,6 +224,7 @@ pp_format_check_json (const PpHost      *host,
       pp_json_string (json, "verdict", gpu->verdict);
       pp_json_string (json, "macos", pp_macos_support_to_string (gpu->macos));
       pp_json_string (json, "macos_note", gpu->macos_note);
+      pp_json_reset (json, gpu->reset);
       pp_json_end_object (json);
     }
   pp_json_end_array (json);
@@ -289,6 +301,9 @@ pp_format_check_text (const PpAdvice *advice,
       g_string_append_c (out, '\n');
       g_string_append_printf (out, _("  macOS: %s (%s)\n"),
                               pp_macos_support_to_string (gpu->macos), gpu->macos_note);
+      g_string_append_printf (out, _("  reset: %s\n"), gpu->reset->summary);
+      if (gpu->reset->advice != NULL)
+        g_string_append_printf (out, "         %s\n", gpu->reset->advice);
     }
   return g_string_free (out, FALSE);
 }
@@ -336,6 +351,17 @@ pp_format_plan_json (const PpPlan *plan)
   pp_json_begin_object (json, NULL);
   pp_json_string (json, "gpu", plan->gpu);
   pp_json_string (json, "mode", pp_boot_mode_to_string (plan->mode));
+  json_strings (json, "boot_entries", plan->boot_entries);
+  pp_json_string (json, "no_boot_entry", plan->no_boot_entry);
+  if (plan->mode == PP_BOOT_MODE_BOOT_ENTRY && plan->refused == NULL)
+    {
+      pp_json_begin_object (json, "restart");
+      pp_json_string (json, "method", pp_restart_method_to_string (plan->restart_method));
+      pp_json_string (json, "entry", plan->restart_entry);
+      pp_json_end_object (json);
+    }
+  else
+    pp_json_null (json, "restart");
   json_strings (json, "reserve", plan->reserve);
   json_strings (json, "ids", plan->ids);
   pp_json_begin_array (json, "files");
@@ -400,6 +426,10 @@ pp_format_plan_text (const PpPlan *plan,
 
   g_string_append_printf (out, _("Functions: %s\nIDs: %s\n"), reserve, ids);
   g_string_append_printf (out, _("Mode: %s\n"), pp_boot_mode_to_string (plan->mode));
+  for (guint i = 0; i < plan->boot_entries->len; i++)
+    g_string_append_printf (out, _("Boot entry: %s\n"), (const char *) g_ptr_array_index (plan->boot_entries, i));
+  if (plan->no_boot_entry != NULL)
+    g_string_append_printf (out, _("No Passthrough boot entry: %s\n"), plan->no_boot_entry);
 
   g_string_append_c (out, '\n');
   if (plan->files->len == 0)

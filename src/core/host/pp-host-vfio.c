@@ -324,7 +324,14 @@ scan_cmdline_dir (const PpHost *host,
   g_autoptr(GPtrArray) files = pp_host_list_dir (host, dir, suffix, NULL, NULL);
 
   for (guint i = 0; files != NULL && i < files->len; i++)
-    scan_cmdline_file (host, g_ptr_array_index (files, i), items);
+    {
+      const char *path = g_ptr_array_index (files, i);
+
+      /* a Passthrough entry PassthroughPrep made binds the GPU in that
+       * entry only: not an earlier setup */
+      if (!g_str_has_suffix (path, "-passthrough.conf"))
+        scan_cmdline_file (host, path, items);
+    }
 }
 
 static void

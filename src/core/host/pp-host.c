@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pp-host-files.h"
 #include "pp-host.h"
 
 G_DEFINE_QUARK (pp-host-error-quark, pp_host_error)
@@ -270,6 +271,7 @@ pp_host_read_modules (PpHost *host)
   host->mod_vfio = pp_host_module_state (host, builtin, "vfio");
   host->mod_vfio_pci = pp_host_module_state (host, builtin, "vfio_pci");
   host->mod_vfio_iommu_type1 = pp_host_module_state (host, builtin, "vfio_iommu_type1");
+  host->mod_vendor_reset = pp_host_module_state (host, builtin, "vendor_reset");
 }
 
 static char *
@@ -520,6 +522,31 @@ pp_host_find_group (const PpHost *host,
         return group;
     }
   return NULL;
+}
+
+gboolean
+pp_host_read_reset_methods (const PpHost       *host,
+                            const PpPciDevice  *device,
+                            GStrv              *methods,
+                            GError            **error)
+{
+  g_autofree char *host_path = g_strdup_printf ("/sys/bus/pci/devices/%s/reset_method", device->address);
+  g_autofree char *text = NULL;
+  g_autoptr(GStrvBuilder) words = NULL;
+  g_auto(GStrv) parts = NULL;
+
+  *methods = NULL;
+  if (!pp_host_read_file (host, host_path, &text, error))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  words = g_strv_builder_new ();
+  parts = g_strsplit_set (text, " \t\n", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_strv_builder_add (words, parts[i]);
+  *methods = g_strv_builder_end (words);
+  return TRUE;
 }
 
 const char *

@@ -58,6 +58,7 @@ typedef struct
   PpModuleState  mod_vfio;
   PpModuleState  mod_vfio_pci;
   PpModuleState  mod_vfio_iommu_type1;
+  PpModuleState  mod_vendor_reset; /* gnif/vendor-reset, for AMD cards that reset badly */
 
   gboolean       uefi;
   char          *os_id;        /* os-release ID, "arch", or NULL */
@@ -87,6 +88,14 @@ PpIommuGroup  *pp_host_find_group         (const PpHost *host,
  * flag, NULL when absent. Dash and underscore are the same in KEY, as in the kernel. */
 const char    *pp_host_cmdline_value      (const PpHost *host,
                                            const char   *key);
+/* The reset methods the kernel lists for @device in its reset_method file
+ * (Linux 5.15 and newer), in the kernel's order: TRUE with *@methods NULL
+ * when the kernel has no such file for it, an empty vector when it is empty
+ * (resetting turned off). FALSE when the file is there but unreadable. */
+gboolean       pp_host_read_reset_methods (const PpHost       *host,
+                                           const PpPciDevice  *device,
+                                           GStrv              *methods,
+                                           GError            **error);
 /* ROOT + host path, for reading the host's files */
 char          *pp_host_path               (const PpHost *host,
                                            const char   *host_path);

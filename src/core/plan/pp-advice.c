@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-advice.h"
+#include "pp-rules.h"
 
 #define PP_RULES_FILE "macos-gpus.rules"
 
@@ -50,8 +51,8 @@ pp_parse_macos_support (const char     *text,
   return TRUE;
 }
 
-/* "macos 1002 Navi 21 | supported | note" or "integrated 1002 Raven" */
-static PpGpuRule *
+/* "macos 1002 Navi 21 | supported | note" or "integrated 1002 Raven": a PpGpuRule */
+static gpointer
 pp_gpu_rule_parse (const char *line)
 {
   g_auto(GStrv) parts = g_strsplit (line, "|", 3);
@@ -96,24 +97,8 @@ pp_gpu_rules_get (void)
   static GPtrArray *rules;
 
   if (g_once_init_enter (&rules))
-    {
-      GPtrArray *parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_gpu_rule_free);
-      g_auto(GStrv) lines = g_strsplit (pp_rules_data, "\n", -1);
-
-      for (guint i = 0; lines[i] != NULL; i++)
-        {
-          const char *line = g_strstrip (lines[i]);
-          PpGpuRule *rule;
-
-          if (*line == '\0' || *line == '#')
-            continue;
-          rule = pp_gpu_rule_parse (line);
-          if (rule == NULL)
-            g_error ("%s:%u: malformed rule", PP_RULES_FILE, i + 1);
-          g_ptr_array_add (parsed, rule);
-        }
-      g_once_init_leave (&rules, parsed);
-    }
+    g_once_init_leave (&rules, pp_rules_parse (pp_rules_data, PP_RULES_FILE, pp_gpu_rule_parse,
+                                               (GDestroyNotify) pp_gpu_rule_free));
   return rules;
 }
 
@@ -153,6 +138,7 @@ pp_gpu_advice_free (PpGpuAdvice *advice)
   g_array_unref (advice->groups);
   g_free (advice->macos_note);
   g_free (advice->verdict);
+  pp_reset_advice_free (advice->reset);
   g_free (advice);
 }
 
@@ -366,6 +352,7 @@ pp_advice_new (const PpHost *host)
       gpu->groups = g_array_new (FALSE, FALSE, sizeof (int));
       pp_gpu_advice_judge (gpu, slots, groups);
       pp_gpu_advice_set_macos (gpu);
+      gpu->reset = pp_reset_advice_new (host, device);
       g_ptr_array_add (advice->gpus, gpu);
     }
   pp_advice_set_scenario (advice);

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "pp-host.h"
+#include "pp-reset.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,7 @@ typedef struct
   PpMacosSupport  macos;
   char           *macos_note;  /* "Polaris: supported up to the newest macOS", never NULL */
   char           *verdict;     /* one translated sentence on viability */
+  PpResetAdvice  *reset;       /* how the card is reset after a VM, and its trap */
 } PpGpuAdvice;
 
 typedef struct

@@ -113,6 +113,8 @@ pp_plan_reconcile_earlier_vfio (PpChanges         *changes,
       const PpEarlierVfio *item = g_ptr_array_index (items, i);
       gboolean other_ids = item->ids != NULL && !item->stub && !pp_vfio_ids_same (item->ids, ids);
 
+      if (ids == NULL && item->kind != PP_EARLIER_VFIO_INSTALL)
+        continue;
       switch (item->kind)
         {
         case PP_EARLIER_VFIO_INSTALL:
@@ -174,4 +176,31 @@ pp_plan_reconcile_earlier_vfio (PpChanges         *changes,
         }
     }
   return TRUE;
+}
+
+char *
+pp_plan_earlier_binds_every_boot (const PpBootSetup *setup,
+                                  const char        *ids)
+{
+  for (guint i = 0; i < setup->earlier_vfio->len; i++)
+    {
+      const PpEarlierVfio *item = g_ptr_array_index (setup->earlier_vfio, i);
+
+      switch (item->kind)
+        {
+        case PP_EARLIER_VFIO_OPTIONS:
+        case PP_EARLIER_VFIO_MODULES:
+        case PP_EARLIER_VFIO_DRACUT:
+        case PP_EARLIER_VFIO_CMDLINE:
+          if (item->ids != NULL && names_any (item->ids, ids))
+            return g_strdup_printf (_("%s:%u: gives %s the IDs %s in every boot, so no boot entry would leave the "
+                                      "GPU to this computer. Remove that by hand for a separate Passthrough "
+                                      "entry."),
+                                    item->path, item->line, item->stub ? "pci-stub" : "vfio-pci", item->ids);
+          break;
+        default:
+          break;
+        }
+    }
+  return NULL;
 }

@@ -24,6 +24,9 @@ pp_plan_free (PpPlan *plan)
   g_ptr_array_unref (plan->manual_steps);
   g_free (plan->refused);
   g_free (plan->digest);
+  g_ptr_array_unref (plan->boot_entries);
+  g_free (plan->restart_entry);
+  g_free (plan->no_boot_entry);
   g_free (plan);
 }
 
@@ -33,7 +36,7 @@ plan_new (const PpPlanRequest *request)
   PpPlan *plan = g_new0 (PpPlan, 1);
 
   plan->gpu = g_strdup (request->address);
-  plan->mode = request->mode;
+  plan->mode = request->mode == PP_BOOT_MODE_BOOT_ENTRY ? PP_BOOT_MODE_BOOT_ENTRY : PP_BOOT_MODE_EVERY_BOOT;
   plan->reserve = g_ptr_array_new_with_free_func (g_free);
   plan->ids = g_ptr_array_new_with_free_func (g_free);
   plan->files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_file_edit_free);
@@ -41,6 +44,7 @@ plan_new (const PpPlanRequest *request)
   plan->undo_commands = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   plan->warnings = g_ptr_array_new_with_free_func (g_free);
   plan->manual_steps = g_ptr_array_new_with_free_func (g_free);
+  plan->boot_entries = g_ptr_array_new_with_free_func (g_free);
   return plan;
 }
 
@@ -187,11 +191,25 @@ refusal_for (const PpHost      *host,
                                   name, device_ids, gpu->gpu->address);
         }
     }
+
+  /* a driver's name goes into our modprobe.d file: what sysfs says is
+   * written there only when it cannot add a line or a word */
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (gpu->reserve, i);
+      g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) error = NULL;
+
+      if (!pp_modprobe_competing_modules (device, modules, &error))
+        return g_strdup_printf (_("%s. Check /sys/bus/pci/devices/%s/driver; nothing is planned for %s."),
+                                error->message, device->address, gpu->gpu->address);
+    }
   return NULL;
 }
 
-/* Our modprobe.d file: the IDs for vfio-pci and a softdep for each driver
- * that would take a reserved function first */
+/* Our modprobe.d file: the IDs for vfio-pci (none in boot-entry mode: they
+ * would bind the GPU in every entry) and a softdep for each driver that would
+ * take a reserved function first */
 static gboolean
 plan_modprobe (PpChanges          *changes,
                const PpHost       *host,
@@ -212,12 +230,13 @@ plan_modprobe (PpChanges          *changes,
   if (files == NULL)
     return FALSE;
   for (guint i = 0; i < gpu->reserve->len; i++)
-    pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules);
+    if (!pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules, error))
+      return FALSE;
   g_ptr_array_add (modules, NULL);
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
     g_ptr_array_add (ids_array, g_ptr_array_index (ids, i));
   g_ptr_array_add (ids_array, NULL);
-  text = pp_modprobe_render (gpu->gpu->address, (const char * const *) ids_array->pdata,
+  text = pp_modprobe_render (gpu->gpu->address, ids != NULL ? (const char * const *) ids_array->pdata : NULL,
                              (const char * const *) modules->pdata);
   pp_changes_edit_file (changes, PP_MODPROBE_FILE, old_text, text);
   pp_modprobe_check_others (files, changes->warnings);
@@ -229,11 +248,17 @@ plan_warnings (PpPlan            *plan,
                const PpHost      *host,
                const PpGpuAdvice *gpu)
 {
+  gboolean entry = plan->mode == PP_BOOT_MODE_BOOT_ENTRY;
+
   if (gpu->gpu->boot_vga)
     g_ptr_array_add (plan->warnings,
-                     g_strdup_printf (_("%s drives the host’s display now (boot VGA). After the restart the host "
-                                        "must use its other GPU: connect the monitor there and set it as the "
-                                        "primary display in the firmware."), gpu->gpu->address));
+                     entry
+                     ? g_strdup_printf (_("%s drives the host’s display now (boot VGA). In the Passthrough entry the "
+                                          "host must use its other GPU: connect the monitor there and set it as the "
+                                          "primary display in the firmware."), gpu->gpu->address)
+                     : g_strdup_printf (_("%s drives the host’s display now (boot VGA). After the restart the host "
+                                          "must use its other GPU: connect the monitor there and set it as the "
+                                          "primary display in the firmware."), gpu->gpu->address));
   {
     const char *booted_ids = pp_host_cmdline_value (host, "vfio-pci.ids");
     g_auto(GStrv) booted = booted_ids ? g_strsplit (booted_ids, ",", -1) : NULL;
@@ -263,8 +288,12 @@ plan_warnings (PpPlan            *plan,
                                             "goes to the virtual machine with it."), device->address));
       if (device->driver != NULL && !g_str_equal (device->driver, "vfio-pci"))
         g_ptr_array_add (plan->warnings,
-                         g_strdup_printf (_("%s is used by the %s driver now; after the restart vfio-pci takes it "
-                                            "and the host no longer uses it."), device->address, device->driver));
+                         entry
+                         ? g_strdup_printf (_("%s is used by the %s driver now; when you start a Passthrough entry "
+                                              "vfio-pci takes it, and the normal entries leave it to %s."),
+                                            device->address, device->driver, device->driver)
+                         : g_strdup_printf (_("%s is used by the %s driver now; after the restart vfio-pci takes it "
+                                              "and the host no longer uses it."), device->address, device->driver));
     }
 }
 
@@ -277,6 +306,68 @@ join_strings (GPtrArray  *strings,
   for (guint i = 0; i < strings->len; i++)
     g_string_append_printf (joined, "%s%s", i > 0 ? separator : "", (const char *) g_ptr_array_index (strings, i));
   return g_string_free (g_steal_pointer (&joined), FALSE);
+}
+
+/* The boot manager's part in the mode asked for. Where the default mode finds
+ * that this host cannot have a Passthrough entry, it plans every-boot and
+ * says why in ->no_boot_entry; where boot-entry was asked for, that is a
+ * refusal (->refused). */
+static gboolean
+plan_boot (PpPlan         *plan,
+           PpBootRequest  *request,
+           PpBootMode      asked,
+           PpChanges     **changes,
+           GError        **error)
+{
+  const PpBootBackend *boot = request->setup->boot;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *why = NULL;
+
+  if (asked != PP_BOOT_MODE_EVERY_BOOT)
+    {
+      g_autofree char *bound = pp_plan_earlier_binds_every_boot (request->setup, request->ids);
+
+      /* an earlier setup that binds the GPU in every boot leaves no boot
+       * without it: that is every-boot, reconciled */
+      if (bound != NULL)
+        why = g_steal_pointer (&bound);
+      else if (boot->plan_boot_entry == NULL)
+        why = g_strdup (boot->no_boot_entry != NULL ? _(boot->no_boot_entry)
+                                                    : _("PassthroughPrep cannot add a boot entry for this boot loader."));
+      else
+        {
+          g_autofree char *args = pp_kernel_params_intent_args (request->params);
+          g_autofree char *passthrough_args = g_strconcat (args, " " PP_PASSTHROUGH_MARKER, NULL);
+
+          request->mode = PP_BOOT_MODE_BOOT_ENTRY;
+          request->passthrough_args = passthrough_args;
+          if (boot->plan_boot_entry (request, &local_error))
+            {
+              request->passthrough_args = NULL;
+              plan->mode = PP_BOOT_MODE_BOOT_ENTRY;
+              return TRUE;
+            }
+          request->passthrough_args = NULL;
+          if (!g_error_matches (local_error, PP_BOOT_ERROR, PP_BOOT_ERROR_NO_BOOT_ENTRY))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          why = g_strdup (local_error->message);
+          /* nothing of the attempt stays in the plan */
+          pp_changes_free (*changes);
+          request->changes = *changes = pp_changes_new ();
+        }
+      if (asked == PP_BOOT_MODE_BOOT_ENTRY)
+        {
+          plan->refused = g_steal_pointer (&why);
+          return TRUE;
+        }
+      plan->no_boot_entry = g_steal_pointer (&why);
+    }
+  request->mode = PP_BOOT_MODE_EVERY_BOOT;
+  plan->mode = PP_BOOT_MODE_EVERY_BOOT;
+  return boot->plan_params (request, error);
 }
 
 PpPlan *
@@ -338,22 +429,30 @@ pp_plan_reserve (const PpHost        *host,
   boot_request.host = host;
   boot_request.setup = setup;
   boot_request.gpu = request->address;
-  boot_request.mode = request->mode;
   boot_request.reserve = gpu->reserve;
   boot_request.ids = ids_joined;
   boot_request.params = &params;
   boot_request.kvmgt = host->cpu_vendor == PP_CPU_VENDOR_INTEL && host_has_gvt_g (host);
 
   boot_request.changes = boot;
-  if (!setup->boot->plan_params (&boot_request, error))
+  if (!plan_boot (plan, &boot_request, request->mode, &boot, error))
     return NULL;
+  if (plan->refused != NULL)
+    {
+      char *why = g_steal_pointer (&plan->refused);
+
+      return plan_refuse (g_steal_pointer (&plan), why);
+    }
   if (boot->refused != NULL)
     return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&boot->refused));
+  boot_request.mode = plan->mode;
 
+  /* boot-entry: ids= in modprobe.d would bind the GPU in every boot entry */
   boot_request.changes = initramfs;
   if (!setup->initramfs->plan_modules (&boot_request, error)
-      || !plan_modprobe (initramfs, host, gpu, plan->ids, error)
-      || !pp_plan_reconcile_earlier_vfio (initramfs, host, setup, ids_joined, error))
+      || !plan_modprobe (initramfs, host, gpu, plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : plan->ids, error)
+      || !pp_plan_reconcile_earlier_vfio (initramfs, host, setup,
+                                          plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : ids_joined, error))
     return NULL;
   if (initramfs->refused != NULL)
     return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&initramfs->refused));
@@ -362,6 +461,10 @@ pp_plan_reserve (const PpHost        *host,
   if (initramfs->files->len > 0)
     setup->initramfs->plan_rebuild (&boot_request);
 
+  g_ptr_array_extend_and_steal (plan->boot_entries, g_steal_pointer (&boot->boot_entries));
+  boot->boot_entries = g_ptr_array_new ();
+  plan->restart_method = boot->restart_method;
+  plan->restart_entry = g_steal_pointer (&boot->restart_entry);
   plan_take_changes (plan, boot);
   plan_take_changes (plan, initramfs);
   plan_take_changes (plan, rebuild);

@@ -13,13 +13,13 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char *address;     /* the GPU */
-  PpBootMode  mode;
+  PpBootMode  mode;        /* DEFAULT: boot-entry where the host can have it */
 } PpPlanRequest;
 
 typedef struct
 {
   char       *gpu;          /* the GPU's address */
-  PpBootMode  mode;
+  PpBootMode  mode;         /* EVERY_BOOT or BOOT_ENTRY: what this plan does */
   GPtrArray  *reserve;      /* char*: addresses of the reserved functions */
   GPtrArray  *ids;          /* char*: "10de:1b80", unique, in reserve order */
   GPtrArray  *files;        /* PpFileEdit*: only files whose text changes */
@@ -29,6 +29,10 @@ typedef struct
   GPtrArray  *manual_steps; /* char*: what to do by hand where this host's tools are not supported */
   char       *refused;      /* NULL, or why this GPU cannot be reserved (then no files, no commands) */
   char       *digest;       /* pp_plan_digest() of the plan; NULL when refused */
+  GPtrArray  *boot_entries; /* char*, boot-entry: titles of the Passthrough entries */
+  PpRestartMethod restart_method;
+  char       *restart_entry;  /* the entry "Restart into Passthrough" boots once, or NULL */
+  char       *no_boot_entry;  /* the default mode fell back to every-boot: why; else NULL */
 } PpPlan;
 
 /* Plans reserving the GPU @request->address on @host. A refusal is a plan

@@ -307,7 +307,8 @@ pp_check_scenario (GPtrArray      *checks,
  * effect and those of our modprobe.d file. Empty when nothing was reserved. */
 static GPtrArray *
 pp_reserved_ids (const PpHost *host,
-                 gboolean     *file_exists)
+                 gboolean     *file_exists,
+                 gboolean     *boot_entry_mode)
 {
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
   const char *cmdline_ids = pp_host_cmdline_value (host, "vfio-pci.ids");
@@ -317,6 +318,7 @@ pp_reserved_ids (const PpHost *host,
   g_autoptr(GString) joined = g_string_new (cmdline_ids);
 
   *file_exists = g_file_get_contents (path, &text, NULL, NULL);
+  *boot_entry_mode = text != NULL && strstr (text, PP_MODPROBE_BOOT_ENTRY_NOTE) != NULL;
   if (text != NULL)
     {
       g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
@@ -374,7 +376,8 @@ pp_check_reserved (GPtrArray    *checks,
                    const PpHost *host)
 {
   gboolean file_exists = FALSE;
-  g_autoptr(GPtrArray) ids = pp_reserved_ids (host, &file_exists);
+  gboolean boot_entry_mode = FALSE;
+  g_autoptr(GPtrArray) ids = pp_reserved_ids (host, &file_exists, &boot_entry_mode);
   g_autoptr(GString) summary = g_string_new (NULL);
   g_autofree char *cause = NULL;
   gboolean restarted = pp_host_cmdline_value (host, "vfio-pci.ids") != NULL;
@@ -384,6 +387,20 @@ pp_check_reserved (GPtrArray    *checks,
 
   if (!restarted && !file_exists)
     return;
+  if (boot_entry_mode)
+    {
+      gboolean passthrough = pp_host_cmdline_value (host, "passthrough_prep.boot") != NULL;
+
+      check = pp_check_add (checks, "boot-entry", PP_CHECK_INFO, _("Boot entry"));
+      if (!passthrough)
+        {
+          check->summary = g_strdup (_("A normal entry is running: the GPU stays with the host"));
+          check->next_step = g_strdup (_("To give it to the virtual machine, restart and choose an entry titled "
+                                         "“… (Passthrough)” in the boot menu."));
+          return;
+        }
+      check->summary = g_strdup (_("A Passthrough entry is running: the reserved functions belong to vfio-pci"));
+    }
 
   for (guint i = 0; i < host->devices->len; i++)
     {
