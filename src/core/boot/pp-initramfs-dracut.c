@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "pp-boot.h"
 #include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
+#include "pp-initramfs-private.h"
 
 /* dracut (Fedora, RHEL-likes, openSUSE): our own drop-in in /etc/dracut.conf.d */
 
@@ -24,9 +24,9 @@ dracut_describe (const PpBootSetup  *setup,
   return g_strdup ("dracut");
 }
 
-static gboolean
-dracut_plan_modules (const PpBootRequest *request,
-                     GError             **error)
+gboolean
+pp_initramfs_dracut_plan_dropin (const PpBootRequest *request,
+                                 GError             **error)
 {
   g_autoptr(GPtrArray) names = pp_host_list_dir (request->host, "/etc/dracut.conf.d", ".conf", NULL, error);
   g_autoptr(GPtrArray) files = NULL;
@@ -63,7 +63,7 @@ dracut_plan_modules (const PpBootRequest *request,
 static void
 dracut_plan_rebuild (const PpBootRequest *request)
 {
-  pp_changes_add_command (request->changes, "dracut", "-f", "--regenerate-all", NULL);
+  pp_initramfs_plan_tool_rebuild (request, "dracut", "-f", "--regenerate-all", NULL);
 }
 
 static const char * const dracut_writes[] = { PP_DRACUT_FILE, NULL };
@@ -74,6 +74,6 @@ const PpInitramfsBackend pp_initramfs_dracut = {
   .touches = { dracut_writes, dracut_runs },
   .detect = dracut_detect,
   .describe = dracut_describe,
-  .plan_modules = dracut_plan_modules,
+  .plan_modules = pp_initramfs_dracut_plan_dropin,
   .plan_rebuild = dracut_plan_rebuild,
 };

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "pp-boot.h"
 #include "pp-edit-mkinitcpio.h"
 #include "pp-host-files.h"
+#include "pp-initramfs-private.h"
 
 /* mkinitcpio (Arch): MODULES in /etc/mkinitcpio.conf or the drop-in that decides it */
 
@@ -31,9 +31,9 @@ mkinitcpio_describe (const PpBootSetup  *setup,
   return g_strdup ("mkinitcpio");
 }
 
-static gboolean
-mkinitcpio_plan_modules (const PpBootRequest *request,
-                         GError             **error)
+gboolean
+pp_initramfs_mkinitcpio_plan_modules (const PpBootRequest *request,
+                                      GError             **error)
 {
   g_autoptr(GPtrArray) dropins = pp_host_list_dir (request->host, "/etc/mkinitcpio.conf.d", ".conf",
                                                    compare_versions, error);
@@ -56,10 +56,10 @@ mkinitcpio_plan_modules (const PpBootRequest *request,
 static void
 mkinitcpio_plan_rebuild (const PpBootRequest *request)
 {
-  pp_changes_add_command (request->changes, "mkinitcpio", "-P", NULL);
+  pp_initramfs_plan_tool_rebuild (request, "mkinitcpio", "-P", NULL);
 }
 
-static const char * const mkinitcpio_writes[] = { "/etc/mkinitcpio.conf", "/etc/mkinitcpio.conf.d/*.conf", NULL };
+static const char * const mkinitcpio_writes[] = { PP_MKINITCPIO_WRITES, NULL };
 static const char * const mkinitcpio_runs[] = { "mkinitcpio", NULL };
 
 const PpInitramfsBackend pp_initramfs_mkinitcpio = {
@@ -67,6 +67,6 @@ const PpInitramfsBackend pp_initramfs_mkinitcpio = {
   .touches = { mkinitcpio_writes, mkinitcpio_runs },
   .detect = mkinitcpio_detect,
   .describe = mkinitcpio_describe,
-  .plan_modules = mkinitcpio_plan_modules,
+  .plan_modules = pp_initramfs_mkinitcpio_plan_modules,
   .plan_rebuild = mkinitcpio_plan_rebuild,
 };

@@ -495,10 +495,11 @@ check_chain_shape (PpShellChain *chain,
 }
 
 static PpEditResult *
-edit_modules (GPtrArray                *files,
-              const PpMkinitcpioIntent *intent,
-              GError                  **error)
+edit_modules (GPtrArray     *files,
+              gconstpointer  data,
+              GError       **error)
 {
+  const PpMkinitcpioIntent *intent = data;
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
   g_autoptr(PpShellChain) chain = NULL;
@@ -608,13 +609,7 @@ edit_modules (GPtrArray                *files,
   if (ok)
     check_hooks (scripts, files, result);
 
-  if (ok)
-    ok = pp_edit_result_take_splices (result, files, splices, error);
-  for (guint f = 0; f < files->len; f++)
-    pp_splices_free (splices[f]);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&result);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
 }
 
 PpEditResult *
@@ -622,21 +617,5 @@ pp_mkinitcpio_edit_modules (GPtrArray                *files,
                             const PpMkinitcpioIntent *intent,
                             GError                  **error)
 {
-  g_autoptr(PpEditResult) result = edit_modules (files, intent, error);
-  g_autoptr(PpEditResult) again = NULL;
-  g_autoptr(GPtrArray) edited = NULL;
-
-  if (result == NULL)
-    return NULL;
-  /* the edit must read back as done, or the file has a shape we misjudged */
-  edited = pp_edit_result_apply (result, files);
-  again = edit_modules (edited, intent, NULL);
-  if (again == NULL || !pp_edit_result_is_empty (again))
-    {
-      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                   _("%s: MODULES cannot be edited safely in this file; edit it by hand"),
-                   ((PpTextFile *) g_ptr_array_index (files, 0))->path);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  return pp_edit_read_back (edit_modules, files, intent, "MODULES", error);
 }

@@ -206,13 +206,6 @@ pp_modprobe_check_others (GPtrArray *files,
           PpModprobeCommand *command = g_ptr_array_index (commands, i);
           char **w = command->words;
 
-          if (g_str_equal (w[0], "options") && w[1] && is_vfio_pci (w[1]))
-            for (guint k = 2; w[k]; k++)
-              if (g_str_has_prefix (w[k], "ids="))
-                g_ptr_array_add (warnings,
-                                 g_strdup_printf (_("%s:%u: also gives vfio-pci the IDs “%s”; both files apply, so the "
-                                                    "one read last wins. Remove that line unless you mean it."),
-                                                  file->path, command->line, w[k] + 4));
           if (g_str_equal (w[0], "blacklist") && w[1]
               && (is_vfio_pci (w[1]) || g_str_equal (w[1], "vfio") || g_str_equal (w[1], "vfio_iommu_type1")))
             g_ptr_array_add (warnings,
@@ -220,6 +213,73 @@ pp_modprobe_check_others (GPtrArray *files,
                                               file->path, command->line, w[1]));
         }
     }
+}
+
+/* Offsets of line @line (1-based): its first byte and its newline (or the end) */
+static gboolean
+find_line (const char *text,
+           guint       line,
+           gsize      *start,
+           gsize      *end)
+{
+  const char *p = text;
+
+  for (guint i = 1; i < line; i++)
+    {
+      p = strchr (p, '\n');
+      if (p == NULL)
+        return FALSE;
+      p++;
+    }
+  *start = p - text;
+  *end = strchr (p, '\n') != NULL ? (gsize) (strchr (p, '\n') - text) : strlen (text);
+  return TRUE;
+}
+
+char *
+pp_modprobe_drop_ids (const char *text,
+                      guint       line)
+{
+  g_autoptr(PpSplices) splices = pp_splices_new ();
+  gsize start, end;
+  guint words = 0;
+  guint dropped = 0;
+
+  if (!find_line (text, line, &start, &end))
+    return NULL;
+  for (gsize i = start; i < end;)
+    {
+      gsize word_start, word_end, cut_start, cut_end;
+
+      while (i < end && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+        i++;
+      if (i >= end)
+        break;
+      word_start = i;
+      while (i < end && text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+        i++;
+      word_end = i;
+      words++;
+      if (words < 3 || word_end - word_start < 4 || strncmp (text + word_start, "ids=", 4) != 0)
+        continue;
+      /* with the blanks before it, so the rest of the line stays as it was */
+      cut_start = word_start;
+      while (cut_start > start && (text[cut_start - 1] == ' ' || text[cut_start - 1] == '\t'))
+        cut_start--;
+      cut_end = word_end;
+      pp_splices_add (splices, cut_start, cut_end, "");
+      dropped++;
+    }
+  if (dropped == 0)
+    return NULL;
+  if (words - dropped <= 2)
+    {
+      g_autoptr(PpSplices) whole = pp_splices_new ();
+
+      pp_splices_add (whole, start, text[end] == '\n' ? end + 1 : end, "");
+      return pp_splices_apply (whole, "", text, NULL);
+    }
+  return pp_splices_apply (splices, "", text, NULL);
 }
 
 char *

@@ -45,8 +45,14 @@ char       *pp_modprobe_render           (const char         *gpu_address,
                                           const char * const *ids,
                                           const char * const *softdep_modules);
 
-/* Warnings for other modprobe.d files (PpTextFile*) that also give vfio-pci
- * ids or blacklist vfio modules */
+/* @text with every "ids=..." word taken out of the command on line @line
+ * (1-based, one line, no continuation), and the whole line when nothing
+ * but "options MODULE" is left. NULL when that line has no ids=. */
+char       *pp_modprobe_drop_ids         (const char *text,
+                                          guint       line);
+
+/* Warnings for other modprobe.d files (PpTextFile*) that blacklist vfio
+ * modules */
 void        pp_modprobe_check_others     (GPtrArray *files,
                                           GPtrArray *warnings);
 

@@ -45,7 +45,10 @@ void        pp_param_token_free      (PpParamToken *token);
  * ("amd-iommu=on") is rewritten with the underscore the kernel's __setup
  * table uses; the module parameter keeps either spelling.
  * The other vendor's switch (amd_iommu= on an Intel CPU) is left alone: the
- * kernel ignores it, and the disk may boot other machines. */
+ * kernel ignores it, and the disk may boot other machines.
+ * A pci-stub.ids= (an older way to hold devices for passthrough) that names
+ * one of the intent's vfio_ids would claim that function before vfio-pci:
+ * those IDs are taken out of it, and it goes when none is left. */
 GPtrArray  *pp_kernel_params_plan    (const PpKernelParamsIntent *intent,
                                       GPtrArray                  *tokens,
                                       GPtrArray                  *append);
@@ -58,6 +61,13 @@ gboolean    pp_kernel_params_splice  (GPtrArray                  *tokens,
                                       const char * const         *paths,
                                       GError                    **error);
 
+/* The first token whose text is only known when the file is read (to be
+ * named in a warning), or NULL */
+PpParamToken *pp_kernel_params_first_opaque (GPtrArray *tokens);
+
+/* A blank between parameters, as the kernel's isspace () sees it */
+gboolean    pp_kernel_params_is_blank (char c);
+
 /* Splits a plain command line (/etc/kernel/cmdline, an "options" value) at
  * blanks; ranges are offsets in @text plus @base. */
 void        pp_kernel_params_tokenize (const char *text,
@@ -66,9 +76,12 @@ void        pp_kernel_params_tokenize (const char *text,
                                        guint       segment,
                                        GPtrArray  *tokens);
 
-/* The whole of a plain command line edited (/etc/kernel/cmdline) */
+/* The whole of a plain command line edited (/etc/kernel/cmdline); NULL with
+ * @error naming @path where a parameter to change is written with quotes */
 char       *pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
-                                        const char                 *text);
+                                        const char                 *path,
+                                        const char                 *text,
+                                        GError                    **error);
 
 /* "intel_iommu=on iommu=pt vfio-pci.ids=..." : the parameters the intent adds
  * to an empty command line (for grubby --args) */

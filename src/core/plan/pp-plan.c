@@ -7,6 +7,7 @@
 #include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
 #include "pp-plan.h"
+#include "pp-plan-earlier.h"
 
 void
 pp_plan_free (PpPlan *plan)
@@ -67,14 +68,27 @@ steal_into (GPtrArray  *to,
   *from = g_ptr_array_new ();
 }
 
-/* Everything of @changes but its commands, which go in the order they must run
- * (plan_take_commands) */
+/* @changes' commands, after those already there. Every file is written
+ * before any command runs, so a rebuild that is already in the plan (a UKI
+ * built by mkinitcpio -P, like the initramfs) need not run twice. */
 static void
 plan_take_commands (PpPlan    *plan,
                     PpChanges *changes)
 {
-  steal_into (plan->commands, &changes->commands);
-  steal_into (plan->undo_commands, &changes->undo_commands);
+  for (guint i = 0; i < changes->commands->len; i++)
+    {
+      char **argv = g_ptr_array_index (changes->commands, i);
+      char **undo = g_ptr_array_index (changes->undo_commands, i);
+      gboolean again = FALSE;
+
+      for (guint j = 0; undo == NULL && j < plan->commands->len; j++)
+        again |= g_ptr_array_index (plan->undo_commands, j) == NULL
+                 && g_strv_equal ((const char * const *) argv, g_ptr_array_index (plan->commands, j));
+      if (again)
+        continue;
+      g_ptr_array_add (plan->commands, g_strdupv (argv));
+      g_ptr_array_add (plan->undo_commands, g_strdupv (undo));
+    }
 }
 
 static void
@@ -311,7 +325,13 @@ plan_boot (PpPlan         *plan,
 
   if (asked != PP_BOOT_MODE_EVERY_BOOT)
     {
-      if (boot->plan_boot_entry == NULL)
+      g_autofree char *bound = pp_plan_earlier_binds_every_boot (request->setup, request->ids);
+
+      /* an earlier setup that binds the GPU in every boot leaves no boot
+       * without it: that is every-boot, reconciled */
+      if (bound != NULL)
+        why = g_steal_pointer (&bound);
+      else if (boot->plan_boot_entry == NULL)
         why = g_strdup (boot->no_boot_entry != NULL ? _(boot->no_boot_entry)
                                                     : _("PassthroughPrep cannot add a boot entry for this boot loader."));
       else
@@ -423,12 +443,19 @@ pp_plan_reserve (const PpHost        *host,
 
       return plan_refuse (g_steal_pointer (&plan), why);
     }
+  if (boot->refused != NULL)
+    return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&boot->refused));
   boot_request.mode = plan->mode;
 
+  /* boot-entry: ids= in modprobe.d would bind the GPU in every boot entry */
   boot_request.changes = initramfs;
   if (!setup->initramfs->plan_modules (&boot_request, error)
-      || !plan_modprobe (initramfs, host, gpu, plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : plan->ids, error))
+      || !plan_modprobe (initramfs, host, gpu, plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : plan->ids, error)
+      || !pp_plan_reconcile_earlier_vfio (initramfs, host, setup,
+                                          plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : ids_joined, error))
     return NULL;
+  if (initramfs->refused != NULL)
+    return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&initramfs->refused));
   /* modprobe.d goes into the image too */
   boot_request.changes = rebuild;
   if (initramfs->files->len > 0)
