@@ -152,6 +152,47 @@ def unreadable(cli):
     shutil.rmtree(root)
 
 
+def firmware_and_new_hosts(cli):
+    """What booted, read by an unprivileged user; the keys --check --json gained; NixOS's refusal"""
+    guid = "4a67b082-0a4c-41cf-b6c7-440b29bb8c4f"
+    root = cli.make_root("arch-sdboot-leftover-grub", "firmware")
+    code, out, err = cli.run("--check", "--json", "--root", root, unprivileged=True)
+    report = json.loads(out.decode("utf-8")) if code == 0 else {}
+    check(report.get("loader_info") == "systemd-boot 256.7-1-arch" and report.get("bootloader") == "systemd-boot",
+          "LoaderInfo read without privileges decides what booted", str(report.get("loader_info")))
+    check("did not start this system" in (report.get("boot_evidence") or ""),
+          "boot_evidence says GRUB's files are there but GRUB did not boot", str(report.get("boot_evidence")))
+    check(report.get("earlier_vfio") == [], "earlier_vfio is an empty array where there is none",
+          str(report.get("earlier_vfio")))
+    variable = os.path.join(root, "sys/firmware/efi/efivars/LoaderInfo-" + guid)
+    os.chmod(variable, 0o600 if cli.as_nobody else 0o000)
+    code, out, err = cli.run("--check", "--json", "--root", root, unprivileged=True)
+    report = json.loads(out.decode("utf-8")) if code == 0 else {}
+    check(report.get("read_error") == "/sys/firmware/efi/efivars/LoaderInfo-%s: permission denied" % guid,
+          "an EFI variable that cannot be read is a read error, never taken for absent", str(report.get("read_error")))
+    code, out, err = cli.run("--plan", "0000:10:00.0", "--root", root, unprivileged=True)
+    check(code == 1 and "LoaderInfo-%s: permission denied" % guid in err,
+          "and no plan is made on a guess", f"exit {code}: {err}")
+    os.chmod(variable, 0o644)
+    shutil.rmtree(root)
+
+    root = cli.make_root("debian-earlier-vfio", "earlier")
+    code, out, err = cli.run("--check", "--json", "--root", root)
+    report = json.loads(out.decode("utf-8")) if code == 0 else {}
+    first = (report.get("earlier_vfio") or [{}])[0]
+    check(first == {"kind": "modprobe-options", "path": "/etc/modprobe.d/vfio.conf", "line": 2,
+                    "text": "options vfio-pci ids=10de:1c03,10de:10f1 disable_vga=1", "ids": "10de:1c03,10de:10f1",
+                    "pci_stub": False},
+          "earlier_vfio names the file, line, text and IDs", str(first))
+    shutil.rmtree(root)
+
+    root = cli.make_root("nixos", "nixos")
+    code, out, err = cli.run("--plan", "0000:01:00.0", "--root", root)
+    check(code == 1 and "boot.kernelParams = [ \"intel_iommu=on\" \"iommu=pt\" \"vfio-pci.ids=10de:1401,10de:0fba\" ];"
+          in err, "NixOS: --plan refuses with the configuration.nix lines", f"exit {code}: {err}")
+    shutil.rmtree(root)
+
+
 def latin1(cli):
     root = cli.make_root("desktop-intel-nvidia", "latin1")
     grub = os.path.join(root, "etc/default/grub")
@@ -196,6 +237,7 @@ def main():
         usage(cli)
         acs_override_and_binding(cli)
         unreadable(cli)
+        firmware_and_new_hosts(cli)
         latin1(cli)
     finally:
         shutil.rmtree(cli.work, ignore_errors=True)

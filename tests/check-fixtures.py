@@ -73,17 +73,23 @@ def check_list(errors, listing, host):
 
 
 def parse_expect(path):
-    """scenario NAME | iommu on|off | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]
+    """scenario NAME | iommu on|off | bootloader NAME | boot_backend NAME | initramfs NAME | cpu VENDOR
+    | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]
     [reset-methods=M,N] [reset-advice=none|WORDS+JOINED+BY+PLUS] [remedies=KIND,KIND] [why=WORD]
-    | check ID ok|info|warning|error|absent [next=WORD]"""
+    | check ID ok|info|warning|error|absent [next=WORD] | earlier_vfio N (entries in --check's earlier_vfio)
+    | plan refused WORD (every plan of this host is a refusal that says WORD)"""
     want = {'gpus': {}, 'checks': {}}
     with open(path, encoding='utf-8') as f:
         for lineno, raw in enumerate(f, 1):
             words = raw.split('#', 1)[0].split()
             if not words:
                 continue
-            if words[0] in ('scenario', 'iommu', 'bootloader', 'initramfs', 'cpu') and len(words) == 2:
+            if words[0] in ('scenario', 'iommu', 'bootloader', 'boot_backend', 'initramfs', 'cpu') and len(words) == 2:
                 want[words[0]] = words[1]
+            elif words[0] == 'earlier_vfio' and len(words) == 2 and words[1].isdigit():
+                want['earlier_vfio'] = int(words[1])
+            elif words[0] == 'plan' and len(words) == 3 and words[1] == 'refused':
+                want['plan_refused'] = words[2]     # read by test-plan's every-gpu cases
             elif words[0] == 'gpu' and len(words) >= 3 and words[2] in ('viable', 'not-viable'):
                 gpu = {'viable': words[2] == 'viable'}
                 for word in words[3:]:
@@ -118,9 +124,10 @@ def check_advice(errors, report, want):
         expect_equal(errors, 'scenario', report['scenario'], want['scenario'])
     if 'iommu' in want:
         expect_equal(errors, 'iommu', report['iommu']['enabled'], want['iommu'] == 'on')
-    for key in ('bootloader', 'initramfs'):
+    for key in ('bootloader', 'boot_backend', 'initramfs'):
         if key in want:
             expect_equal(errors, key, report[key], want[key])
+    expect_equal(errors, 'earlier_vfio', len(report['earlier_vfio']), want.get('earlier_vfio', 0))
     if 'cpu' in want:
         expect_equal(errors, 'cpu', report['cpu']['vendor'], want['cpu'])
     checks = {c['id']: c for c in report['checks']}

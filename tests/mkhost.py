@@ -18,6 +18,8 @@ import struct
 import sys
 
 MARKER = '.mkhost-root'
+# The Boot Loader Interface's vendor GUID (systemd-boot, GRUB's bli, Limine)
+LOADER_GUID = '4a67b082-0a4c-41cf-b6c7-440b29bb8c4f'
 
 ADDR_RE = re.compile(r'^([0-9a-f]{4}):([0-9a-f]{2}):([0-1][0-9a-f])\.([0-7])$')
 IDS_RE = re.compile(r'^([0-9a-f]{4}):([0-9a-f]{4})$')
@@ -267,6 +269,7 @@ class Host:
         self.iommu = None
         self.modules = []        # (name, 'loaded'|'builtin')
         self.overlays = []       # directory paths
+        self.efivars = []        # (name, value, line)
         self.groups = {}         # number -> [Device]
         self.devices = []        # every device, in description order
         self.mdevs = []          # (group, uuid, parent Device or None)
@@ -492,6 +495,12 @@ def parse(path, bases=frozenset()):
             if any(m[0] == args[0] for m in host.modules):
                 raise DescError(lineno, "module '%s' is already listed" % args[0])
             host.modules.append((args[0], args[1]))
+        elif keyword == 'efivar':
+            if len(args) != 2 or not re.match(r'^[A-Za-z][A-Za-z0-9]*$', args[0]):
+                raise DescError(lineno, 'efivar needs NAME "VALUE" (a Boot Loader Interface variable)')
+            if any(v[0] == args[0] for v in host.efivars):
+                raise DescError(lineno, "efivar '%s' is already given" % args[0])
+            host.efivars.append((args[0], args[1], lineno))
         elif keyword == 'overlay':
             if len(args) != 1 or not NAME_RE.match(args[0]):
                 raise DescError(lineno, 'overlay needs one overlay name')
@@ -543,6 +552,8 @@ def parse(path, bases=frozenset()):
         if uuid in uuids:
             raise DescError(line, 'mdev %s is listed twice' % uuid)
         uuids.add(uuid)
+    if host.efivars and not host.uefi:
+        raise DescError(host.efivars[0][2], 'efivar needs uefi yes')
     check_consistency(host)
     return host
 
@@ -951,6 +962,11 @@ def build(host, root):
     if host.uefi:
         write(root, 'sys/firmware/efi/fw_platform_size', '64\n')
         os.makedirs(os.path.join(root, 'sys', 'firmware', 'efi', 'efivars'), exist_ok=True)
+    for name, value, _line in host.efivars:
+        # efivarfs: the attributes (boot service and runtime access), then UTF-16LE with its NUL
+        path = os.path.join(root, 'sys', 'firmware', 'efi', 'efivars', '%s-%s' % (name, LOADER_GUID))
+        with open(path, 'wb') as f:
+            f.write(struct.pack('<I', 6) + (value + '\0').encode('utf-16-le'))
     if host.os:
         write(root, 'etc/os-release', os_release(host))
     write(root, 'usr/share/misc/pci.ids', pci_ids(host))

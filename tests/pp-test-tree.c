@@ -71,6 +71,43 @@ pp_test_tree_write (const char *root,
 }
 
 void
+pp_test_tree_write_bytes (const char *root,
+                          const char *path,
+                          const void *data,
+                          gsize       size)
+{
+  g_autofree char *full = g_build_filename (root, path, NULL);
+  g_autofree char *dir = g_path_get_dirname (full);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_file_set_contents (full, data, size, &error);
+  g_assert_no_error (error);
+}
+
+void
+pp_test_tree_efi_string (const char *root,
+                         const char *name,
+                         const char *value)
+{
+  g_autofree char *path = g_strdup_printf ("sys/firmware/efi/efivars/%s-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f", name);
+  g_autofree gunichar2 *units = NULL;
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  static const guint8 attributes[] = { 6, 0, 0, 0 };
+  glong n_units = 0;
+
+  units = g_utf8_to_utf16 (value, -1, NULL, &n_units, NULL);
+  g_byte_array_append (bytes, attributes, sizeof attributes);
+  for (glong i = 0; i <= n_units; i++)
+    {
+      guint8 pair[2] = { units[i] & 0xff, units[i] >> 8 };
+
+      g_byte_array_append (bytes, pair, 2);
+    }
+  pp_test_tree_write_bytes (root, path, bytes->data, bytes->len);
+}
+
+void
 pp_test_tree_link (const char *root,
                    const char *path,
                    const char *target)

@@ -11,6 +11,15 @@ void  pp_test_tree_free       (char       *root);
 void  pp_test_tree_write      (const char *root,
                                const char *path,
                                const char *contents);
+void  pp_test_tree_write_bytes (const char *root,
+                               const char *path,
+                               const void *data,
+                               gsize       size);
+/* An EFI variable NAME-4a67b082-... under sys/firmware/efi/efivars: the
+ * attributes 06 00 00 00, then @value in UTF-16LE with a NUL */
+void  pp_test_tree_efi_string (const char *root,
+                               const char *name,
+                               const char *value);
 void  pp_test_tree_link       (const char *root,
                                const char *path,
                                const char *target);

@@ -235,17 +235,55 @@ test_modprobe_parse_and_conflicts (void)
   g_ptr_array_add (files, pp_text_file_new ("/etc/modprobe.d/vfio.conf", "options vfio-pci ids=10de:21c4\n"));
   g_ptr_array_add (files, pp_text_file_new ("/etc/modprobe.d/no.conf", "# x\nblacklist vfio_pci\n"));
   g_ptr_array_add (files, pp_text_file_new (PP_MODPROBE_FILE, "options vfio-pci ids=1:2\n"));
+  /* other IDs are reconciled by the plan (pp-plan-earlier.c); a blacklist is a warning */
   pp_modprobe_check_others (files, warnings);
-  g_assert_cmpuint (warnings->len, ==, 2);
-  g_assert_true (g_str_has_prefix (g_ptr_array_index (warnings, 0), "/etc/modprobe.d/vfio.conf:1: "));
-  g_assert_true (g_str_has_prefix (g_ptr_array_index (warnings, 1), "/etc/modprobe.d/no.conf:2: "));
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (warnings, 0), "/etc/modprobe.d/no.conf:2: "));
+}
+
+/* The earlier "options vfio-pci ids=" loses its ids= and nothing else; a
+ * line left with nothing to say goes */
+static void
+test_modprobe_drop_ids (void)
+{
+  static const struct { const char *text; guint line; const char *want; } cases[] = {
+    { "options vfio-pci ids=10de:1b80,10de:10f0\n", 1, "" },
+    { "# mine\noptions vfio_pci ids=1:2 disable_vga=1\nsoftdep nouveau pre: vfio-pci\n", 2,
+      "# mine\noptions vfio_pci disable_vga=1\nsoftdep nouveau pre: vfio-pci\n" },
+    { "options vfio-pci disable_vga=1\tids=1:2\r\n", 1, "options vfio-pci disable_vga=1\r\n" },
+    { "options vfio-pci ids=1:2 ids=3:4\n", 1, "" },
+    { "options vfio-pci ids=1:2", 1, "" },
+    { "a\noptions vfio-pci ids=1:2", 2, "a\n" },
+    { "options vfio-pci disable_vga=1\n", 1, NULL },
+    { "options vfio-pci ids=1:2\n", 3, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *edited = pp_modprobe_drop_ids (cases[i].text, cases[i].line);
+
+      g_assert_cmpstr (edited, ==, cases[i].want);
+    }
+}
+
+/* /etc/modules and initramfs-tools lines: only the ids= value changes */
+static void
+test_modules_line_set_ids (void)
+{
+  g_autofree char *edited = pp_modules_line_set_ids ("# x\nvfio_pci ids=1:2 disable_vga=1\nnvidia\n", 2, "10de:1b80");
+  g_autofree char *same = pp_modules_line_set_ids ("vfio_pci ids=10de:1b80\n", 1, "10de:1b80");
+  g_autofree char *comment = pp_modules_line_set_ids ("#vfio_pci ids=1:2\n", 1, "10de:1b80");
+
+  g_assert_cmpstr (edited, ==, "# x\nvfio_pci ids=10de:1b80 disable_vga=1\nnvidia\n");
+  g_assert_null (same);
+  g_assert_null (comment);
 }
 
 /* The spaces rule: our list must not glue to what other files add */
 static void
 test_dracut_spaces (void)
 {
-  g_autofree char *ours = pp_dracut_render ("0000:01:00.0");
+  g_autofree char *ours = pp_dracut_render ("0000:01:00.0", NULL);
   g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *before = pp_test_write_file (tmp, "10-nvme.conf", "force_drivers+=\"nvme\"\n");
   g_autofree char *mine = pp_test_write_file (tmp, "passthrough-prep-vfio.conf", ours);
@@ -298,6 +336,8 @@ main (int   argc,
   g_test_add_func ("/core/modprobe/render", test_modprobe_render);
   g_test_add_func ("/core/modprobe/render-by-address", test_modprobe_render_by_address);
   g_test_add_func ("/core/modprobe/addresses-file", test_vfio_addresses_render);
+  g_test_add_func ("/core/modprobe/drop-ids", test_modprobe_drop_ids);
+  g_test_add_func ("/core/modules/set-ids", test_modules_line_set_ids);
   g_test_add_func ("/core/modprobe/parse-and-conflicts", test_modprobe_parse_and_conflicts);
   g_test_add_func ("/core/dracut/spaces-rule", test_dracut_spaces);
   return g_test_run ();

@@ -319,8 +319,10 @@ test_boot_detection (Tree *tree, gconstpointer data)
   g_assert_cmpstr (sdboot_setup->initramfs->id, ==, "dracut");
   g_assert_null (sdboot_setup->grub_cfg);
 
+  /* both boot managers' files: GRUB, which adds BOOT_IMAGE=, booted */
   pp_test_tree_write (tree->root, "etc/default/grub", "GRUB_ENABLE_BLSCFG=true\n");
   pp_test_tree_write (tree->root, "boot/grub2/grub.cfg", "# generated\n");
+  pp_test_tree_write (tree->root, "proc/cmdline", "BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=UUID=1 ro\n");
   grub = pp_host_read (tree->root, &error);
   g_assert_no_error (error);
   grub_setup = pp_boot_setup_detect (grub);

@@ -206,6 +206,16 @@ test_ids_not_present (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (check);
   g_assert_cmpint (check->status, ==, PP_CHECK_WARNING);
   assert_contains (check->summary, "does not have");
+  /* set up some other way than by PassthroughPrep: nothing of ours to revert */
+  assert_contains (check->next_step, "Reserving a GPU replaces those IDs");
+
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf", "options vfio-pci ids=1002:67df\n");
+  g_clear_pointer (&fixture->checks, g_ptr_array_unref);
+  g_clear_pointer (&fixture->setup, pp_boot_setup_free);
+  g_clear_pointer (&fixture->advice, pp_advice_free);
+  g_clear_pointer (&fixture->host, pp_host_free);
+  check = read_reserved_check (fixture);
+  assert_contains (check->next_step, "Revert the reservation");
 }
 
 static const PpCheck *
@@ -314,6 +324,51 @@ test_by_address_moved_card (Fixture *fixture, gconstpointer data)
   assert_contains (check->next_step, "reserve the GPU again where it is now");
 }
 
+/* The check @id as Readiness reads the fixture now */
+static const PpCheck *
+reread_check (Fixture    *fixture,
+              const char *id)
+{
+  g_clear_pointer (&fixture->checks, g_ptr_array_unref);
+  g_clear_pointer (&fixture->setup, pp_boot_setup_free);
+  g_clear_pointer (&fixture->advice, pp_advice_free);
+  g_clear_pointer (&fixture->host, pp_host_free);
+  read_reserved_check (fixture);
+  return find_check (fixture, id);
+}
+
+/* VFIO set up before: where, with what it binds */
+static void
+test_earlier_setup (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  g_assert_null (reread_check (fixture, "earlier-vfio"));
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/vfio.conf",
+                      "options vfio-pci ids=10de:1b80,10de:10f0\nsoftdep nouveau pre: vfio-pci\n");
+  check = reread_check (fixture, "earlier-vfio");
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_INFO);
+  g_assert_cmpstr (check->summary, ==,
+                   "Set up by hand before:\n/etc/modprobe.d/vfio.conf:1 binds 10de:1b80,10de:10f0\n"
+                   "/etc/modprobe.d/vfio.conf:2 loads vfio-pci before a driver: “softdep nouveau pre: vfio-pci”");
+  assert_contains (check->next_step, "Revert puts them back");
+
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/zz.conf", "install vfio-pci /usr/local/bin/bind\n");
+  check = reread_check (fixture, "earlier-vfio");
+  g_assert_cmpint (check->status, ==, PP_CHECK_WARNING);
+  assert_contains (check->summary, "/etc/modprobe.d/zz.conf:1 runs “install vfio-pci /usr/local/bin/bind” instead");
+
+  /* reserved since: only what disagrees with our file */
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/zz.conf", "# gone\n");
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf", "options vfio-pci ids=10de:1401,10de:0fba\n");
+  check = reread_check (fixture, "earlier-vfio");
+  g_assert_cmpstr (check->summary, ==,
+                   "Besides PassthroughPrep’s own file, VFIO is set up in:\n"
+                   "/etc/modprobe.d/vfio.conf:1 binds 10de:1b80,10de:10f0");
+}
+
 static void
 write_boot_entry_modprobe (Fixture *fixture)
 {
@@ -400,6 +455,7 @@ main (int argc, char **argv)
   ADD ("/core/readiness/reserved/by-address/not-restarted", test_by_address_not_restarted);
   ADD ("/core/readiness/reserved/by-address/driver-loaded-first", test_by_address_driver_first);
   ADD ("/core/readiness/reserved/by-address/moved-card", test_by_address_moved_card);
+  ADD ("/core/readiness/earlier-vfio", test_earlier_setup);
   ADD ("/core/readiness/boot-entry/normal-running", test_boot_entry_normal);
   ADD ("/core/readiness/boot-entry/passthrough-running", test_boot_entry_passthrough);
   ADD ("/core/readiness/boot-entry/by-address", test_boot_entry_by_address);

@@ -10,8 +10,11 @@
 #include "pp-host-files.h"
 
 /* GRUB reading Boot Loader Specification entries (Fedora, RHEL-likes):
- * grubby edits every entry's options; /etc/default/grub and
- * /etc/kernel/cmdline serve kernels installed later. */
+ * every entry's options are edited in place, as grubby would, so that
+ * revert restores them byte for byte; /etc/default/grub and
+ * /etc/kernel/cmdline serve kernels installed later. Entries whose options
+ * hold a GRUB variable ($kernelopts, RHEL 8: the command line lives in
+ * grubenv) go through grubby, with the grubby command that undoes it. */
 
 static gboolean
 enables_blscfg (const char *text)
@@ -57,7 +60,98 @@ static char *
 grub_bls_describe (const PpBootSetup *setup,
                    char             **next_step)
 {
-  return g_strdup_printf (_("GRUB with boot loader entries (%s), edited with grubby"), setup->grub_cfg);
+  return g_strdup_printf (_("GRUB with boot loader entries (%s)"), setup->grub_cfg);
+}
+
+static gboolean
+is_options_line (const char *line)
+{
+  return g_str_has_prefix (line, "options") && (line[7] == ' ' || line[7] == '\t');
+}
+
+/* The options tokens of one entry's text; $kernelopts (RHEL 8) stands for
+ * grubenv's kernelopts, when it is known */
+static GPtrArray *
+entry_tokens (const char *text,
+              const char *kernelopts)
+{
+  GPtrArray *tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint l = 0; lines[l]; l++)
+    {
+      const char *line = lines[l] + strspn (lines[l], " \t");
+      g_autoptr(GPtrArray) own = NULL;
+
+      if (!is_options_line (line))
+        continue;
+      own = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
+      pp_kernel_params_tokenize (line + 7, 0, strlen (line + 7), 0, own);
+      for (guint t = 0; t < own->len; t++)
+        {
+          PpParamToken *token = g_ptr_array_index (own, t);
+
+          if (kernelopts != NULL
+              && (g_str_equal (token->text, "$kernelopts") || g_str_equal (token->text, "${kernelopts}")))
+            pp_kernel_params_tokenize (kernelopts, 0, strlen (kernelopts), 0, tokens);
+          else
+            g_ptr_array_add (tokens, g_steal_pointer (&g_ptr_array_index (own, t)));
+        }
+    }
+  return tokens;
+}
+
+/* kernelopts from GRUB's environment block, or NULL */
+static gboolean
+read_kernelopts (const PpHost  *host,
+                 char         **kernelopts,
+                 GError       **error)
+{
+  static const char * const grubenvs[] = { "/boot/grub2/grubenv", "/boot/grub/grubenv", NULL };
+
+  *kernelopts = NULL;
+  for (guint i = 0; grubenvs[i] != NULL; i++)
+    {
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!pp_host_read_file (host, grubenvs[i], &text, error))
+        return FALSE;
+      if (text == NULL)
+        continue;
+      lines = g_strsplit (text, "\n", -1);
+      for (guint l = 0; lines[l] != NULL; l++)
+        if (g_str_has_prefix (lines[l], "kernelopts="))
+          *kernelopts = g_strdup (lines[l] + strlen ("kernelopts="));
+      return TRUE;
+    }
+  return TRUE;
+}
+
+/* Whether some entry's options name a GRUB variable ($kernelopts) that
+ * only grubby knows how to edit */
+static gboolean
+entries_use_variables (const PpHost  *host,
+                       GPtrArray     *entries,
+                       gboolean      *use,
+                       GError       **error)
+{
+  *use = FALSE;
+  for (guint e = 0; e < entries->len; e++)
+    {
+      g_autofree char *text = NULL;
+      g_autoptr(GPtrArray) tokens = NULL;
+
+      if (!pp_host_read_file (host, g_ptr_array_index (entries, e), &text, error))
+        return FALSE;
+      if (text == NULL)
+        continue;
+      tokens = entry_tokens (text, NULL);
+      for (guint t = 0; t < tokens->len; t++)
+        if (strchr (((PpParamToken *) g_ptr_array_index (tokens, t))->text, '$') != NULL)
+          *use = TRUE;
+    }
+  return TRUE;
 }
 
 static void
@@ -68,36 +162,47 @@ add_once (GPtrArray  *strings,
     g_ptr_array_add (strings, g_strdup (text));
 }
 
+static gboolean
+same_key (const char *a,
+          const char *b)
+{
+  return strcspn (a, "=") == strcspn (b, "=") && strncmp (a, b, strcspn (a, "=")) == 0;
+}
+
 /* What grubby must add and remove so that every entry's options read as
- * the kernel-params plan wants */
+ * the kernel-params plan wants, and what adds and removes them back.
+ * grubby --args=K=V replaces K's value (the same spelling only); a removal
+ * takes K=V exactly. */
+typedef struct
+{
+  GPtrArray *args;
+  GPtrArray *remove;
+  GPtrArray *undo_args;
+  GPtrArray *undo_remove;
+} GrubbyArgs;
+
 static gboolean
 collect_grubby_args (const PpBootRequest  *request,
-                     GPtrArray            *args,
-                     GPtrArray            *remove,
+                     GPtrArray            *entries,
+                     GrubbyArgs           *grubby,
                      GError              **error)
 {
-  g_autoptr(GPtrArray) entries = pp_boot_list_loader_entries (request->host, error);
+  g_autofree char *kernelopts = NULL;
 
-  if (entries == NULL)
+  if (!read_kernelopts (request->host, &kernelopts, error))
     return FALSE;
   for (guint e = 0; e < entries->len; e++)
     {
       g_autofree char *text = NULL;
-      g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
+      g_autoptr(GPtrArray) tokens = NULL;
       g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GPtrArray) decisions = NULL;
-      g_auto(GStrv) lines = NULL;
 
       if (!pp_host_read_file (request->host, g_ptr_array_index (entries, e), &text, error))
         return FALSE;
-      lines = g_strsplit (text, "\n", -1);
-      for (guint l = 0; lines[l]; l++)
-        {
-          const char *line = lines[l] + strspn (lines[l], " \t");
-
-          if (g_str_has_prefix (line, "options") && (line[7] == ' ' || line[7] == '\t'))
-            pp_kernel_params_tokenize (line + 7, 0, strlen (line + 7), 0, tokens);
-        }
+      if (text == NULL)
+        continue;
+      tokens = entry_tokens (text, kernelopts);
       decisions = pp_kernel_params_plan (request->params, tokens, append);
       for (guint t = 0; t < tokens->len; t++)
         {
@@ -106,15 +211,21 @@ collect_grubby_args (const PpBootRequest  *request,
 
           if (decision == NULL)
             continue;
-          /* grubby replaces a key's value but not another spelling of it */
-          if (decision[0] == '\0' || strcspn (decision, "=") != strcspn (token->text, "=")
-              || strncmp (decision, token->text, strcspn (decision, "=")) != 0)
-            add_once (remove, token->text);
+          if (decision[0] == '\0' || !same_key (decision, token->text))
+            {
+              add_once (grubby->remove, token->text);
+              if (decision[0] != '\0')
+                add_once (grubby->undo_remove, decision);
+            }
           if (decision[0] != '\0')
-            add_once (args, decision);
+            add_once (grubby->args, decision);
+          add_once (grubby->undo_args, token->text);
         }
       for (guint a = 0; a < append->len; a++)
-        add_once (args, g_ptr_array_index (append, a));
+        {
+          add_once (grubby->args, g_ptr_array_index (append, a));
+          add_once (grubby->undo_remove, g_ptr_array_index (append, a));
+        }
     }
   return TRUE;
 }
@@ -130,24 +241,13 @@ joined_option (const char *option,
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
-static gboolean
-grub_bls_plan_params (const PpBootRequest *request,
-                      GError             **error)
+static GStrv
+grubby_argv (GPtrArray *args,
+             GPtrArray *remove)
 {
-  static const char * const grubby[] = { "grubby", NULL };
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) remove = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
-  g_auto(GStrv) command = NULL;
   g_autofree char *add_option = NULL;
   g_autofree char *remove_option = NULL;
-
-  if (!pp_boot_grub_edit_defaults (request, TRUE, error)
-      || !pp_boot_plan_kernel_cmdline (request, error)
-      || !collect_grubby_args (request, args, remove, error))
-    return FALSE;
-  if (args->len == 0 && remove->len == 0)
-    return TRUE;
 
   g_strv_builder_add (argv, "grubby");
   g_strv_builder_add (argv, "--update-kernel=ALL");
@@ -155,26 +255,58 @@ grub_bls_plan_params (const PpBootRequest *request,
     g_strv_builder_add (argv, (add_option = joined_option ("--args=", args)));
   if (remove->len > 0)
     g_strv_builder_add (argv, (remove_option = joined_option ("--remove-args=", remove)));
-  command = g_strv_builder_end (argv);
+  return g_strv_builder_end (argv);
+}
 
-  if (pp_host_find_tool (request->host, grubby) != NULL)
-    pp_changes_add_argv (request->changes, g_steal_pointer (&command));
+static gboolean
+plan_with_grubby (const PpBootRequest *request,
+                  GPtrArray           *entries,
+                  GError             **error)
+{
+  static const char * const grubby_tool[] = { "grubby", NULL };
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) remove = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) undo_args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) undo_remove = g_ptr_array_new_with_free_func (g_free);
+  GrubbyArgs grubby = { args, remove, undo_args, undo_remove };
+  g_auto(GStrv) command = NULL;
+
+  if (!collect_grubby_args (request, entries, &grubby, error))
+    return FALSE;
+  if (args->len == 0 && remove->len == 0)
+    return TRUE;
+  command = grubby_argv (args, remove);
+  if (pp_host_find_tool (request->host, grubby_tool) != NULL)
+    pp_changes_add_argv_with_undo (request->changes, g_steal_pointer (&command), grubby_argv (undo_args, undo_remove));
   else
     {
-      g_autofree char *joined = g_strjoinv (" ", command);
+      g_autofree char *joined = pp_boot_command_line (command);
 
-      pp_changes_add_manual_step (request->changes, _("Install grubby and run: %s"), joined);
+      pp_changes_add_manual_step (request->changes,
+                                  _("GRUB: the boot loader entries take their options from a GRUB variable "
+                                    "($kernelopts), which only grubby edits, and grubby is not installed. "
+                                    "Install it and run: %s"), joined);
     }
   return TRUE;
 }
 
-static const char * const grub_bls_writes[] = {
-  "/etc/default/grub", "/etc/default/grub.d/*.cfg", "/etc/kernel/cmdline", "/boot/loader/entries/*.conf",
-  PP_KERNEL_INSTALL_PLUGIN, NULL,
-};
-static const char * const grub_bls_runs[] = {
-  "grubby", "grub2-mkconfig", "grub-mkconfig", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-reboot", NULL,
-};
+static gboolean
+grub_bls_plan_params (const PpBootRequest *request,
+                      GError             **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  gboolean variables = FALSE;
+
+  if (!pp_boot_grub_edit_defaults (request, TRUE, error)
+      || !pp_boot_plan_kernel_cmdline (request, error))
+    return FALSE;
+  entries = pp_boot_list_loader_entries (request->host, error);
+  if (entries == NULL || !entries_use_variables (request->host, entries, &variables, error))
+    return FALSE;
+  if (variables)
+    return plan_with_grubby (request, entries, error);
+  return pp_boot_plan_loader_entries (request, error);
+}
 
 /* Fedora hides the menu while the last boot succeeded (menu_auto_hide in
  * grubenv): the variable goes while a Passthrough entry is there */
@@ -275,6 +407,14 @@ grub_bls_next_boot_command (const PpHost       *host,
   argv[1] = id;
   return argv;
 }
+
+static const char * const grub_bls_writes[] = {
+  "/etc/default/grub", "/etc/default/grub.d/*.cfg", "/etc/kernel/cmdline", "/boot/loader/entries/*.conf",
+  "/boot/efi/loader/entries/*.conf", "/efi/loader/entries/*.conf", PP_KERNEL_INSTALL_PLUGIN, NULL,
+};
+static const char * const grub_bls_runs[] = {
+  "grubby", "grub2-mkconfig", "grub-mkconfig", "grub2-editenv", "grub-editenv", "grub2-reboot", "grub-reboot", NULL,
+};
 
 const PpBootBackend pp_boot_grub_bls = {
   .id = "grub-bls",

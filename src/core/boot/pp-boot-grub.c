@@ -96,23 +96,26 @@ grub_describe (const PpBootSetup *setup,
 }
 
 /* grub-mkconfig (update-grub on Debian) writes grub.cfg again from the
- * files; where neither is installed, a step by hand says so */
+ * files the plan changed since @files_before; where neither is installed, a
+ * step by hand names GRUB, the changed file and the command */
 static void
-grub_plan_rebuild (const PpBootRequest *request)
+grub_plan_rebuild (const PpBootRequest *request,
+                   guint                files_before)
 {
   static const char * const update_grub[] = { "update-grub", NULL };
+  /* Fedora and openSUSE name them grub2-*, with grub.cfg in /boot/grub2 */
   static const char * const mkconfig[] = { "grub-mkconfig", "grub2-mkconfig", NULL };
-  const char *tool;
+  static const char * const mkconfig2[] = { "grub2-mkconfig", "grub-mkconfig", NULL };
+  const char *changed;
 
+  if (request->changes->files->len == files_before)
+    return;
+  changed = ((PpFileEdit *) g_ptr_array_index (request->changes->files, files_before))->path;
   if (host_is_debian_like (request->host) && pp_host_find_tool (request->host, update_grub) != NULL)
     pp_changes_add_command (request->changes, "update-grub", NULL);
-  else if ((tool = pp_host_find_tool (request->host, mkconfig)) != NULL)
-    pp_changes_add_command (request->changes, tool, "-o", request->setup->grub_cfg, NULL);
   else
-    pp_changes_add_manual_step (request->changes,
-                                _("GRUB: neither grub-mkconfig nor grub2-mkconfig is installed, so GRUB’s "
-                                  "configuration cannot be rebuilt here. Rebuild %s from /etc/default/grub with "
-                                  "the tool your distribution uses before restarting."), request->setup->grub_cfg);
+    pp_boot_add_tool_command (request, g_str_has_prefix (request->setup->grub_cfg, "/boot/grub2/") ? mkconfig2 : mkconfig,
+                              "GRUB", changed, "-o", request->setup->grub_cfg, NULL);
 }
 
 static gboolean
@@ -123,8 +126,7 @@ grub_plan_params (const PpBootRequest *request,
 
   if (!pp_boot_grub_edit_defaults (request, FALSE, error))
     return FALSE;
-  if (request->changes->files->len > files_before)
-    grub_plan_rebuild (request);
+  grub_plan_rebuild (request, files_before);
   return TRUE;
 }
 
@@ -205,8 +207,7 @@ grub_plan_boot_entry (const PpBootRequest *request,
     return FALSE;
   pp_changes_take_result (request->changes, files, shown);
   pp_changes_edit_file_mode (request->changes, GRUB_ENTRIES_FILE, old_generator, generator, 0755);
-  if (request->changes->files->len > files_before)
-    grub_plan_rebuild (request);
+  grub_plan_rebuild (request, files_before);
 
   os = grub_os_name (request->host, files);
   for (guint i = 0; i < kernels->len; i++)

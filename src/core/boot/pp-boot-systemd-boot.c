@@ -5,28 +5,35 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "pp-boot.h"
-#include "pp-boot-scripts.h"
+#include "pp-boot-systemd-boot-private.h"
 #include "pp-edit-sdboot.h"
 #include "pp-host-files.h"
 
-/* systemd-boot with Boot Loader Specification entries edited in place;
- * /etc/kernel/cmdline for kernels kernel-install adds later */
+/* systemd-boot with Boot Loader Specification entries (Type #1), edited in
+ * place; /etc/kernel/cmdline for kernels kernel-install adds later */
 
 #define LOADER_MENU_SECONDS 3
 
-static const char * const loader_confs[] = {
-  "/boot/loader/loader.conf", "/efi/loader/loader.conf", "/boot/efi/loader/loader.conf", NULL,
-};
+gboolean
+pp_boot_find_loader_conf (const PpHost  *host,
+                          const char   **found,
+                          GError       **error)
+{
+  static const char * const loader_confs[] = {
+    "/boot/loader/loader.conf", "/efi/loader/loader.conf", "/boot/efi/loader/loader.conf", NULL,
+  };
 
-static gboolean
-systemd_boot_detect (const PpHost  *host,
-                     PpBootSetup   *setup,
-                     GError       **error)
+  return pp_boot_find_first (host, loader_confs, found, error);
+}
+
+gboolean
+pp_boot_detect_systemd_boot (const PpHost  *host,
+                             PpBootSetup   *setup,
+                             GError       **error)
 {
   const char *found = NULL;
 
-  if (!pp_boot_find_first (host, loader_confs, &found, error) || found == NULL)
+  if (!pp_boot_find_loader_conf (host, &found, error) || found == NULL)
     return FALSE;
   g_free (setup->boot_evidence);
   setup->boot_evidence = g_strdup_printf (_("%s exists"), found);
@@ -44,52 +51,11 @@ static gboolean
 systemd_boot_plan_params (const PpBootRequest *request,
                           GError             **error)
 {
-  g_autoptr(GPtrArray) entries = NULL;
-  gboolean kernelstub = FALSE;
-
-  if (!pp_boot_plan_kernel_cmdline (request, error))
-    return FALSE;
-  if (!pp_host_probe (request->host, "/etc/kernelstub/configuration", &kernelstub, error))
-    return FALSE;
-  /* Pop!_OS rewrites its entries from kernelstub's own list */
-  if (kernelstub)
-    {
-      g_autofree char *args = pp_kernel_params_intent_args (request->params);
-
-      pp_changes_add_manual_step (request->changes,
-                                  _("kernelstub manages this machine’s boot entries and rewrites them on "
-                                    "kernel updates: also run kernelstub -a \"%s\" (after removing any "
-                                    "older iommu or vfio-pci.ids option with kernelstub -d)."), args);
-    }
-
-  entries = pp_boot_list_loader_entries (request->host, error);
-  if (entries == NULL)
-    return FALSE;
-  for (guint e = 0; e < entries->len; e++)
-    {
-      const char *path = g_ptr_array_index (entries, e);
-      g_autofree char *text = NULL;
-      g_autofree char *edited = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (!pp_host_read_file (request->host, path, &text, error))
-        return FALSE;
-      if (text == NULL)
-        continue;
-      edited = pp_sdboot_edit_entry (path, text, request->params, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      pp_changes_edit_file (request->changes, path, text, edited);
-    }
-  return TRUE;
+  return pp_boot_plan_kernel_cmdline (request, error) && pp_boot_plan_loader_entries (request, error);
 }
 
 static const char * const systemd_boot_writes[] = {
-  "/etc/kernel/cmdline", "/boot/loader/entries/*.conf", "/boot/efi/loader/entries/*.conf",
-  "/efi/loader/entries/*.conf", "/boot/loader/loader.conf", "/efi/loader/loader.conf",
+  "/etc/kernel/cmdline", PP_LOADER_ENTRY_WRITES, "/boot/loader/loader.conf", "/efi/loader/loader.conf",
   "/boot/efi/loader/loader.conf", PP_KERNEL_INSTALL_PLUGIN, NULL,
 };
 
@@ -114,7 +80,7 @@ systemd_boot_plan_boot_entry (const PpBootRequest *request,
                              "Passthrough entry would not last."));
       return FALSE;
     }
-  if (!pp_boot_find_first (request->host, loader_confs, &loader_conf, error)
+  if (!pp_boot_find_loader_conf (request->host, &loader_conf, error)
       || (loader_conf != NULL && !pp_host_read_file (request->host, loader_conf, &loader_text, error))
       || !pp_boot_plan_passthrough_entries (request, error))
     return FALSE;
@@ -137,7 +103,7 @@ const PpBootBackend pp_boot_systemd_boot = {
   .id = "systemd-boot",
   .bootloader = "systemd-boot",
   .touches = { systemd_boot_writes, NULL },
-  .detect = systemd_boot_detect,
+  .detect = pp_boot_detect_systemd_boot,
   .describe = systemd_boot_describe,
   .plan_params = systemd_boot_plan_params,
   .plan_boot_entry = systemd_boot_plan_boot_entry,

@@ -8,19 +8,32 @@
 #include "pp-boot.h"
 #include "pp-boot-scripts.h"
 #include "pp-diff.h"
-#include "pp-edit-sdboot.h"
 #include "pp-edit-modprobe.h"
+#include "pp-edit-sdboot.h"
+#include "pp-host-efi.h"
 #include "pp-host-files.h"
+#include "pp-initramfs-private.h"
 
 /* Every backend, most specific first: the first whose detect() says yes is
- * the host's. Adding one is a file that defines it and a line here. */
-#define PP_BOOT_BACKENDS(X) \
-  X (pp_boot_grub_bls)      \
-  X (pp_boot_grub)          \
-  X (pp_boot_systemd_boot)  \
-  X (pp_boot_other)
+ * the host's (among those of the boot manager that booted, where the
+ * firmware says). Adding one is a file that defines it and a line here. */
+#define PP_BOOT_BACKENDS(X)       \
+  X (pp_boot_nixos)               \
+  X (pp_boot_rpm_ostree)          \
+  X (pp_boot_grub_bls)            \
+  X (pp_boot_grub)                \
+  X (pp_boot_sdboot_manage)       \
+  X (pp_boot_kernelstub)          \
+  X (pp_boot_systemd_boot_uki)    \
+  X (pp_boot_systemd_boot)        \
+  X (pp_boot_limine_entry_tool)   \
+  X (pp_boot_limine)              \
+  X (pp_boot_refind)
 
 #define PP_INITRAMFS_BACKENDS(X)  \
+  X (pp_initramfs_nixos)          \
+  X (pp_initramfs_rpm_ostree)     \
+  X (pp_initramfs_limine_mkinitcpio) \
   X (pp_initramfs_mkinitcpio)     \
   X (pp_initramfs_dracut)         \
   X (pp_initramfs_tools)          \
@@ -76,6 +89,7 @@ pp_changes_free (PpChanges *changes)
   g_ptr_array_unref (changes->undo_commands);
   g_ptr_array_unref (changes->warnings);
   g_ptr_array_unref (changes->manual_steps);
+  g_free (changes->refused);
   g_ptr_array_unref (changes->boot_entries);
   g_free (changes->restart_entry);
   g_free (changes);
@@ -219,13 +233,43 @@ pp_changes_add_warning (PpChanges  *changes,
   va_end (args);
 }
 
+void
+pp_changes_refuse (PpChanges  *changes,
+                   const char *format,
+                   ...)
+{
+  va_list args;
+
+  if (changes->refused != NULL)
+    return;
+  va_start (args, format);
+  changes->refused = g_strdup_vprintf (format, args);
+  va_end (args);
+}
+
 /* ------------------------------------------------------------------ the unknown boot manager */
+
+/* Boot managers PassthroughPrep finds but has no backend for */
+static const char * const other_loader_files[] = {
+  "/boot/syslinux/syslinux.cfg", "/boot/extlinux/extlinux.conf", "/boot/syslinux.cfg", "/etc/lilo.conf",
+  "/etc/elilo.conf", "/boot/efi/EFI/BOOT/BOOTX64.CSV", NULL,
+};
 
 static gboolean
 unknown_detect (const PpHost  *host,
                 PpBootSetup   *setup,
                 GError       **error)
 {
+  const char *found = NULL;
+
+  if (!pp_boot_find_first (host, other_loader_files, &found, error))
+    return FALSE;
+  if (found != NULL)
+    {
+      setup->bootloader = "other";
+      g_free (setup->boot_evidence);
+      setup->boot_evidence = g_strdup_printf (_("%s exists, but PassthroughPrep does not edit that boot loader"), found);
+    }
   return TRUE;
 }
 
@@ -234,6 +278,11 @@ unknown_describe (const PpBootSetup *setup,
                   char             **next_step)
 {
   *next_step = g_strdup (_("The kernel parameters must be added by hand; the review lists them."));
+  if (setup->loader_info != NULL)
+    /* TRANSLATORS: %s is what the firmware says booted ("rEFInd 0.14") */
+    return g_strdup_printf (_("%s, which PassthroughPrep does not edit"), setup->loader_info);
+  if (g_strcmp0 (setup->bootloader, "other") == 0)
+    return g_strdup (_("A boot loader PassthroughPrep does not edit"));
   return g_strdup (_("Not found"));
 }
 
@@ -241,7 +290,14 @@ static gboolean
 unknown_plan_params (const PpBootRequest *request,
                      GError             **error)
 {
-  return pp_boot_plan_params_by_hand (request, _("PassthroughPrep found no boot loader it knows"), error);
+  g_autofree char *why = NULL;
+
+  if (request->setup->boot_evidence != NULL)
+    /* TRANSLATORS: %s says what was found ("/etc/lilo.conf exists, but ...") */
+    why = g_strdup_printf (_("PassthroughPrep does not edit this host’s boot loader: %s"), request->setup->boot_evidence);
+  else
+    why = g_strdup (_("PassthroughPrep found no boot loader it knows"));
+  return pp_boot_plan_params_by_hand (request, why, error);
 }
 
 static const char * const kernel_cmdline_writes[] = { "/etc/kernel/cmdline", NULL };
@@ -319,27 +375,263 @@ keep_first_error (PpBootSetup *setup,
     g_error_free (error);
 }
 
+/* The boot manager family a LoaderInfo names, or NULL for one we have no
+ * backend for */
+static const char *
+loader_info_bootloader (const char *loader_info)
+{
+  static const struct { const char *prefix; const char *bootloader; } known[] = {
+    { "systemd-boot ", "systemd-boot" },
+    { "GRUB ", "grub" },
+    { "Limine ", "limine" },
+    { "rEFInd ", "refind" },
+  };
+
+  for (guint i = 0; loader_info != NULL && i < G_N_ELEMENTS (known); i++)
+    if (g_str_has_prefix (loader_info, known[i].prefix))
+      return known[i].bootloader;
+  return NULL;
+}
+
+typedef struct
+{
+  const PpBootBackend *backend;
+  PpBootSetup         *found;    /* what its detect() filled in */
+} Candidate;
+
+static void
+candidate_clear (gpointer data)
+{
+  pp_boot_setup_free (((Candidate *) data)->found);
+}
+
+static void
+take_candidate (PpBootSetup     *setup,
+                const Candidate *candidate)
+{
+  setup->boot = candidate->backend;
+  setup->bootloader = candidate->backend->bootloader;
+  g_free (setup->grub_cfg);
+  setup->grub_cfg = g_strdup (candidate->found->grub_cfg);
+  g_free (setup->boot_evidence);
+  setup->boot_evidence = g_strdup (candidate->found->boot_evidence);
+}
+
+static void
+append_evidence (PpBootSetup *setup,
+                 char        *more)
+{
+  char *joined = setup->boot_evidence != NULL
+                 ? g_strdup_printf ("%s; %s", setup->boot_evidence, more)
+                 : g_strdup (more);
+
+  g_free (setup->boot_evidence);
+  setup->boot_evidence = joined;
+  g_free (more);
+}
+
+static void
+prepend_evidence (PpBootSetup *setup,
+                  char        *first)
+{
+  char *joined = setup->boot_evidence != NULL
+                 ? g_strdup_printf ("%s; %s", first, setup->boot_evidence)
+                 : g_strdup (first);
+
+  g_free (setup->boot_evidence);
+  setup->boot_evidence = joined;
+  g_free (first);
+}
+
+/* What the firmware says booted: LoaderInfo, set by systemd-boot, by GRUB
+ * with its bli module and by Limine 9 and later */
+static void
+read_firmware (const PpHost *host,
+               PpBootSetup  *setup,
+               char        **firmware_note)
+{
+  GError *error = NULL;
+
+  *firmware_note = NULL;
+  if (!pp_host_read_efi_string (host, "LoaderInfo", &setup->loader_info, &error))
+    {
+      /* a variable that cannot be decoded tells nothing, and we say so;
+       * one that cannot be read at all may not be guessed around */
+      if (g_error_matches (error, PP_HOST_ERROR, PP_HOST_ERROR_MALFORMED))
+        {
+          *firmware_note = g_strdup_printf (_("the firmware’s LoaderInfo could not be used (%s)"), error->message);
+          g_error_free (error);
+        }
+      else
+        keep_first_error (setup, error);
+      return;
+    }
+  error = NULL;
+  if (setup->loader_info != NULL
+      && !pp_host_read_efi_string (host, "LoaderEntrySelected", &setup->entry_selected, &error))
+    {
+      if (g_error_matches (error, PP_HOST_ERROR, PP_HOST_ERROR_MALFORMED))
+        g_error_free (error);
+      else
+        keep_first_error (setup, error);
+    }
+}
+
+/* Every backend whose files are there, each with what its detect() found;
+ * stops at a whole-system backend (rpm-ostree, NixOS), which wins */
+static GArray *
+find_candidates (const PpHost *host,
+                 PpBootSetup  *setup)
+{
+  GArray *candidates = g_array_new (FALSE, TRUE, sizeof (Candidate));
+
+  g_array_set_clear_func (candidates, candidate_clear);
+  for (guint i = 0; boot_backends[i] != NULL; i++)
+    {
+      Candidate candidate = { boot_backends[i], g_new0 (PpBootSetup, 1) };
+      GError *error = NULL;
+
+      candidate.found->loader_info = g_strdup (setup->loader_info);
+      candidate.found->entry_selected = g_strdup (setup->entry_selected);
+      if (!boot_backends[i]->detect (host, candidate.found, &error))
+        {
+          if (error != NULL)
+            keep_first_error (setup, error);
+          pp_boot_setup_free (candidate.found);
+          continue;
+        }
+      g_array_append_val (candidates, candidate);
+      if (boot_backends[i]->whole_system)
+        break;
+    }
+  return candidates;
+}
+
+/* The candidate that boots: a whole-system one; else the first of the
+ * boot manager the firmware names; else, where two boot managers' files are
+ * there, GRUB when /proc/cmdline has BOOT_IMAGE= (only GRUB adds it) and the
+ * other one when not (*@by_boot_image says that decided) */
+static const Candidate *
+choose_candidate (const PpHost *host,
+                  GArray       *candidates,
+                  const char   *firmware,
+                  gboolean     *by_boot_image)
+{
+  const Candidate *chosen = NULL;
+  gboolean grub_booted = pp_host_cmdline_value (host, "BOOT_IMAGE") != NULL;
+
+  *by_boot_image = FALSE;
+  if (candidates->len > 0 && g_array_index (candidates, Candidate, candidates->len - 1).backend->whole_system)
+    return &g_array_index (candidates, Candidate, candidates->len - 1);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const Candidate *candidate = &g_array_index (candidates, Candidate, i);
+
+      if (firmware != NULL && g_strcmp0 (candidate->backend->bootloader, firmware) != 0)
+        continue;
+      if (chosen == NULL)
+        chosen = candidate;
+      else if (g_strcmp0 (candidate->backend->bootloader, chosen->backend->bootloader) != 0)
+        *by_boot_image = TRUE;
+    }
+  for (guint i = 0; *by_boot_image && i < candidates->len; i++)
+    {
+      const Candidate *candidate = &g_array_index (candidates, Candidate, i);
+
+      if ((g_strcmp0 (candidate->backend->bootloader, "grub") == 0) == grub_booted)
+        return candidate;
+    }
+  return chosen;
+}
+
+/* boot_evidence: the firmware's word, the files, what decided between two
+ * boot managers and the one passed over */
+static void
+explain_choice (const PpHost    *host,
+                PpBootSetup     *setup,
+                GArray          *candidates,
+                const Candidate *chosen,
+                const char      *firmware,
+                char            *firmware_note,
+                gboolean         by_boot_image)
+{
+  if (setup->loader_info != NULL)
+    {
+      char *said = chosen == NULL && firmware != NULL
+                   ? g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo), but its "
+                                        "configuration was not found"), setup->loader_info)
+                   : g_strdup_printf (_("the firmware says %s booted (EFI variable LoaderInfo)"), setup->loader_info);
+
+      if (setup->boot->whole_system)
+        append_evidence (setup, said);
+      else
+        prepend_evidence (setup, said);
+    }
+  if (firmware_note != NULL)
+    append_evidence (setup, firmware_note);
+  if (by_boot_image)
+    append_evidence (setup, g_strdup (pp_host_cmdline_value (host, "BOOT_IMAGE") != NULL
+                                      ? _("/proc/cmdline has BOOT_IMAGE=, which only GRUB adds")
+                                      : _("/proc/cmdline has no BOOT_IMAGE=, which GRUB always adds")));
+  for (guint i = 0; chosen != NULL && i < candidates->len; i++)
+    {
+      const Candidate *candidate = &g_array_index (candidates, Candidate, i);
+
+      if (g_strcmp0 (candidate->backend->bootloader, setup->bootloader) == 0 || candidate->backend->whole_system
+          || candidate->found->boot_evidence == NULL)
+        continue;
+      /* TRANSLATORS: %s is what was found ("/boot/grub/grub.cfg and /etc/default/grub exist") */
+      append_evidence (setup, g_strdup_printf (_("%s too, but that boot loader did not start this system"),
+                                               candidate->found->boot_evidence));
+      break;
+    }
+}
+
+static void
+detect_boot (const PpHost *host,
+             PpBootSetup  *setup)
+{
+  g_autoptr(GArray) candidates = NULL;
+  char *firmware_note = NULL;
+  const char *firmware;
+  const Candidate *chosen;
+  gboolean by_boot_image = FALSE;
+
+  read_firmware (host, setup, &firmware_note);
+  firmware = loader_info_bootloader (setup->loader_info);
+  candidates = find_candidates (host, setup);
+  chosen = choose_candidate (host, candidates, firmware, &by_boot_image);
+  if (chosen != NULL)
+    take_candidate (setup, chosen);
+  else
+    {
+      GError *error = NULL;
+
+      setup->boot = &pp_boot_unknown;
+      setup->bootloader = "unknown";
+      if (!pp_boot_unknown.detect (host, setup, &error))
+        keep_first_error (setup, error);
+    }
+  /* what the firmware names wins over a backend's default (rpm-ostree, NixOS
+   * run on whichever) and over "other" */
+  if (firmware != NULL)
+    setup->bootloader = firmware;
+  else if (setup->bootloader == NULL)
+    setup->bootloader = "unknown";
+  explain_choice (host, setup, candidates, chosen, firmware, firmware_note, by_boot_image);
+}
+
 PpBootSetup *
 pp_boot_setup_detect (const PpHost *host)
 {
   PpBootSetup *setup = g_new0 (PpBootSetup, 1);
+  GError *error = NULL;
 
-  for (guint i = 0; setup->boot == NULL && boot_backends[i] != NULL; i++)
-    {
-      GError *error = NULL;
-
-      if (boot_backends[i]->detect (host, setup, &error))
-        setup->boot = boot_backends[i];
-      else if (error != NULL)
-        keep_first_error (setup, error);
-    }
-  if (setup->boot == NULL)
-    setup->boot = &pp_boot_unknown;
+  detect_boot (host, setup);
 
   for (guint i = 0; setup->initramfs == NULL && initramfs_backends[i] != NULL; i++)
     {
-      GError *error = NULL;
-
+      error = NULL;
       if (initramfs_backends[i]->detect (host, &error))
         setup->initramfs = initramfs_backends[i];
       else if (error != NULL)
@@ -347,6 +639,14 @@ pp_boot_setup_detect (const PpHost *host)
     }
   if (setup->initramfs == NULL)
     setup->initramfs = &pp_initramfs_unknown;
+
+  error = NULL;
+  setup->earlier_vfio = pp_host_find_earlier_vfio (host, &error);
+  if (setup->earlier_vfio == NULL)
+    {
+      keep_first_error (setup, error);
+      setup->earlier_vfio = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_earlier_vfio_free);
+    }
   return setup;
 }
 
@@ -355,15 +655,21 @@ pp_boot_setup_free (PpBootSetup *setup)
 {
   if (setup == NULL)
     return;
+  g_free (setup->loader_info);
+  g_free (setup->entry_selected);
   g_free (setup->boot_evidence);
   g_free (setup->grub_cfg);
+  g_clear_pointer (&setup->earlier_vfio, g_ptr_array_unref);
   g_clear_error (&setup->error);
   g_free (setup);
 }
 
 /* Files every plan may write whatever the backends: our modprobe.d file,
- * and for binding by address the script and its addresses */
-static const char * const plan_writes[] = { PP_MODPROBE_FILE, PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE, NULL };
+ * the earlier VFIO configuration it reconciles in place (other modprobe.d
+ * files and /etc/modules, pp-plan-earlier.c), and for binding by address the
+ * script and its addresses */
+static const char * const plan_writes[] = { PP_MODPROBE_FILE, "/etc/modprobe.d/*.conf", "/etc/modules",
+                                            PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE, NULL };
 
 gboolean
 pp_boot_path_matches (const char *pattern,
@@ -435,6 +741,12 @@ pp_boot_may_write (const char *host_path)
     if (touches_write (&initramfs_backends[i]->touches, host_path))
       return TRUE;
   return FALSE;
+}
+
+const PpInitramfsBackend * const *
+pp_boot_initramfs_backends (void)
+{
+  return initramfs_backends;
 }
 
 gboolean
@@ -618,6 +930,24 @@ pp_boot_plan_params_by_hand (const PpBootRequest *request,
 }
 
 gboolean
+pp_boot_check_cmdline_file (const char  *path,
+                            const char  *text,
+                            GError     **error)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][strspn (lines[i], " \t")] == '#')
+      {
+        g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                     _("%s:%u: a comment line: mkinitcpio skips it but kernel-install passes it to the kernel, "
+                       "so PassthroughPrep does not guess; remove it or edit the file by hand"), path, i + 1);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
 pp_boot_plan_kernel_cmdline (const PpBootRequest *request,
                              GError             **error)
 {
@@ -628,9 +958,175 @@ pp_boot_plan_kernel_cmdline (const PpBootRequest *request,
     return FALSE;
   if (text == NULL)
     return TRUE;
-  edited = pp_kernel_params_edit_line (request->params, text);
+  if (!pp_boot_check_cmdline_file ("/etc/kernel/cmdline", text, error))
+    return FALSE;
+  edited = pp_kernel_params_edit_line (request->params, "/etc/kernel/cmdline", text, error);
+  if (edited == NULL)
+    return FALSE;
   pp_changes_edit_file (request->changes, "/etc/kernel/cmdline", text, edited);
   return TRUE;
+}
+
+gboolean
+pp_boot_plan_loader_entries (const PpBootRequest *request,
+                             GError             **error)
+{
+  g_autoptr(GPtrArray) entries = pp_boot_list_loader_entries (request->host, error);
+
+  if (entries == NULL)
+    return FALSE;
+  for (guint e = 0; e < entries->len; e++)
+    {
+      const char *path = g_ptr_array_index (entries, e);
+      g_autofree char *text = NULL;
+      g_autofree char *edited = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!pp_host_read_file (request->host, path, &text, error))
+        return FALSE;
+      if (text == NULL)
+        continue;
+      edited = pp_sdboot_edit_entry (path, text, request->params, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      pp_changes_edit_file (request->changes, path, text, edited);
+    }
+  return TRUE;
+}
+
+static GStrv
+argv_from_va (const char *program,
+              va_list     args)
+{
+  g_autoptr(GStrvBuilder) argv = g_strv_builder_new ();
+  const char *arg;
+
+  g_strv_builder_add (argv, program);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_strv_builder_add (argv, arg);
+  return g_strv_builder_end (argv);
+}
+
+/* Adds @argv (and @undo; both taken) where the host has its program and
+ * returns NULL; else returns the command as a line for a step by hand */
+static char *
+add_if_installed (const PpBootRequest *request,
+                  GStrv                argv,
+                  GStrv                undo)
+{
+  const char * const names[] = { argv[0], NULL };
+  char *line;
+
+  if (pp_host_find_tool (request->host, names) != NULL)
+    {
+      pp_changes_add_argv_with_undo (request->changes, argv, undo);
+      return NULL;
+    }
+  line = pp_boot_command_line (argv);
+  g_strfreev (argv);
+  g_strfreev (undo);
+  return line;
+}
+
+void
+pp_boot_add_tool_command (const PpBootRequest *request,
+                          const char * const  *names,
+                          const char          *manager,
+                          const char          *file,
+                          ...)
+{
+  const char *tool = pp_host_find_tool (request->host, names);
+  g_autofree char *line = NULL;
+  GStrv argv;
+  va_list args;
+
+  va_start (args, file);
+  argv = argv_from_va (tool != NULL ? tool : names[0], args);
+  va_end (args);
+  line = add_if_installed (request, argv, NULL);
+  if (line != NULL)
+    /* TRANSLATORS: "GRUB: grub-mkconfig is not installed, so ... after /etc/default/grub changes, run: grub-mkconfig -o /boot/grub/grub.cfg" */
+    pp_changes_add_manual_step (request->changes,
+                                _("%s: %s is not installed, so PassthroughPrep cannot run it. After %s "
+                                  "changes, run this (or your distribution’s equivalent) before restarting: %s"),
+                                manager, names[0], file, line);
+}
+
+void
+pp_boot_add_state_command (const PpBootRequest *request,
+                           GStrv                argv,
+                           GStrv                undo)
+{
+  g_autofree char *program = g_strdup (argv[0]);
+  g_autofree char *line = add_if_installed (request, argv, undo);
+
+  if (line != NULL)
+    /* TRANSLATORS: "kernelstub is not installed here, so run by hand: kernelstub -a '...'" */
+    pp_changes_add_manual_step (request->changes, _("%s is not installed here, so run by hand: %s"), program, line);
+}
+
+void
+pp_initramfs_plan_tool_rebuild (const PpBootRequest *request,
+                                const char          *tool,
+                                ...)
+{
+  g_autofree char *line = NULL;
+  GStrv argv;
+  va_list args;
+
+  va_start (args, tool);
+  argv = argv_from_va (tool, args);
+  va_end (args);
+  line = add_if_installed (request, argv, NULL);
+  if (line != NULL)
+    /* TRANSLATORS: the first %s is a program ("dracut"), the second the command */
+    pp_changes_add_manual_step (request->changes,
+                                _("Initramfs: %s is not installed, so PassthroughPrep cannot rebuild the "
+                                  "initramfs. After these changes, rebuild it before restarting: %s"),
+                                tool, line);
+}
+
+char *
+pp_boot_command_line (char * const *argv)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint a = 0; argv[a]; a++)
+    {
+      g_autofree char *quoted = NULL;
+      gboolean plain = argv[a][0] != '\0';
+
+      for (const char *p = argv[a]; *p && plain; p++)
+        plain = g_ascii_isalnum (*p) || strchr ("-_./=:,+@%", *p) != NULL;
+      quoted = plain ? g_strdup (argv[a]) : g_shell_quote (argv[a]);
+      g_string_append_printf (line, "%s%s", a > 0 ? " " : "", quoted);
+    }
+  return g_string_free (line, FALSE);
+}
+
+char *
+pp_boot_entry_options (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  GString *options = NULL;
+
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      const char *line = lines[l] + strspn (lines[l], " \t");
+      g_autofree char *value = NULL;
+
+      if (!g_str_has_prefix (line, "options") || (line[7] != ' ' && line[7] != '\t'))
+        continue;
+      value = g_strstrip (g_strdup (line + 7));
+      if (options == NULL)
+        options = g_string_new (value);
+      else
+        g_string_append_printf (options, " %s", value);
+    }
+  return options != NULL ? g_string_free (options, FALSE) : NULL;
 }
 
 char *

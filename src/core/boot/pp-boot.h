@@ -5,6 +5,7 @@
 
 #include "pp-edit.h"
 #include "pp-host.h"
+#include "pp-host-vfio.h"
 #include "pp-kernel-params.h"
 
 G_BEGIN_DECLS
@@ -83,6 +84,9 @@ typedef struct
   GPtrArray *undo_commands;
   GPtrArray *warnings;     /* char*, translated */
   GPtrArray *manual_steps; /* char*, translated: what to do by hand, naming the file and the text */
+  /* translated: why no plan can be made on this host (what to do instead),
+   * or NULL; the plan is then a refusal */
+  char      *refused;
   GPtrArray *boot_entries; /* char*: titles of the Passthrough entries there will be */
   PpRestartMethod restart_method;
   char      *restart_entry;/* LOGIND: the entry id (file name); HELPER: the GRUB entry id */
@@ -124,6 +128,10 @@ void        pp_changes_add_manual_step  (PpChanges   *changes,
 void        pp_changes_add_warning      (PpChanges   *changes,
                                          const char  *format,
                                          ...) G_GNUC_PRINTF (2, 3);
+/* Makes the plan a refusal with this reason (the first one given is kept) */
+void        pp_changes_refuse           (PpChanges   *changes,
+                                         const char  *format,
+                                         ...) G_GNUC_PRINTF (2, 3);
 void        pp_file_edit_free           (PpFileEdit  *edit);
 /* The text @changes gives @path so far; NULL where it does not edit it */
 const char *pp_changes_planned_text     (PpChanges   *changes,
@@ -137,8 +145,14 @@ typedef struct
 {
   const PpBootBackend      *boot;
   const PpInitramfsBackend *initramfs;
-  char                     *boot_evidence;   /* translated: "/boot/grub/grub.cfg and /etc/default/grub" */
+  /* --check's "bootloader": the boot manager that booted, as far as known
+   * ("grub", "systemd-boot", "limine", "refind", "other", "unknown") */
+  const char               *bootloader;
+  char                     *loader_info;     /* the firmware's LoaderInfo ("systemd-boot 256.7-1-arch"), or NULL */
+  char                     *entry_selected;  /* the firmware's LoaderEntrySelected, or NULL */
+  char                     *boot_evidence;   /* translated: why we think @boot boots this host */
   char                     *grub_cfg;        /* GRUB: the grub.cfg this host boots (host path) */
+  GPtrArray                *earlier_vfio;    /* PpEarlierVfio*: VFIO configuration made before, by hand */
   /* a file that decides which tool this is, or that the plan must read,
    * exists but could not be read: no plan can be trusted */
   GError                   *error;
@@ -172,7 +186,11 @@ typedef struct
 struct _PpBootBackend
 {
   const char *id;           /* "grub-bls": unique */
-  const char *bootloader;   /* --check's "bootloader": "grub" */
+  const char *bootloader;   /* --check's "bootloader": "grub"; NULL: whichever the firmware names */
+  /* The distribution's own tool keeps the kernel command line, whatever
+   * boot manager runs it (rpm-ostree, NixOS): asked before the others, and
+   * what the firmware says booted does not rule it out */
+  gboolean    whole_system;
   PpBootTouches touches;
   /* TRUE when this host boots with it; may fill @setup's grub_cfg and
    * boot_evidence. An error means a file that would tell could not be read. */
@@ -185,7 +203,8 @@ struct _PpBootBackend
   char     *(*describe)     (const PpBootSetup   *setup,
                              char               **next_step);
   /* Puts request->params on the kernel command line of every boot entry:
-   * files, commands after the initramfs is rebuilt, or steps by hand */
+   * files, commands after the initramfs is rebuilt, steps by hand, or a
+   * refusal */
   gboolean  (*plan_params)  (const PpBootRequest *request,
                              GError             **error);
   /* Adds beside each boot entry one titled "… (Passthrough)" that carries
@@ -219,11 +238,12 @@ struct _PpInitramfsBackend
                              GError             **error);
   /* Rebuilds every image after the files changed: a command or a step by hand */
   void      (*plan_rebuild) (const PpBootRequest *request);
-  /* Binding by address (after plan_modules, into the same changes): makes the
-   * image carry PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE and modprobe.d
-   * and run the script before any GPU driver can bind; the plan writes those
-   * three. Sets *@refusal (translated: why not) where this tool cannot. NULL:
-   * the tool cannot. */
+  /* Binding by address (after plan_modules, into the same changes, with
+   * request->binding set for both): makes the image carry
+   * PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE and modprobe.d and run the
+   * script before any GPU driver can bind; the plan writes those three.
+   * Sets *@refusal (translated: why not) where this tool cannot. Every
+   * backend answers (test-boot checks); NULL would read as "cannot". */
   gboolean  (*plan_bind_by_address) (const PpBootRequest *request,
                                      char               **refusal,
                                      GError             **error);
@@ -240,6 +260,10 @@ void         pp_boot_setup_free         (PpBootSetup  *setup);
  * a path) */
 gboolean     pp_boot_may_write          (const char   *host_path);
 gboolean     pp_boot_may_run            (const char   *program);
+
+/* Every initramfs backend, in detection order, NULL-terminated (the unknown
+ * tool's not among them) */
+const PpInitramfsBackend * const *pp_boot_initramfs_backends (void);
 /* Whether @path matches @pattern, '*' matching within one component */
 gboolean     pp_boot_path_matches       (const char   *pattern,
                                          const char   *path);
@@ -273,6 +297,10 @@ GPtrArray   *pp_boot_read_planned_files  (const PpHost        *host,
 /* The Boot Loader Specification entry directories backends look in */
 extern const char * const pp_loader_entry_dirs[];
 
+/* The options of a Boot Loader Specification entry's text (its "options"
+ * lines joined, as systemd-boot does), or NULL when it has none */
+char        *pp_boot_entry_options       (const char   *text);
+
 /* Host paths of the loader entries (*.conf) in every entry directory, in order */
 GPtrArray   *pp_boot_list_loader_entries (const PpHost *host,
                                           GError      **error);
@@ -294,6 +322,12 @@ gboolean     pp_boot_plan_whole_files    (const PpBootRequest   *request,
 gboolean     pp_boot_plan_params_by_hand (const PpBootRequest *request,
                                           const char          *why,
                                           GError             **error);
+/* Fails for a plain command line file that has comment lines (tools
+ * disagree on them) */
+gboolean     pp_boot_check_cmdline_file  (const char          *path,
+                                          const char          *text,
+                                          GError             **error);
+
 /* Where kernel-install runs our plugin for each kernel it adds */
 #define PP_KERNEL_INSTALL_PLUGIN "/etc/kernel/install.d/95-passthrough-prep.install"
 
@@ -308,6 +342,27 @@ gboolean     pp_boot_plan_passthrough_entries (const PpBootRequest *request,
  * kernels installed later) */
 gboolean     pp_boot_plan_kernel_cmdline (const PpBootRequest *request,
                                           GError             **error);
+/* Edits the options of every loader entry (*.conf in pp_loader_entry_dirs)
+ * that has a "linux" line, in place */
+gboolean     pp_boot_plan_loader_entries (const PpBootRequest *request,
+                                          GError             **error);
+/* @argv as a shell would take it, quoted where needed (for steps by hand
+ * and the review) */
+char        *pp_boot_command_line        (char * const        *argv);
+/* The command that runs @tool (the first of @names the host has) or, where
+ * it has none, a step by hand naming @manager, @file and the command */
+void         pp_boot_add_tool_command    (const PpBootRequest *request,
+                                          const char * const  *names,
+                                          const char          *manager,
+                                          const char          *file,
+                                          ...) G_GNUC_NULL_TERMINATED;
+
+/* A command that changes state outside the plan's files, with the command
+ * that undoes it (both taken), or a step by hand where the host lacks its
+ * program */
+void         pp_boot_add_state_command   (const PpBootRequest *request,
+                                          GStrv                argv,
+                                          GStrv                undo);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpChanges, pp_changes_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpBootSetup, pp_boot_setup_free)

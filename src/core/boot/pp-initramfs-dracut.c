@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "pp-boot.h"
 #include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
+#include "pp-initramfs-private.h"
 
 /* dracut (Fedora, RHEL-likes, openSUSE): our own drop-in in /etc/dracut.conf.d */
 
@@ -24,13 +24,14 @@ dracut_describe (const PpBootSetup  *setup,
   return g_strdup ("dracut");
 }
 
-static gboolean
-dracut_plan_modules (const PpBootRequest *request,
-                     GError             **error)
+gboolean
+pp_initramfs_dracut_plan_dropin (const PpBootRequest *request,
+                                 const char * const  *install_items,
+                                 GError             **error)
 {
   g_autoptr(GPtrArray) names = pp_host_list_dir (request->host, "/etc/dracut.conf.d", ".conf", NULL, error);
   g_autoptr(GPtrArray) files = NULL;
-  g_autofree char *ours = pp_dracut_render (request->gpu);
+  g_autofree char *ours = pp_dracut_render (request->gpu, install_items);
   g_autofree char *ours_old = NULL;
 
   if (names == NULL || !pp_host_read_file (request->host, PP_DRACUT_FILE, &ours_old, error))
@@ -60,10 +61,17 @@ dracut_plan_modules (const PpBootRequest *request,
   return TRUE;
 }
 
+static gboolean
+dracut_plan_modules (const PpBootRequest *request,
+                     GError             **error)
+{
+  return pp_initramfs_dracut_plan_dropin (request, NULL, error);
+}
+
 static void
 dracut_plan_rebuild (const PpBootRequest *request)
 {
-  pp_changes_add_command (request->changes, "dracut", "-f", "--regenerate-all", NULL);
+  pp_initramfs_plan_tool_rebuild (request, "dracut", "-f", "--regenerate-all", NULL);
 }
 
 /* Binding by address: a dracut module carries the script into the image and

@@ -3,9 +3,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "pp-boot.h"
 #include "pp-edit-mkinitcpio.h"
 #include "pp-host-files.h"
+#include "pp-initramfs-private.h"
 
 /* mkinitcpio (Arch): MODULES in /etc/mkinitcpio.conf or the drop-in that decides it */
 
@@ -33,9 +33,9 @@ mkinitcpio_describe (const PpBootSetup  *setup,
   return g_strdup ("mkinitcpio");
 }
 
-static gboolean
-mkinitcpio_plan_modules (const PpBootRequest *request,
-                         GError             **error)
+gboolean
+pp_initramfs_mkinitcpio_plan_modules (const PpBootRequest *request,
+                                      GError             **error)
 {
   g_autoptr(GPtrArray) dropins = pp_host_list_dir (request->host, "/etc/mkinitcpio.conf.d", ".conf",
                                                    compare_versions, error);
@@ -58,14 +58,12 @@ mkinitcpio_plan_modules (const PpBootRequest *request,
 static void
 mkinitcpio_plan_rebuild (const PpBootRequest *request)
 {
-  pp_changes_add_command (request->changes, "mkinitcpio", "-P", NULL);
+  pp_initramfs_plan_tool_rebuild (request, "mkinitcpio", "-P", NULL);
 }
 
 /* Binding by address: an install hook carries the script into the image,
  * its runtime part runs it as the first early hook, before udev starts */
 #define BIND_HOOK "passthrough-prep-vfio"
-#define BIND_INSTALL "/etc/initcpio/install/" BIND_HOOK
-#define BIND_RUNTIME "/etc/initcpio/hooks/" BIND_HOOK
 
 static const char bind_install_text[] =
   "#!/bin/bash\n"
@@ -97,10 +95,10 @@ static const char bind_runtime_text[] =
   "    " PP_VFIO_BIND_SCRIPT "\n"
   "}\n";
 
-static gboolean
-mkinitcpio_plan_bind_by_address (const PpBootRequest  *request,
-                                 char                **refusal,
-                                 GError              **error)
+gboolean
+pp_initramfs_mkinitcpio_plan_bind_by_address (const PpBootRequest  *request,
+                                              char                **refusal,
+                                              GError              **error)
 {
   g_autoptr(GPtrArray) dropins = pp_host_list_dir (request->host, "/etc/mkinitcpio.conf.d", ".conf",
                                                    compare_versions, error);
@@ -108,8 +106,8 @@ mkinitcpio_plan_bind_by_address (const PpBootRequest  *request,
   g_autoptr(GPtrArray) hooks = NULL;
   g_autoptr(PpEditResult) result = NULL;
   const PpBootFileText hook_files[] = {
-    { BIND_INSTALL, bind_install_text, 0644 },
-    { BIND_RUNTIME, bind_runtime_text, 0644 },
+    { PP_MKINITCPIO_BIND_INSTALL, bind_install_text, 0644 },
+    { PP_MKINITCPIO_BIND_RUNTIME, bind_runtime_text, 0644 },
     { NULL },
   };
   gboolean systemd, modconf;
@@ -144,8 +142,7 @@ mkinitcpio_plan_bind_by_address (const PpBootRequest  *request,
   return pp_boot_plan_whole_files (request, hook_files, error);
 }
 
-static const char * const mkinitcpio_writes[] = { "/etc/mkinitcpio.conf", "/etc/mkinitcpio.conf.d/*.conf",
-                                                  BIND_INSTALL, BIND_RUNTIME, NULL };
+static const char * const mkinitcpio_writes[] = { PP_MKINITCPIO_WRITES, NULL };
 static const char * const mkinitcpio_runs[] = { "mkinitcpio", NULL };
 
 const PpInitramfsBackend pp_initramfs_mkinitcpio = {
@@ -153,7 +150,7 @@ const PpInitramfsBackend pp_initramfs_mkinitcpio = {
   .touches = { mkinitcpio_writes, mkinitcpio_runs },
   .detect = mkinitcpio_detect,
   .describe = mkinitcpio_describe,
-  .plan_modules = mkinitcpio_plan_modules,
+  .plan_modules = pp_initramfs_mkinitcpio_plan_modules,
   .plan_rebuild = mkinitcpio_plan_rebuild,
-  .plan_bind_by_address = mkinitcpio_plan_bind_by_address,
+  .plan_bind_by_address = pp_initramfs_mkinitcpio_plan_bind_by_address,
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "pp-boot.h"
+#include "pp-initramfs-private.h"
 #include "pp-edit-initramfs-tools.h"
 #include "pp-host-files.h"
 
@@ -45,7 +45,7 @@ initramfs_tools_plan_modules (const PpBootRequest *request,
 static void
 initramfs_tools_plan_rebuild (const PpBootRequest *request)
 {
-  pp_changes_add_command (request->changes, "update-initramfs", "-u", "-k", "all", NULL);
+  pp_initramfs_plan_tool_rebuild (request, "update-initramfs", "-u", "-k", "all", NULL);
 }
 
 /* Binding by address: a hook carries the script into the image, an init-top

@@ -5,45 +5,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-edit-grub.h"
-#include "pp-shell-chain.h"
+#include "pp-edit-shell-cmdline.h"
 
 #define GRUB_LINUX "GRUB_CMDLINE_LINUX"
 #define GRUB_DEFAULT "GRUB_CMDLINE_LINUX_DEFAULT"
-
-static void
-add_tokens (PpShellChain *chain,
-            GPtrArray    *tokens)
-{
-  for (guint c = 0; c < chain->links->len; c++)
-    {
-      PpShellLink *link = &g_array_index (chain->links, PpShellLink, c);
-      g_autoptr(GPtrArray) fields = pp_shell_word_split (link->assignment->value);
-      /* "X+=b" glues b to the end of the old value */
-      gboolean glued = link->assignment->kind == PP_SHELL_APPEND && link->assignment->value->chars->len > 0
-                       && !g_ascii_isspace (g_array_index (link->assignment->value->chars, PpShellChar, 0).c);
-
-      for (guint i = 0; i < fields->len; i++)
-        {
-          PpShellField *field = g_ptr_array_index (fields, i);
-          PpParamToken *token;
-
-          if (pp_shell_field_is_reference (field, chain->name))
-            continue;
-          token = g_new0 (PpParamToken, 1);
-          token->text = g_strdup (field->text);
-          token->opaque = field->opaque || (glued && i == 0);
-          token->splice_safe = field->splice_safe;
-          token->start = field->start;
-          token->end = field->end;
-          token->cut_start = field->cut_start;
-          token->cut_end = field->cut_end;
-          token->segment = link->file;
-          if (glued && i == 0 && tokens->len > 0)
-            ((PpParamToken *) g_ptr_array_index (tokens, tokens->len - 1))->opaque = TRUE;
-          g_ptr_array_add (tokens, token);
-        }
-    }
-}
 
 /* Where a new "NAME=..." line goes: after an unset of it, else after the
  * GRUB_CMDLINE_LINUX line of the main file, else at its end */
@@ -94,12 +59,19 @@ add_new_assignment (GPtrArray    *scripts,
     }
 }
 
-static PpEditResult *
-edit_cmdline (GPtrArray                  *files,
-              const PpKernelParamsIntent *intent,
-              gboolean                    prefer_linux,
-              GError                    **error)
+typedef struct
 {
+  const PpKernelParamsIntent *intent;
+  gboolean                    prefer_linux;
+} GrubEdit;
+
+static PpEditResult *
+edit_cmdline (GPtrArray     *files,
+              gconstpointer  data,
+              GError       **error)
+{
+  const PpKernelParamsIntent *intent = ((const GrubEdit *) data)->intent;
+  gboolean prefer_linux = ((const GrubEdit *) data)->prefer_linux;
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
   g_autoptr(PpShellChain) linux_chain = NULL;
@@ -107,8 +79,9 @@ edit_cmdline (GPtrArray                  *files,
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
   g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) decisions = NULL;
-  g_autofree PpSplices **splices = g_new0 (PpSplices *, files->len);
-  g_autofree const char **paths = g_new0 (const char *, files->len + 1);
+  g_autofree const char **paths = NULL;
+  g_autofree PpSplices **splices = NULL;
+  PpParamToken *opaque;
   PpShellChain *target;
   gboolean ok = TRUE;
 
@@ -134,30 +107,18 @@ edit_cmdline (GPtrArray                  *files,
       return NULL;
     }
 
-  add_tokens (linux_chain, tokens);
-  add_tokens (default_chain, tokens);
+  pp_shell_chain_param_tokens (linux_chain, tokens);
+  pp_shell_chain_param_tokens (default_chain, tokens);
   decisions = pp_kernel_params_plan (intent, tokens, append);
-  for (guint i = 0; i < tokens->len; i++)
-    {
-      PpParamToken *token = g_ptr_array_index (tokens, i);
+  if ((opaque = pp_kernel_params_first_opaque (tokens)) != NULL)
+    g_ptr_array_add (result->warnings,
+                     g_strdup_printf (_("%s: the kernel command line includes “%s”, whose value is only known "
+                                        "when grub-mkconfig runs: make sure it sets no iommu or vfio-pci "
+                                        "parameter of its own."),
+                                      ((PpTextFile *) g_ptr_array_index (files, opaque->segment))->path,
+                                      opaque->text));
 
-      if (token->opaque)
-        {
-          g_ptr_array_add (result->warnings,
-                           g_strdup_printf (_("%s: the kernel command line includes “%s”, whose value is only known "
-                                              "when grub-mkconfig runs: make sure it sets no iommu or vfio-pci "
-                                              "parameter of its own."),
-                                            ((PpTextFile *) g_ptr_array_index (files, token->segment))->path,
-                                            token->text));
-          break;
-        }
-    }
-
-  for (guint f = 0; f < files->len; f++)
-    {
-      splices[f] = pp_splices_new ();
-      paths[f] = ((PpTextFile *) g_ptr_array_index (files, f))->path;
-    }
+  splices = pp_edit_splices_new (files, &paths);
   if (!pp_kernel_params_splice (tokens, decisions, splices, paths, error))
     ok = FALSE;
 
@@ -171,14 +132,7 @@ edit_cmdline (GPtrArray                  *files,
 
       g_ptr_array_add (append, NULL);
       args = g_strjoinv (" ", (char **) append->pdata);
-      if (target->links->len > 0)
-        {
-          PpShellLink *last = &g_array_index (target->links, PpShellLink, target->links->len - 1);
-
-          pp_shell_word_append (g_ptr_array_index (scripts, last->file), last->assignment->value,
-                                args, splices[last->file]);
-        }
-      else
+      if (!pp_shell_chain_append_args (scripts, target, args, splices))
         add_new_assignment (scripts, files, target, linux_chain, args, splices);
     }
 
@@ -192,14 +146,7 @@ edit_cmdline (GPtrArray                  *files,
                                           target->name, paths[last->file], paths[0]));
     }
 
-  if (ok)
-    ok = pp_edit_result_take_splices (result, files, splices, error);
-
-  for (guint f = 0; f < files->len; f++)
-    pp_splices_free (splices[f]);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&result);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
 }
 
 PpEditResult *
@@ -208,24 +155,10 @@ pp_grub_edit_cmdline (GPtrArray                  *files,
                       gboolean                    prefer_linux,
                       GError                    **error)
 {
-  g_autoptr(PpEditResult) result = edit_cmdline (files, intent, prefer_linux, error);
-  g_autoptr(PpEditResult) again = NULL;
-  g_autoptr(GPtrArray) edited = NULL;
+  GrubEdit edit = { intent, prefer_linux };
 
-  if (result == NULL)
-    return NULL;
-  /* the edit must read back as done: otherwise the file has a shape we
-   * misjudged (a continuation or here-document swallowing our line, ...) */
-  edited = pp_edit_result_apply (result, files);
-  again = edit_cmdline (edited, intent, prefer_linux, NULL);
-  if (again == NULL || !pp_edit_result_is_empty (again))
-    {
-      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                   _("%s: the kernel command line cannot be edited safely in this file; edit it by hand"),
-                   ((PpTextFile *) g_ptr_array_index (files, 0))->path);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
+  g_return_val_if_fail (files->len > 0, NULL);
+  return pp_edit_read_back (edit_cmdline, files, &edit, _("the kernel command line"), error);
 }
 
 /* The literal value that takes effect, its assignment and file, or NULL

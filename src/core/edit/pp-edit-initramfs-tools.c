@@ -60,6 +60,63 @@ split_lines (const char *text)
   return lines;
 }
 
+/* Sets every "ids=" argument in [from, to) to @ids; @ids "" takes each out
+ * with the blanks before it */
+static void
+set_ids (const char *source,
+         gsize       from,
+         gsize       to,
+         const char *ids,
+         PpSplices  *splices)
+{
+  gsize i = from;
+
+  while (i < to)
+    {
+      gsize arg_start, arg_end;
+
+      while (i < to && g_ascii_isspace (source[i]))
+        i++;
+      arg_start = i;
+      while (i < to && !g_ascii_isspace (source[i]))
+        i++;
+      arg_end = i;
+      if (arg_end - arg_start < 4 || strncmp (source + arg_start, "ids=", 4) != 0)
+        continue;
+      if (ids[0] == '\0')
+        {
+          gsize blank = arg_start;
+
+          while (blank > from && g_ascii_isspace (source[blank - 1]))
+            blank--;
+          pp_splices_add (splices, blank, arg_end, "");
+        }
+      else if (arg_end - arg_start > 4
+               && (arg_end - arg_start - 4 != strlen (ids) || strncmp (source + arg_start + 4, ids, strlen (ids)) != 0))
+        pp_splices_add (splices, arg_start + 4, arg_end, ids);
+    }
+}
+
+char *
+pp_modules_line_set_ids (const char *text,
+                         guint       line,
+                         const char *ids)
+{
+  g_autoptr(GArray) lines = split_lines (text);
+  g_autoptr(PpSplices) splices = pp_splices_new ();
+  Line *found;
+
+  if (line == 0 || line > lines->len)
+    return NULL;
+  found = &g_array_index (lines, Line, line - 1);
+  if (found->module == NULL)
+    return NULL;
+  set_ids (text, found->word_end, found->end, ids, splices);
+  if (pp_splices_count (splices) == 0)
+    return NULL;
+  return pp_splices_apply (splices, "", text, NULL);
+}
+
 char *
 pp_initramfs_tools_edit_modules (const char *path,
                                  const char *text,
@@ -114,33 +171,7 @@ pp_initramfs_tools_edit_modules (const char *path,
         }
       /* arguments here override modprobe.d: old ids would win over ours */
       if (ids != NULL && line->module != NULL && g_str_equal (line->module, "vfio_pci"))
-        {
-          gsize i2 = line->word_end;
-
-          while (i2 < line->end)
-            {
-              gsize arg_start, arg_end;
-
-              while (i2 < line->end && g_ascii_isspace (source[i2]))
-                i2++;
-              arg_start = i2;
-              while (i2 < line->end && !g_ascii_isspace (source[i2]))
-                i2++;
-              arg_end = i2;
-              if (arg_end - arg_start >= 4 && strncmp (source + arg_start, "ids=", 4) == 0 && ids[0] == '\0')
-                {
-                  gsize blank = arg_start;
-
-                  while (blank > line->word_end && g_ascii_isspace (source[blank - 1]))
-                    blank--;
-                  pp_splices_add (splices, blank, arg_end, "");
-                }
-              else if (arg_end - arg_start > 4 && strncmp (source + arg_start, "ids=", 4) == 0
-                       && (arg_end - arg_start - 4 != strlen (ids)
-                           || strncmp (source + arg_start + 4, ids, strlen (ids)) != 0))
-                pp_splices_add (splices, arg_start + 4, arg_end, ids);
-            }
-        }
+        set_ids (source, line->word_end, line->end, ids, splices);
     }
 
   if (missing->len > 0)

@@ -18,4 +18,11 @@ char *pp_initramfs_tools_edit_modules (const char *path,
                                        const char *text,
                                        const char *ids);
 
+/* A modules file (initramfs-tools' or /etc/modules) with the "ids=" argument
+ * of line @line set to @ids (taken out where @ids is ""); NULL when that line
+ * has none or it is @ids already */
+char *pp_modules_line_set_ids         (const char *text,
+                                       guint       line,
+                                       const char *ids);
+
 G_END_DECLS

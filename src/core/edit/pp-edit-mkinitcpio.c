@@ -514,10 +514,11 @@ check_chain_shape (PpShellChain *chain,
 }
 
 static PpEditResult *
-edit_modules (GPtrArray                *files,
-              const PpMkinitcpioIntent *intent,
-              GError                  **error)
+edit_modules (GPtrArray     *files,
+              gconstpointer  data,
+              GError       **error)
 {
+  const PpMkinitcpioIntent *intent = data;
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
   g_autoptr(PpShellChain) chain = NULL;
@@ -615,47 +616,7 @@ edit_modules (GPtrArray                *files,
   if (ok)
     check_hooks (scripts, files, result);
 
-  if (ok)
-    ok = pp_edit_result_take_splices (result, files, splices, error);
-  for (guint f = 0; f < files->len; f++)
-    pp_splices_free (splices[f]);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&result);
-}
-
-typedef PpEditResult *(*EditFunc) (GPtrArray     *files,
-                                   gconstpointer  data,
-                                   GError       **error);
-
-/* @edit's result, when editing the files it gives changes nothing more;
- * else NULL with *@unsafe set: the file has a shape we misjudged */
-static PpEditResult *
-edit_checked (GPtrArray      *files,
-              EditFunc        edit,
-              gconstpointer   data,
-              gboolean       *unsafe,
-              GError        **error)
-{
-  g_autoptr(PpEditResult) result = edit (files, data, error);
-  g_autoptr(PpEditResult) again = NULL;
-  g_autoptr(GPtrArray) edited = NULL;
-
-  *unsafe = FALSE;
-  if (result == NULL)
-    return NULL;
-  edited = pp_edit_result_apply (result, files);
-  again = edit (edited, data, NULL);
-  *unsafe = again == NULL || !pp_edit_result_is_empty (again);
-  return *unsafe ? NULL : g_steal_pointer (&result);
-}
-
-static PpEditResult *
-edit_modules_func (GPtrArray      *files,
-                   gconstpointer   intent,
-                   GError        **error)
-{
-  return edit_modules (files, intent, error);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
 }
 
 PpEditResult *
@@ -663,14 +624,7 @@ pp_mkinitcpio_edit_modules (GPtrArray                *files,
                             const PpMkinitcpioIntent *intent,
                             GError                  **error)
 {
-  gboolean unsafe;
-  PpEditResult *result = edit_checked (files, edit_modules_func, intent, &unsafe, error);
-
-  if (unsafe)
-    g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                 _("%s: MODULES cannot be edited safely in this file; edit it by hand"),
-                 ((PpTextFile *) g_ptr_array_index (files, 0))->path);
-  return result;
+  return pp_edit_read_back (edit_modules, files, intent, "MODULES", error);
 }
 
 /* HOOKS as mkinitcpio reads it: its elements (Module*) in order, with the
@@ -729,10 +683,11 @@ pp_mkinitcpio_read_hooks (GPtrArray  *files,
 }
 
 static PpEditResult *
-edit_hooks (GPtrArray   *files,
-            const char  *hook,
-            GError     **error)
+edit_hooks (GPtrArray      *files,
+            gconstpointer   data,
+            GError        **error)
 {
+  const char *hook = data;
   g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
   g_autoptr(GPtrArray) scripts = NULL;
   g_autoptr(PpShellChain) chain = NULL;
@@ -769,9 +724,7 @@ edit_hooks (GPtrArray   *files,
   if (after < hooks->len)
     anchor = g_ptr_array_index (hooks, after);
 
-  splices = g_new0 (PpSplices *, files->len);
-  for (guint f = 0; f < files->len; f++)
-    splices[f] = pp_splices_new ();
+  splices = pp_edit_splices_new (files, NULL);
   g_ptr_array_add (names, (char *) hook);
   if (anchor != NULL)
     ok = insert_before_module (g_ptr_array_index (scripts, anchor->file),
@@ -779,21 +732,7 @@ edit_hooks (GPtrArray   *files,
                                anchor, names, splices[anchor->file], error);
   else
     append_to_last_link (scripts, chain, names, splices);
-  if (ok)
-    ok = pp_edit_result_take_splices (result, files, splices, error);
-  for (guint f = 0; f < files->len; f++)
-    pp_splices_free (splices[f]);
-  if (!ok)
-    return NULL;
-  return g_steal_pointer (&result);
-}
-
-static PpEditResult *
-edit_hooks_func (GPtrArray      *files,
-                 gconstpointer   hook,
-                 GError        **error)
-{
-  return edit_hooks (files, hook, error);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
 }
 
 PpEditResult *
@@ -801,12 +740,5 @@ pp_mkinitcpio_edit_hooks (GPtrArray   *files,
                           const char  *hook,
                           GError     **error)
 {
-  gboolean unsafe;
-  PpEditResult *result = edit_checked (files, edit_hooks_func, hook, &unsafe, error);
-
-  if (unsafe)
-    g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
-                 _("%s: HOOKS cannot be edited safely in this file; add %s after base by hand"),
-                 ((PpTextFile *) g_ptr_array_index (files, 0))->path, hook);
-  return result;
+  return pp_edit_read_back (edit_hooks, files, hook, "HOOKS", error);
 }

@@ -238,13 +238,6 @@ pp_modprobe_check_others (GPtrArray *files,
           PpModprobeCommand *command = g_ptr_array_index (commands, i);
           char **w = command->words;
 
-          if (g_str_equal (w[0], "options") && w[1] && is_vfio_pci (w[1]))
-            for (guint k = 2; w[k]; k++)
-              if (g_str_has_prefix (w[k], "ids="))
-                g_ptr_array_add (warnings,
-                                 g_strdup_printf (_("%s:%u: also gives vfio-pci the IDs “%s”; both files apply, so the "
-                                                    "one read last wins. Remove that line unless you mean it."),
-                                                  file->path, command->line, w[k] + 4));
           if (g_str_equal (w[0], "blacklist") && w[1]
               && (is_vfio_pci (w[1]) || g_str_equal (w[1], "vfio") || g_str_equal (w[1], "vfio_iommu_type1")))
             g_ptr_array_add (warnings,
@@ -254,15 +247,96 @@ pp_modprobe_check_others (GPtrArray *files,
     }
 }
 
-char *
-pp_dracut_render (const char *gpu_address)
+/* Offsets of line @line (1-based): its first byte and its newline (or the end) */
+static gboolean
+find_line (const char *text,
+           guint       line,
+           gsize      *start,
+           gsize      *end)
 {
+  const char *p = text;
+
+  for (guint i = 1; i < line; i++)
+    {
+      p = strchr (p, '\n');
+      if (p == NULL)
+        return FALSE;
+      p++;
+    }
+  *start = p - text;
+  *end = strchr (p, '\n') != NULL ? (gsize) (strchr (p, '\n') - text) : strlen (text);
+  return TRUE;
+}
+
+char *
+pp_modprobe_drop_ids (const char *text,
+                      guint       line)
+{
+  g_autoptr(PpSplices) splices = pp_splices_new ();
+  gsize start, end;
+  guint words = 0;
+  guint dropped = 0;
+
+  if (!find_line (text, line, &start, &end))
+    return NULL;
+  for (gsize i = start; i < end;)
+    {
+      gsize word_start, word_end, cut_start, cut_end;
+
+      while (i < end && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+        i++;
+      if (i >= end)
+        break;
+      word_start = i;
+      while (i < end && text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+        i++;
+      word_end = i;
+      words++;
+      if (words < 3 || word_end - word_start < 4 || strncmp (text + word_start, "ids=", 4) != 0)
+        continue;
+      /* with the blanks before it, so the rest of the line stays as it was */
+      cut_start = word_start;
+      while (cut_start > start && (text[cut_start - 1] == ' ' || text[cut_start - 1] == '\t'))
+        cut_start--;
+      cut_end = word_end;
+      pp_splices_add (splices, cut_start, cut_end, "");
+      dropped++;
+    }
+  if (dropped == 0)
+    return NULL;
+  if (words - dropped <= 2)
+    {
+      g_autoptr(PpSplices) whole = pp_splices_new ();
+
+      pp_splices_add (whole, start, text[end] == '\n' ? end + 1 : end, "");
+      return pp_splices_apply (whole, "", text, NULL);
+    }
+  return pp_splices_apply (splices, "", text, NULL);
+}
+
+char *
+pp_dracut_render (const char         *gpu_address,
+                  const char * const *install_items)
+{
+  GString *out = g_string_new (NULL);
+
   /* dracut sources its files as shell: a list needs a space at both ends
    * or it glues to what other files add */
-  return g_strdup_printf ("# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
+  g_string_append_printf (out,
+                          "# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
                           "# It is replaced when you reserve again and removed by Revert; do not edit.\n"
                           "force_drivers+=\" vfio_pci vfio vfio_iommu_type1 \"\n",
                           APP_ID, gpu_address);
+  if (install_items != NULL && install_items[0] != NULL)
+    {
+      g_autofree char *items = g_strjoinv (" ", (char **) install_items);
+
+      g_string_append_printf (out,
+                              "# Bound by address: the image carries these, and modprobe runs the script when it\n"
+                              "# loads vfio-pci.\n"
+                              "install_items+=\" %s \"\n", items);
+    }
+  return g_string_free (out, FALSE);
 }
 
 gboolean
@@ -272,6 +346,7 @@ pp_dracut_check_others (GPtrArray  *files,
 {
   g_autoptr(GPtrArray) scripts = pp_shell_parse_files (files, error);
   gboolean after_ours = FALSE;
+  gboolean ours_carries = FALSE;
 
   if (scripts == NULL)
     return FALSE;
@@ -283,6 +358,9 @@ pp_dracut_check_others (GPtrArray  *files,
       if (g_str_equal (file->path, PP_DRACUT_FILE))
         {
           after_ours = TRUE;
+          for (guint i = 0; script != NULL && i < script->assignments->len; i++)
+            ours_carries |= g_str_equal (((PpShellAssignment *) g_ptr_array_index (script->assignments, i))->name,
+                                         "install_items");
           continue;
         }
       if (!after_ours || script == NULL)
@@ -291,10 +369,18 @@ pp_dracut_check_others (GPtrArray  *files,
         {
           PpShellAssignment *assignment = g_ptr_array_index (script->assignments, i);
 
-          if (g_str_equal (assignment->name, "force_drivers") && assignment->kind != PP_SHELL_APPEND)
+          if (assignment->kind == PP_SHELL_APPEND)
+            continue;
+          if (g_str_equal (assignment->name, "force_drivers"))
             g_ptr_array_add (warnings,
                              g_strdup_printf (_("%s:%u: sets force_drivers= after %s and so drops the vfio modules; "
                                                 "write force_drivers+=\" ... \" there instead."),
+                                              file->path, assignment->line, PP_DRACUT_FILE));
+          else if (ours_carries && g_str_equal (assignment->name, "install_items"))
+            g_ptr_array_add (warnings,
+                             g_strdup_printf (_("%s:%u: sets install_items= after %s and so leaves out of the "
+                                                "initramfs what binds the GPU by its address; write "
+                                                "install_items+=\" ... \" there instead."),
                                               file->path, assignment->line, PP_DRACUT_FILE));
         }
     }

@@ -59,15 +59,24 @@ char       *pp_vfio_addresses_render     (const char         *gpu_address,
                                           const char         *bind_script,
                                           GPtrArray          *reserve);
 
-/* Warnings for other modprobe.d files (PpTextFile*) that also give vfio-pci
- * ids or blacklist vfio modules */
+/* @text with every "ids=..." word taken out of the command on line @line
+ * (1-based, one line, no continuation), and the whole line when nothing
+ * but "options MODULE" is left. NULL when that line has no ids=. */
+char       *pp_modprobe_drop_ids         (const char *text,
+                                          guint       line);
+
+/* Warnings for other modprobe.d files (PpTextFile*) that blacklist vfio
+ * modules */
 void        pp_modprobe_check_others     (GPtrArray *files,
                                           GPtrArray *warnings);
 
-/* The whole text of our dracut.conf.d drop-in */
-char       *pp_dracut_render             (const char *gpu_address);
+/* The whole text of our dracut.conf.d drop-in; @install_items (NULL or
+ * NULL-terminated): files the image must carry, by host path */
+char       *pp_dracut_render             (const char         *gpu_address,
+                                          const char * const *install_items);
 
-/* Warnings for dracut files read after ours that reset force_drivers.
+/* Warnings for dracut files read after ours that reset force_drivers (or
+ * install_items, where ours adds to it).
  * @files: PpTextFile*, every dracut.conf(.d) file in the order dracut reads
  * them, ours included. */
 gboolean    pp_dracut_check_others       (GPtrArray  *files,

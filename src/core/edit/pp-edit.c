@@ -282,3 +282,81 @@ pp_edit_result_take_splices (PpEditResult *result,
     }
   return TRUE;
 }
+
+PpEditResult *
+pp_edit_result_finish (PpEditResult *result,
+                       GPtrArray    *files,
+                       PpSplices   **splices,
+                       gboolean      ok,
+                       GError      **error)
+{
+  if (ok)
+    ok = pp_edit_result_take_splices (result, files, splices, error);
+  for (guint f = 0; f < files->len; f++)
+    pp_splices_free (splices[f]);
+  if (!ok)
+    {
+      pp_edit_result_free (result);
+      return NULL;
+    }
+  return result;
+}
+
+char *
+pp_splices_apply_changed (PpSplices  *splices,
+                          const char *path,
+                          const char *text,
+                          GError    **error)
+{
+  g_autofree char *result = NULL;
+
+  if (pp_splices_count (splices) == 0)
+    return NULL;
+  result = pp_splices_apply (splices, path, text, error);
+  if (result == NULL || g_str_equal (result, text))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+PpSplices **
+pp_edit_splices_new (GPtrArray    *files,
+                     const char ***paths)
+{
+  PpSplices **splices = g_new0 (PpSplices *, files->len);
+
+  if (paths != NULL)
+    *paths = g_new0 (const char *, files->len + 1);
+  for (guint f = 0; f < files->len; f++)
+    {
+      splices[f] = pp_splices_new ();
+      if (paths != NULL)
+        (*paths)[f] = ((PpTextFile *) g_ptr_array_index (files, f))->path;
+    }
+  return splices;
+}
+
+PpEditResult *
+pp_edit_read_back (PpEditFunc     edit,
+                   GPtrArray     *files,
+                   gconstpointer  data,
+                   const char    *what,
+                   GError       **error)
+{
+  g_autoptr(PpEditResult) result = edit (files, data, error);
+  g_autoptr(PpEditResult) again = NULL;
+  g_autoptr(GPtrArray) edited = NULL;
+
+  if (result == NULL)
+    return NULL;
+  edited = pp_edit_result_apply (result, files);
+  again = edit (edited, data, NULL);
+  if (again == NULL || !pp_edit_result_is_empty (again))
+    {
+      /* TRANSLATORS: "/etc/default/grub: the kernel command line cannot be edited safely in this file; ..." */
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s: %s cannot be edited safely in this file; edit it by hand"),
+                   ((PpTextFile *) g_ptr_array_index (files, 0))->path, what);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}

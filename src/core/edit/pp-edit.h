@@ -70,12 +70,47 @@ char       *pp_splices_apply      (PpSplices  *splices,
                                    const char *text,
                                    GError    **error);
 
+/* pp_splices_apply (), but NULL (and no error) when nothing changes */
+char       *pp_splices_apply_changed (PpSplices  *splices,
+                                      const char *path,
+                                      const char *text,
+                                      GError    **error);
+
+/* An empty set of splices for each of @files (PpTextFile*), freed by
+ * pp_edit_result_finish (); @paths, when not NULL, gets their paths */
+PpSplices **pp_edit_splices_new  (GPtrArray    *files,
+                                  const char ***paths);
+
 /* Applies splices[i] to files[i] and stores each changed text in
  * result->texts[i]; FALSE with @error when a set of ranges overlaps. */
 gboolean    pp_edit_result_take_splices (PpEditResult *result,
                                          GPtrArray    *files,
                                          PpSplices   **splices,
                                          GError      **error);
+
+/* The end of an editor of several files: when @ok, the splices go into
+ * @result (pp_edit_result_take_splices); every set is freed. Returns
+ * @result, or NULL (freeing it) when anything failed. */
+PpEditResult *pp_edit_result_finish (PpEditResult *result,
+                                     GPtrArray    *files,
+                                     PpSplices   **splices,
+                                     gboolean      ok,
+                                     GError      **error);
+
+/* An editor of @files (PpTextFile*) */
+typedef PpEditResult *(*PpEditFunc) (GPtrArray     *files,
+                                     gconstpointer  data,
+                                     GError       **error);
+
+/* Runs @edit, then again on the files it edited: an edit that does not read
+ * back as done (a continuation or a here-document swallowing the new text,
+ * a shape misjudged) fails with "FIRST-PATH: @what cannot be edited safely
+ * in this file; edit it by hand" */
+PpEditResult *pp_edit_read_back     (PpEditFunc     edit,
+                                     GPtrArray     *files,
+                                     gconstpointer  data,
+                                     const char    *what,
+                                     GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTextFile, pp_text_file_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpEditResult, pp_edit_result_free)

@@ -63,6 +63,91 @@ merge_switch (const char  *old_value,
   return g_strjoinv (",", (char **) kept->pdata);
 }
 
+/* "a:b" -> "a:b" lower-cased; "a:b:c:d" (with subsystem fields) -> "a:b" */
+static char *
+vendor_device (const char *id)
+{
+  g_auto(GStrv) fields = g_strsplit (id, ":", 3);
+  g_autofree char *pair = NULL;
+
+  if (g_strv_length (fields) < 2)
+    return NULL;
+  pair = g_strconcat (g_strstrip (fields[0]), ":", g_strstrip (fields[1]), NULL);
+  return g_ascii_strdown (pair, -1);
+}
+
+static char *
+without_quotes (const char *param)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = param; *p != '\0'; p++)
+    if (*p != '"')
+      g_string_append_c (text, *p);
+  return g_string_free (text, FALSE);
+}
+
+/* pci-stub.ids= naming a reserved function would take it before vfio-pci:
+ * those IDs leave the list, and the list goes when nothing is left */
+static void
+drop_stub_ids (const char *reserved,
+               GPtrArray  *tokens,
+               GPtrArray  *decisions)
+{
+  g_auto(GStrv) wanted = g_strsplit (reserved, ",", -1);
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      PpParamToken *token = g_ptr_array_index (tokens, i);
+      g_autofree char *text = NULL;
+      g_autofree char *key = NULL;
+      g_auto(GStrv) items = NULL;
+      g_autoptr(GPtrArray) kept = NULL;
+      gboolean dropped = FALSE;
+
+      if (token->opaque || g_ptr_array_index (decisions, i) != NULL)
+        continue;
+      /* the kernel reads "pci-stub.ids=a,b" and pci-stub.ids="a,b" as
+       * pci-stub.ids=a,b; such a token is matched unquoted (and, not being
+       * splice-safe, refused by name when it holds a reserved ID) */
+      text = without_quotes (token->text);
+      key = param_key (text);
+      if (!g_str_equal (key, "pci_stub.ids") || param_value (text) == NULL)
+        continue;
+      items = g_strsplit (param_value (text), ",", -1);
+      kept = g_ptr_array_new ();
+      for (guint k = 0; items[k] != NULL; k++)
+        {
+          g_autofree char *pair = vendor_device (items[k]);
+          gboolean ours = FALSE;
+
+          for (guint w = 0; pair != NULL && wanted[w] != NULL; w++)
+            {
+              g_autofree char *wanted_pair = vendor_device (wanted[w]);
+
+              ours |= g_strcmp0 (pair, wanted_pair) == 0;
+            }
+          if (ours)
+            dropped = TRUE;
+          else if (items[k][0] != '\0')
+            g_ptr_array_add (kept, items[k]);
+        }
+      if (!dropped)
+        continue;
+      if (kept->len == 0)
+        g_ptr_array_index (decisions, i) = g_strdup ("");
+      else
+        {
+          g_autofree char *list = NULL;
+          g_autofree char *spelling = g_strndup (text, strchr (text, '=') - text);
+
+          g_ptr_array_add (kept, NULL);
+          list = g_strjoinv (",", (char **) kept->pdata);
+          g_ptr_array_index (decisions, i) = g_strconcat (spelling, "=", list, NULL);
+        }
+    }
+}
+
 typedef struct
 {
   const char *key;         /* normalised */
@@ -93,7 +178,6 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
     {
       Managed *key = &managed[m];
       int last = -1;
-
       gboolean drop_all = m == 3 && intent->no_vfio_ids;
 
       if ((m == 0 && intent->cpu_vendor != PP_CPU_VENDOR_INTEL)
@@ -159,6 +243,8 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
           }
       }
     }
+  if (intent->vfio_ids != NULL)
+    drop_stub_ids (intent->vfio_ids, tokens, decisions);
   return decisions;
 }
 
@@ -191,10 +277,21 @@ pp_kernel_params_splice (GPtrArray           *tokens,
   return TRUE;
 }
 
-static gboolean
-is_blank (char c)
+/* what the kernel's isspace () takes for a blank between parameters
+ * (g_ascii_isspace () leaves out the vertical tab) */
+PpParamToken *
+pp_kernel_params_first_opaque (GPtrArray *tokens)
 {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  for (guint i = 0; i < tokens->len; i++)
+    if (((PpParamToken *) g_ptr_array_index (tokens, i))->opaque)
+      return g_ptr_array_index (tokens, i);
+  return NULL;
+}
+
+gboolean
+pp_kernel_params_is_blank (char c)
+{
+  return c != '\0' && strchr (" \t\n\v\f\r", c) != NULL;
 }
 
 void
@@ -212,23 +309,24 @@ pp_kernel_params_tokenize (const char *text,
       gsize first;
       gsize j;
 
-      while (i < len && is_blank (text[i]))
+      while (i < len && pp_kernel_params_is_blank (text[i]))
         i++;
       if (i >= len)
         break;
       first = i;
-      while (i < len && !is_blank (text[i]))
+      while (i < len && !pp_kernel_params_is_blank (text[i]))
         i++;
       token = g_new0 (PpParamToken, 1);
       token->text = g_strndup (text + first, i - first);
-      token->splice_safe = TRUE;
+      /* the kernel reads quotes in a parameter: what it holds is not plain text */
+      token->splice_safe = strchr (token->text, '"') == NULL;
       token->segment = segment;
       token->start = token->cut_start = base + first;
       token->end = token->cut_end = base + i;
       j = i;
       while (j < len && (text[j] == ' ' || text[j] == '\t'))
         j++;
-      if (j > i && j < len && !is_blank (text[j]))
+      if (j > i && j < len && !pp_kernel_params_is_blank (text[j]))
         token->cut_end = base + j;
       else
         {
@@ -244,19 +342,20 @@ pp_kernel_params_tokenize (const char *text,
 
 char *
 pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
-                            const char                 *text)
+                            const char                 *path,
+                            const char                 *text,
+                            GError                    **error)
 {
   g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_param_token_free);
   g_autoptr(GPtrArray) append = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) decisions = NULL;
   g_autoptr(PpSplices) splices = pp_splices_new ();
   gsize len = strlen (text);
-  const char *path = "";
 
   pp_kernel_params_tokenize (text, 0, len, 0, tokens);
   decisions = pp_kernel_params_plan (intent, tokens, append);
-  if (!pp_kernel_params_splice (tokens, decisions, &splices, &path, NULL))
-    g_return_val_if_reached (NULL);
+  if (!pp_kernel_params_splice (tokens, decisions, &splices, &path, error))
+    return NULL;
   if (append->len > 0)
     {
       g_autofree char *joined = NULL;
@@ -264,7 +363,7 @@ pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
 
       g_ptr_array_add (append, NULL);
       joined = g_strjoinv (" ", (char **) append->pdata);
-      while (at > 0 && is_blank (text[at - 1]))
+      while (at > 0 && pp_kernel_params_is_blank (text[at - 1]))
         at--;
       if (at > 0)
         {
@@ -275,7 +374,7 @@ pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
       else
         pp_splices_add (splices, 0, 0, joined);
     }
-  return pp_splices_apply (splices, path, text, NULL);
+  return pp_splices_apply (splices, path, text, error);
 }
 
 char *

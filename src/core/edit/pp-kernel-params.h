@@ -13,8 +13,9 @@ typedef struct
 {
   PpCpuVendor  cpu_vendor;   /* INTEL: intel_iommu=on, AMD: amd_iommu=on, OTHER: neither */
   gboolean     iommu_pt;     /* iommu=pt */
-  const char  *vfio_ids;     /* "10de:1b80,10de:10f0" for vfio-pci.ids=, NULL: leave it alone */
-  gboolean     no_vfio_ids;  /* bound by address: every vfio-pci.ids= goes (@vfio_ids is NULL) */
+  const char  *vfio_ids;     /* the reserved functions' IDs, "10de:1b80,10de:10f0": vfio-pci.ids=
+                              * (unless @no_vfio_ids), and out of pci-stub.ids=; NULL: leave both alone */
+  gboolean     no_vfio_ids;  /* bound by address: every vfio-pci.ids= goes, whatever @vfio_ids says */
   gboolean     acs_override; /* pcie_acs_override=downstream,multifunction */
 } PpKernelParamsIntent;
 
@@ -50,7 +51,10 @@ void        pp_param_token_free      (PpParamToken *token);
  * ("amd-iommu=on") is rewritten with the underscore the kernel's __setup
  * table uses; the module parameter keeps either spelling.
  * The other vendor's switch (amd_iommu= on an Intel CPU) is left alone: the
- * kernel ignores it, and the disk may boot other machines. */
+ * kernel ignores it, and the disk may boot other machines.
+ * A pci-stub.ids= (an older way to hold devices for passthrough) that names
+ * one of the intent's vfio_ids would claim that function before vfio-pci:
+ * those IDs are taken out of it, and it goes when none is left. */
 GPtrArray  *pp_kernel_params_plan    (const PpKernelParamsIntent *intent,
                                       GPtrArray                  *tokens,
                                       GPtrArray                  *append);
@@ -63,6 +67,13 @@ gboolean    pp_kernel_params_splice  (GPtrArray                  *tokens,
                                       const char * const         *paths,
                                       GError                    **error);
 
+/* The first token whose text is only known when the file is read (to be
+ * named in a warning), or NULL */
+PpParamToken *pp_kernel_params_first_opaque (GPtrArray *tokens);
+
+/* A blank between parameters, as the kernel's isspace () sees it */
+gboolean    pp_kernel_params_is_blank (char c);
+
 /* Splits a plain command line (/etc/kernel/cmdline, an "options" value) at
  * blanks; ranges are offsets in @text plus @base. */
 void        pp_kernel_params_tokenize (const char *text,
@@ -71,9 +82,12 @@ void        pp_kernel_params_tokenize (const char *text,
                                        guint       segment,
                                        GPtrArray  *tokens);
 
-/* The whole of a plain command line edited (/etc/kernel/cmdline) */
+/* The whole of a plain command line edited (/etc/kernel/cmdline); NULL with
+ * @error naming @path where a parameter to change is written with quotes */
 char       *pp_kernel_params_edit_line (const PpKernelParamsIntent *intent,
-                                        const char                 *text);
+                                        const char                 *path,
+                                        const char                 *text,
+                                        GError                    **error);
 
 /* "intel_iommu=on iommu=pt vfio-pci.ids=..." : the parameters the intent adds
  * to an empty command line (for grubby --args) */

@@ -194,13 +194,29 @@ pp_format_check_json (const PpHost      *host,
   pp_json_string (json, "id_like", host->os_id_like);
   pp_json_string (json, "name", host->os_name);
   pp_json_end_object (json);
-  pp_json_string (json, "bootloader", setup->boot->bootloader);
+  pp_json_string (json, "bootloader", setup->bootloader);
   pp_json_string (json, "boot_backend", setup->boot->id);
   pp_json_string (json, "boot_evidence", setup->boot_evidence);
+  pp_json_string (json, "loader_info", setup->loader_info);
   pp_json_string (json, "grub_cfg", setup->grub_cfg);
   pp_json_bool (json, "grub_bls", g_str_equal (setup->boot->id, "grub-bls"));
   pp_json_string (json, "initramfs", setup->initramfs->id);
   pp_json_string (json, "read_error", setup->error != NULL ? setup->error->message : NULL);
+  pp_json_begin_array (json, "earlier_vfio");
+  for (guint i = 0; i < setup->earlier_vfio->len; i++)
+    {
+      const PpEarlierVfio *item = g_ptr_array_index (setup->earlier_vfio, i);
+
+      pp_json_begin_object (json, NULL);
+      pp_json_string (json, "kind", pp_earlier_vfio_kind_to_string (item->kind));
+      pp_json_string (json, "path", item->path);
+      pp_json_int (json, "line", item->line);
+      pp_json_string (json, "text", item->text);
+      pp_json_string (json, "ids", item->ids);
+      pp_json_bool (json, "pci_stub", item->stub);
+      pp_json_end_object (json);
+    }
+  pp_json_end_array (json);
   pp_json_string (json, "scenario", pp_scenario_to_string (advice->scenario));
   pp_json_string (json, "scenario_summary", advice->scenario_summary);
 
@@ -402,19 +418,7 @@ pp_format_plan_json (const PpPlan *plan)
 char *
 pp_format_command_line (char * const *argv)
 {
-  GString *line = g_string_new (NULL);
-
-  for (guint a = 0; argv[a]; a++)
-    {
-      g_autofree char *quoted = NULL;
-      gboolean plain = argv[a][0] != '\0';
-
-      for (const char *p = argv[a]; *p && plain; p++)
-        plain = g_ascii_isalnum (*p) || strchr ("-_./=:,+@%", *p) != NULL;
-      quoted = plain ? g_strdup (argv[a]) : g_shell_quote (argv[a]);
-      g_string_append_printf (line, "%s%s", a > 0 ? " " : "", quoted);
-    }
-  return g_string_free (line, FALSE);
+  return pp_boot_command_line (argv);
 }
 
 static char *

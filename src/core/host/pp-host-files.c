@@ -67,20 +67,25 @@ pp_host_probe (const PpHost  *host,
   return FALSE;
 }
 
-gboolean
-pp_host_read_file (const PpHost  *host,
+/* Reads a regular file whole into @contents; *@contents stays NULL when it
+ * is absent. Longer than @max_size: FALSE with *@too_large and no error. */
+static gboolean
+read_regular_file (const PpHost  *host,
                    const char    *host_path,
-                   char         **text,
+                   gsize          max_size,
+                   GString      **contents,
+                   gboolean      *too_large,
                    GError       **error)
 {
   g_autofree char *path = pp_host_path (host, host_path);
-  g_autoptr(GString) contents = NULL;
+  g_autoptr(GString) read_so_far = NULL;
   struct stat st;
   char buffer[8192];
   ssize_t n;
   int fd;
 
-  *text = NULL;
+  *contents = NULL;
+  *too_large = FALSE;
   fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0)
     {
@@ -108,7 +113,8 @@ pp_host_read_file (const PpHost  *host,
       return FALSE;
     }
 
-  contents = g_string_sized_new (st.st_size + 1);
+  read_so_far = g_string_sized_new (MIN ((gsize) st.st_size, max_size) + 1);
+  /* short reads and EINTR happen (efivarfs limits the rate of reads) */
   while ((n = read (fd, buffer, sizeof buffer)) != 0)
     {
       if (n < 0)
@@ -121,18 +127,39 @@ pp_host_read_file (const PpHost  *host,
           set_unreadable (error, host_path, saved_errno);
           return FALSE;
         }
-      if (contents->len + n > PP_HOST_FILE_MAX)
+      if (read_so_far->len + n > max_size)
         {
           close (fd);
-          g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE,
-                       _("%s: larger than %d MiB, not a configuration file"), host_path,
-                       PP_HOST_FILE_MAX / (1024 * 1024));
+          *too_large = TRUE;
           return FALSE;
         }
-      g_string_append_len (contents, buffer, n);
+      g_string_append_len (read_so_far, buffer, n);
     }
   close (fd);
+  *contents = g_steal_pointer (&read_so_far);
+  return TRUE;
+}
 
+gboolean
+pp_host_read_file (const PpHost  *host,
+                   const char    *host_path,
+                   char         **text,
+                   GError       **error)
+{
+  g_autoptr(GString) contents = NULL;
+  gboolean too_large = FALSE;
+
+  *text = NULL;
+  if (!read_regular_file (host, host_path, PP_HOST_FILE_MAX, &contents, &too_large, error))
+    {
+      if (too_large)
+        g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE,
+                     _("%s: larger than %d MiB, not a configuration file"), host_path,
+                     PP_HOST_FILE_MAX / (1024 * 1024));
+      return FALSE;
+    }
+  if (contents == NULL)
+    return TRUE;
   if (memchr (contents->str, '\0', contents->len) != NULL)
     {
       g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_UNREADABLE,
@@ -143,6 +170,29 @@ pp_host_read_file (const PpHost  *host,
   return TRUE;
 }
 
+gboolean
+pp_host_read_bytes (const PpHost  *host,
+                    const char    *host_path,
+                    gsize          max_size,
+                    GBytes       **bytes,
+                    GError       **error)
+{
+  g_autoptr(GString) contents = NULL;
+  gboolean too_large = FALSE;
+
+  *bytes = NULL;
+  if (!read_regular_file (host, host_path, max_size, &contents, &too_large, error))
+    {
+      if (too_large)
+        g_set_error (error, PP_HOST_ERROR, PP_HOST_ERROR_MALFORMED,
+                     _("%s: larger than %u bytes"), host_path, (guint) max_size);
+      return FALSE;
+    }
+  if (contents != NULL)
+    *bytes = g_string_free_to_bytes (g_steal_pointer (&contents));
+  return TRUE;
+}
+
 int
 pp_host_compare_paths (gconstpointer a,
                        gconstpointer b)
@@ -150,12 +200,14 @@ pp_host_compare_paths (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-GPtrArray *
-pp_host_list_dir (const PpHost  *host,
-                  const char    *dir,
-                  const char    *suffix,
-                  GCompareFunc   compare,
-                  GError       **error)
+/* Host paths of the entries of @dir ending in @suffix whose type (links
+ * followed) is @type (S_IFREG, S_IFDIR), unsorted */
+static GPtrArray *
+list_entries (const PpHost  *host,
+              const char    *dir,
+              const char    *suffix,
+              mode_t         type,
+              GError       **error)
 {
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *disk_dir = pp_host_path (host, dir);
@@ -190,12 +242,42 @@ pp_host_list_dir (const PpHost  *host,
           closedir (handle);
           return NULL;
         }
-      if (S_ISREG (st.st_mode))
+      if ((st.st_mode & S_IFMT) == type)
         g_ptr_array_add (paths, g_steal_pointer (&host_path));
     }
   closedir (handle);
-  g_ptr_array_sort (paths, compare != NULL ? compare : pp_host_compare_paths);
   return g_steal_pointer (&paths);
+}
+
+GPtrArray *
+pp_host_list_dir (const PpHost  *host,
+                  const char    *dir,
+                  const char    *suffix,
+                  GCompareFunc   compare,
+                  GError       **error)
+{
+  GPtrArray *paths = list_entries (host, dir, suffix, S_IFREG, error);
+
+  if (paths != NULL)
+    g_ptr_array_sort (paths, compare != NULL ? compare : pp_host_compare_paths);
+  return paths;
+}
+
+GPtrArray *
+pp_host_list_subdirs (const PpHost  *host,
+                      const char    *dir,
+                      GError       **error)
+{
+  g_autoptr(GPtrArray) paths = list_entries (host, dir, "", S_IFDIR, error);
+  GPtrArray *names;
+
+  if (paths == NULL)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (names, g_path_get_basename (g_ptr_array_index (paths, i)));
+  g_ptr_array_sort (names, pp_host_compare_paths);
+  return names;
 }
 
 const char *

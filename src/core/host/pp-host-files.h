@@ -20,6 +20,15 @@ gboolean    pp_host_read_file     (const PpHost  *host,
                                    char         **text,
                                    GError       **error);
 
+/* The bytes of a file that need not be text (an EFI variable): TRUE with
+ * *@bytes NULL when it is absent, FALSE when it cannot be read or is larger
+ * than @max_size. */
+gboolean    pp_host_read_bytes    (const PpHost  *host,
+                                   const char    *host_path,
+                                   gsize          max_size,
+                                   GBytes       **bytes,
+                                   GError       **error);
+
 /* Whether @host_path exists; fails when that cannot be told (a directory on
  * the way that may not be searched). */
 gboolean    pp_host_probe         (const PpHost  *host,
@@ -34,6 +43,12 @@ GPtrArray  *pp_host_list_dir      (const PpHost  *host,
                                    const char    *dir,
                                    const char    *suffix,
                                    GCompareFunc   compare,
+                                   GError       **error);
+
+/* Names of the directories in @dir (following symbolic links), sorted; a
+ * missing @dir is an empty list, one that cannot be read an error */
+GPtrArray  *pp_host_list_subdirs  (const PpHost  *host,
+                                   const char    *dir,
                                    GError       **error);
 
 /* The first of @names (program names) found in /usr/bin, /usr/sbin, /bin or

@@ -15,6 +15,7 @@ typedef enum
   PP_HOST_ERROR_NO_SYSFS,      /* ROOT/sys/bus/pci missing or unreadable */
   PP_HOST_ERROR_PCI,           /* libpci failed */
   PP_HOST_ERROR_UNREADABLE,    /* a file or directory exists but cannot be read */
+  PP_HOST_ERROR_MALFORMED,     /* it was read but is not in the form it must have */
 } PpHostError;
 
 typedef enum

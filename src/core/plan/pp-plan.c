@@ -8,6 +8,7 @@
 #include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
 #include "pp-plan.h"
+#include "pp-plan-earlier.h"
 
 void
 pp_plan_free (PpPlan *plan)
@@ -69,14 +70,27 @@ steal_into (GPtrArray  *to,
   *from = g_ptr_array_new ();
 }
 
-/* Everything of @changes but its commands, which go in the order they must run
- * (plan_take_commands) */
+/* @changes' commands, after those already there. Every file is written
+ * before any command runs, so a rebuild that is already in the plan (a UKI
+ * built by mkinitcpio -P, like the initramfs) need not run twice. */
 static void
 plan_take_commands (PpPlan    *plan,
                     PpChanges *changes)
 {
-  steal_into (plan->commands, &changes->commands);
-  steal_into (plan->undo_commands, &changes->undo_commands);
+  for (guint i = 0; i < changes->commands->len; i++)
+    {
+      char **argv = g_ptr_array_index (changes->commands, i);
+      char **undo = g_ptr_array_index (changes->undo_commands, i);
+      gboolean again = FALSE;
+
+      for (guint j = 0; undo == NULL && j < plan->commands->len; j++)
+        again |= g_ptr_array_index (plan->undo_commands, j) == NULL
+                 && g_strv_equal ((const char * const *) argv, g_ptr_array_index (plan->commands, j));
+      if (again)
+        continue;
+      g_ptr_array_add (plan->commands, g_strdupv (argv));
+      g_ptr_array_add (plan->undo_commands, g_strdupv (undo));
+    }
 }
 
 static void
@@ -435,7 +449,13 @@ plan_boot (PpPlan         *plan,
 
   if (asked != PP_BOOT_MODE_EVERY_BOOT)
     {
-      if (boot->plan_boot_entry == NULL)
+      g_autofree char *bound = pp_plan_earlier_binds_every_boot (request->setup, request->params->vfio_ids);
+
+      /* an earlier setup that binds the GPU in every boot leaves no boot
+       * without it: that is every-boot, reconciled */
+      if (bound != NULL)
+        why = g_steal_pointer (&bound);
+      else if (boot->plan_boot_entry == NULL)
         why = g_strdup (boot->no_boot_entry != NULL ? _(boot->no_boot_entry)
                                                     : _("PassthroughPrep cannot add a boot entry for this boot loader."));
       else
@@ -529,10 +549,10 @@ pp_plan_reserve (const PpHost        *host,
       return NULL;
     }
 
-  ids_joined = plan->binding == PP_BINDING_IDS ? join_strings (plan->ids, ",") : g_strdup ("");
+  ids_joined = join_strings (plan->ids, ",");
   params.cpu_vendor = host->cpu_vendor;
   params.iommu_pt = TRUE;
-  params.vfio_ids = plan->binding == PP_BINDING_IDS ? ids_joined : NULL;
+  params.vfio_ids = ids_joined;
   params.no_vfio_ids = plan->binding == PP_BINDING_ADDRESS;
   params.acs_override = request->acs_override;
 
@@ -541,7 +561,7 @@ pp_plan_reserve (const PpHost        *host,
   boot_request.gpu = request->address;
   boot_request.reserve = gpu->reserve;
   boot_request.binding = plan->binding;
-  boot_request.ids = ids_joined;
+  boot_request.ids = plan->binding == PP_BINDING_IDS ? ids_joined : "";
   boot_request.params = &params;
   boot_request.kvmgt = host->cpu_vendor == PP_CPU_VENDOR_INTEL && host_has_gvt_g (host);
 
@@ -554,12 +574,20 @@ pp_plan_reserve (const PpHost        *host,
 
       return plan_refuse (g_steal_pointer (&plan), why);
     }
+  if (boot->refused != NULL)
+    return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&boot->refused));
   boot_request.mode = plan->mode;
 
+  /* boot-entry: nothing binds the GPU in every boot, and what an earlier
+   * setup binds by ID stays unless it is in the way */
   boot_request.changes = initramfs;
   if (!setup->initramfs->plan_modules (&boot_request, error)
-      || !plan_modprobe (initramfs, host, gpu, plan, error))
+      || !plan_modprobe (initramfs, host, gpu, plan, error)
+      || !pp_plan_reconcile_earlier_vfio (initramfs, host, setup, ids_joined,
+                                          plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : boot_request.ids, error))
     return NULL;
+  if (initramfs->refused != NULL)
+    return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&initramfs->refused));
   if (plan->binding == PP_BINDING_ADDRESS)
     {
       if (!plan_bind_by_address (setup, &boot_request, gpu, &refusal, error))

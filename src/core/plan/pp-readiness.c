@@ -116,7 +116,7 @@ static void
 pp_check_cmdline (GPtrArray    *checks,
                   const PpHost *host)
 {
-  static const char *const keys[] = { "intel_iommu", "amd_iommu", "iommu", "vfio-pci.ids" };
+  static const char *const keys[] = { "intel_iommu", "amd_iommu", "iommu", "vfio-pci.ids", "pci-stub.ids" };
   g_autoptr(GString) in_effect = g_string_new (NULL);
   PpCheck *check;
 
@@ -198,6 +198,14 @@ pp_check_boot_setup (GPtrArray         *checks,
   char *next_step = NULL;
   char *summary = setup->boot->describe (setup, &next_step);
 
+  /* which boot manager boots, and why PassthroughPrep thinks so */
+  if (setup->boot_evidence != NULL)
+    {
+      char *with_evidence = g_strdup_printf (_("%s\nEvidence: %s"), summary, setup->boot_evidence);
+
+      g_free (summary);
+      summary = with_evidence;
+    }
   pp_check_tool (checks, "bootloader", _("Boot loader"), summary, next_step);
   next_step = NULL;
   summary = setup->initramfs->describe (setup, &next_step);
@@ -212,6 +220,74 @@ pp_check_boot_setup (GPtrArray         *checks,
                                      "be reserved until it can be read. Where it is on an EFI partition "
                                      "mounted for root only, see the plan with sudo passthrough-prep --plan."));
     }
+}
+
+/* One line for Readiness about a piece of earlier VFIO configuration */
+static char *
+pp_earlier_vfio_line (const PpEarlierVfio *item)
+{
+  switch (item->kind)
+    {
+    case PP_EARLIER_VFIO_INSTALL:
+      /* TRANSLATORS: "/etc/modprobe.d/vfio.conf:3 runs “install vfio-pci /usr/local/bin/bind.sh” instead of loading vfio-pci" */
+      return g_strdup_printf (_("%s:%u runs “%s” instead of loading vfio-pci"), item->path, item->line, item->text);
+    case PP_EARLIER_VFIO_BLACKLIST:
+      return g_strdup_printf (_("%s:%u blocks a VFIO module: “%s”"), item->path, item->line, item->text);
+    case PP_EARLIER_VFIO_SOFTDEP:
+      return g_strdup_printf (_("%s:%u loads vfio-pci before a driver: “%s”"), item->path, item->line, item->text);
+    case PP_EARLIER_VFIO_OPTIONS:
+    case PP_EARLIER_VFIO_MODULES:
+    case PP_EARLIER_VFIO_DRACUT:
+    case PP_EARLIER_VFIO_MKINITCPIO:
+    case PP_EARLIER_VFIO_CMDLINE:
+    default:
+      if (item->ids != NULL && item->stub)
+        /* TRANSLATORS: "/etc/default/grub:9 holds 10de:1401 for pci-stub" */
+        return g_strdup_printf (_("%s:%u holds %s for pci-stub"), item->path, item->line, item->ids);
+      if (item->ids != NULL)
+        /* TRANSLATORS: "/etc/modprobe.d/vfio.conf:2 binds 10de:1b80,10de:10f0" */
+        return g_strdup_printf (_("%s:%u binds %s"), item->path, item->line, item->ids);
+      return g_strdup_printf (_("%s:%u loads VFIO modules: “%s”"), item->path, item->line, item->text);
+    }
+}
+
+/* VFIO set up before, by hand or by another tool: where, and what a
+ * reservation does about it */
+static void
+pp_check_earlier_vfio (GPtrArray         *checks,
+                       const PpHost      *host,
+                       const PpBootSetup *setup)
+{
+  g_autoptr(GString) summary = g_string_new (NULL);
+  gboolean reserved = FALSE;
+  gboolean unsafe = FALSE;
+  PpCheck *check;
+
+  if (setup->earlier_vfio->len == 0)
+    return;
+  {
+    g_autofree char *ours = pp_host_path (host, PP_MODPROBE_FILE);
+
+    reserved = g_file_test (ours, G_FILE_TEST_EXISTS);
+  }
+  g_string_append (summary, reserved ? _("Besides PassthroughPrep’s own file, VFIO is set up in:")
+                                     : _("Set up by hand before:"));
+  for (guint i = 0; i < setup->earlier_vfio->len; i++)
+    {
+      const PpEarlierVfio *item = g_ptr_array_index (setup->earlier_vfio, i);
+      g_autofree char *line = pp_earlier_vfio_line (item);
+
+      g_string_append_printf (summary, "\n%s", line);
+      unsafe |= item->kind == PP_EARLIER_VFIO_INSTALL || item->kind == PP_EARLIER_VFIO_BLACKLIST;
+    }
+  check = pp_check_add (checks, "earlier-vfio", unsafe ? PP_CHECK_WARNING : PP_CHECK_INFO, _("Earlier VFIO setup"));
+  check->summary = g_string_free (g_steal_pointer (&summary), FALSE);
+  check->next_step = g_strdup (unsafe
+                               ? _("Remove or adapt the lines that run a command for vfio-pci or block a VFIO "
+                                   "module: a reservation cannot be sure to work with them.")
+                               : _("Reserving a GPU changes these lines where they would bind other devices, so "
+                                   "that only its functions go to vfio-pci; the review shows each change and "
+                                   "Revert puts them back."));
 }
 
 static void
@@ -514,7 +590,9 @@ pp_check_reserved (GPtrArray    *checks,
     {
       check = pp_check_add (checks, "reserved", PP_CHECK_WARNING, _("Reserved functions"));
       check->summary = g_strdup (_("vfio-pci is set to take devices this computer does not have"));
-      check->next_step = g_strdup (_("Revert the reservation, then reserve the GPU again."));
+      /* without our file, it was set up some other way (Earlier VFIO setup says where) */
+      check->next_step = g_strdup (file_exists ? _("Revert the reservation, then reserve the GPU again.")
+                                               : _("Reserving a GPU replaces those IDs with its own."));
       return;
     }
   if (bound == reserved)
@@ -542,6 +620,7 @@ pp_readiness_checks (const PpHost      *host,
   pp_check_cmdline (checks, host);
   pp_check_vfio (checks, host);
   pp_check_reserved (checks, host);
+  pp_check_earlier_vfio (checks, host, setup);
   pp_check_boot_setup (checks, setup);
   pp_check_firmware (checks, host);
   return checks;

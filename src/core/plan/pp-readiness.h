@@ -20,7 +20,7 @@ typedef enum
 /* One line of the readiness report, the same in --check and in the window */
 typedef struct
 {
-  const char    *id;        /* "cpu", "iommu", "cmdline", "vfio", "bootloader", "initramfs", "firmware", "scenario", "reserved", "config-files" */
+  const char    *id;        /* "cpu", "iommu", "cmdline", "vfio", "bootloader", "initramfs", "firmware", "scenario", "reserved", "earlier-vfio", "config-files" */
   PpCheckStatus  status;
   char          *title;     /* "IOMMU" */
   char          *summary;   /* "Off: no IOMMU groups" */
