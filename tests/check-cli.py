@@ -78,12 +78,47 @@ def usage(cli):
                        (["--list", "--check"], "two commands"),
                        (["--plan", "01:00.0"], "an address without its domain"),
                        (["--plan"], "--plan without an address"),
-                       (["--list", "extra"], "a stray argument")]:
+                       (["--list", "extra"], "a stray argument"),
+                       (["--acs-override"], "--acs-override without --plan"),
+                       (["--check", "--acs-override"], "--acs-override with --check")]:
         code, out, err = cli.run(*args)
         check(code == 2 and out == b"" and err.startswith("passthrough-prep: "), f"{what}: exit 2 with a message",
               f"exit {code}: {err[:200]!r}")
     code, _, err = cli.run("--list", "--root", os.path.join(cli.work, "missing"))
     check(code == 1 and "no such directory" in err, "--root to a missing directory: exit 1", err)
+
+
+def acs_override_and_binding(cli):
+    root = cli.make_root("zen-chipset-group", "acs")
+    code, out, err = cli.run("--plan", "0000:07:00.0", "--json", "--root", root)
+    check(code == 1 and json.loads(out)["refused"], "a shared group without --acs-override: refused, exit 1", err)
+    code, out, err = cli.run("--plan", "0000:07:00.0", "--acs-override", "--json", "--root", root)
+    plan = json.loads(out) if code == 0 else {}
+    check(code == 0 and plan.get("acs_override") is True and plan.get("binding") == "ids",
+          "--acs-override on linux-zen: a plan, exit 0", f"exit {code}: {err}")
+    code, out, err = cli.run("--check", "--json", "--root", root)
+    gpu = [g for g in json.loads(out)["gpus"] if g["address"] == "0000:07:00.0"][0]
+    check([r["kind"] for r in gpu["remedies"]] == ["cpu-slot", "firmware", "acs-override"] and gpu["why_not_viable"],
+          "--check --json: why_not_viable and the remedies in order", str(gpu))
+    listing = json.loads(cli.run("--list", "--json", "--root", root)[1])
+    parents = {d["address"]: d["parent"] for g in listing["groups"] for d in g["devices"]}
+    check(parents.get("0000:07:00.0") == "0000:05:08.0" and parents.get("0000:00:02.1") is None,
+          "--list --json: each device's parent bridge", str(parents.get("0000:07:00.0")))
+    shutil.rmtree(root)
+
+    root = cli.make_root("demo", "acs")
+    code, out, err = cli.run("--plan", "0000:07:00.0", "--acs-override", "--root", root)
+    check(code == 1 and out == b"" and "does not carry the ACS override" in err,
+          "--acs-override on a kernel without it: refused, exit 1", err)
+    shutil.rmtree(root)
+
+    root = cli.make_root("identical-gpus", "binding")
+    code, out, err = cli.run("--plan", "0000:0d:00.0", "--json", "--root", root)
+    plan = json.loads(out) if code == 0 else {}
+    check(plan.get("binding") == "address", "an identical twin: binding by address", err)
+    code, out, err = cli.run("--plan", "0000:0d:00.0", "--root", root)
+    check(b"Binding: by PCI address (driver_override)" in out, "the text plan says the binding")
+    shutil.rmtree(root)
 
 
 def unreadable(cli):
@@ -200,6 +235,7 @@ def main():
     cli = Cli(os.path.abspath(app), os.path.abspath(hosts), os.path.abspath(work))
     try:
         usage(cli)
+        acs_override_and_binding(cli)
         unreadable(cli)
         firmware_and_new_hosts(cli)
         latin1(cli)

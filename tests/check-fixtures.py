@@ -36,6 +36,7 @@ def check_device(errors, got, dev):
     expect_equal(errors, where + ' revision', got['revision'], '%02x' % dev.rev)
     expect_equal(errors, where + ' driver', got['driver'], dev.driver)
     expect_equal(errors, where + ' boot_vga', got['boot_vga'], bool(dev.boot_vga))
+    expect_equal(errors, where + ' parent', got['parent'], dev.parent.addr if dev.parent else None)
     if dev.device_name:
         expect_equal(errors, where + ' name', got['name'], dev.device_name)
     if dev.vendor_name:
@@ -74,7 +75,7 @@ def check_list(errors, listing, host):
 def parse_expect(path):
     """scenario NAME | iommu on|off | bootloader NAME | boot_backend NAME | initramfs NAME | cpu VENDOR
     | gpu ADDR viable|not-viable [reserve=A,B] [blockers=A,B] [macos=V]
-    [reset-methods=M,N] [reset-advice=none|WORDS+JOINED+BY+PLUS]
+    [reset-methods=M,N] [reset-advice=none|WORDS+JOINED+BY+PLUS] [remedies=KIND,KIND] [why=WORD]
     | check ID ok|info|warning|error|absent [next=WORD] | earlier_vfio N (entries in --check's earlier_vfio)
     | plan refused WORD (every plan of this host is a refusal that says WORD)"""
     want = {'gpus': {}, 'checks': {}}
@@ -93,9 +94,9 @@ def parse_expect(path):
                 gpu = {'viable': words[2] == 'viable'}
                 for word in words[3:]:
                     key, _, value = word.partition('=')
-                    if key in ('reserve', 'blockers'):
+                    if key in ('reserve', 'blockers', 'remedies'):
                         gpu[key] = value.split(',') if value else []
-                    elif key in ('macos', 'integrated'):
+                    elif key in ('macos', 'integrated', 'why'):
                         gpu[key] = value
                     elif key == 'reset-methods':
                         gpu[key] = value.split(',') if value else []
@@ -160,6 +161,38 @@ def check_advice(errors, report, want):
             for blocker in got['blockers']:
                 if blocker not in got['verdict']:
                     errors.append('%s verdict does not name %s: %s' % (addr, blocker, got['verdict']))
+        check_remedies(errors, addr, got, gwant, report)
+
+
+KINDS = ('cpu-slot', 'firmware', 'own-functions', 'acs-override')
+
+
+def check_remedies(errors, addr, got, want, report):
+    """Every GPU that shares its group says why and what can be done, in order;
+    the ACS override only where the kernel carries it; a viable one neither."""
+    kinds = [r['kind'] for r in got['remedies']]
+    if got['viable']:
+        expect_equal(errors, addr + ' why_not_viable', got['why_not_viable'], None)
+        expect_equal(errors, addr + ' remedies', kinds, [])
+        return
+    if not got['why_not_viable']:
+        errors.append('%s is not viable but says not why' % addr)
+    if got['blockers'] and not kinds:
+        errors.append('%s shares its group but offers no remedy' % addr)
+    if any(k not in KINDS for k in kinds) or kinds != sorted(kinds, key=KINDS.index):
+        errors.append('%s remedies out of order or unknown: %r' % (addr, kinds))
+    if any(not r['text'] for r in got['remedies']):
+        errors.append('%s has a remedy without text' % addr)
+    release = report.get('kernel_release') or ''
+    zen_like = any(w in release for w in ('zen', 'lqx', 'liquorix', 'pve', 'cachyos', 'truenas'))
+    if ('acs-override' in kinds) != (zen_like and bool(got['blockers'])
+                                      and 'pcie_acs_override=' not in report['cmdline']):
+        errors.append('%s: ACS override %s on kernel %r' % (addr, 'offered' if 'acs-override' in kinds
+                                                              else 'not offered', release))
+    if 'remedies' in want:
+        expect_equal(errors, addr + ' remedies', kinds, want['remedies'])
+    if 'why' in want and want['why'] not in (got['why_not_viable'] or ''):
+        errors.append('%s why_not_viable does not say %r: %r' % (addr, want['why'], got['why_not_viable']))
 
 
 def main(argv):

@@ -245,6 +245,7 @@ class Device:
         self.group = None
         self.parent = None
         self.multifunction = False
+        self.slot_name = None
         self.reset_methods = None  # None: no reset_method file; [] an empty one
         self.rom = None            # None: no rom file; else a kind of ROM_KINDS
 
@@ -272,6 +273,7 @@ class Host:
         self.groups = {}         # number -> [Device]
         self.devices = []        # every device, in description order
         self.mdevs = []          # (group, uuid, parent Device or None)
+        self.base_overlays = []  # overlays that came from a base host
 
 
 def rest_of_line(raw, keyword):
@@ -324,6 +326,10 @@ def parse_device(tokens, lineno):
                 if not value.isdigit():
                     raise DescError(lineno, "irq=%s: want a number" % value)
                 dev.irq = int(value)
+            elif key == 'slot':
+                if not NAME_RE.match(value):
+                    raise DescError(lineno, "slot=%s: not a slot name (letters, digits, . _ + -)" % value)
+                dev.slot_name = value
             elif key == 'reset':
                 methods = value.split(',') if value else []
                 bad = [m for m in methods if m not in RESET_METHODS]
@@ -364,19 +370,41 @@ def parse_device(tokens, lineno):
         raise DescError(lineno, 'boot_vga is only for VGA compatible controllers (class 0300)')
     if dev.secondary is not None and not dev.is_bridge:
         raise DescError(lineno, 'bus= is only for PCI bridges (class 0604)')
+    if dev.slot_name is not None and dev.secondary is None:
+        raise DescError(lineno, 'slot= is only for a PCI bridge with bus= (the slot is the bus behind it)')
     if dev.subsys_name and not dev.subvendor:
         raise DescError(lineno, 'a subsystem name needs sub=VENDOR:DEVICE')
     return dev
 
 
-def parse(path):
+def parse_base(path, lineno, args, first, bases):
+    """The host of `base NAME`: NAME.host beside PATH, parsed whole."""
+    if not first:
+        raise DescError(lineno, 'base must come before everything else')
+    if len(args) != 1 or not NAME_RE.match(args[0]):
+        raise DescError(lineno, 'base needs one host name')
+    base_path = os.path.join(os.path.dirname(os.path.abspath(path)), args[0] + '.host')
+    if base_path in bases:
+        raise DescError(lineno, 'base %s includes itself' % args[0])
+    try:
+        return parse(base_path, bases | {os.path.abspath(path)})
+    except DescError as e:
+        raise DescError(lineno, 'base %s: line %d: %s' % (args[0], e.line, e.message))
+    except OSError as e:
+        raise DescError(lineno, 'base %s: %s' % (args[0], e.strerror or e))
+
+
+def parse(path, bases=frozenset()):
     host = Host()
     seen = {}
     section = None          # group number, 'ungrouped' or None
     by_addr = {}
+    based = False           # the overlays and modules came from a base, not yet replaced
     with open(path, encoding='utf-8') as f:
         lines = f.read().splitlines()
     lineno = 0
+    first = True
+    replaceable = set()     # singletons a base gave, which this file may give again
     for lineno, raw in enumerate(lines, 1):
         stripped = raw.strip()
         if not stripped or stripped.startswith('#'):
@@ -389,6 +417,16 @@ def parse(path):
             continue
         keyword = tokens[0]
         args = tokens[1:]
+        if keyword == 'base':
+            host = parse_base(path, lineno, args, first, bases)
+            host.base_overlays = list(host.overlays)
+            by_addr = {dev.addr: dev for dev in host.devices}
+            based = True
+            seen.update({k: lineno for k in ('name', 'cpu', 'kernel', 'cmdline', 'iommu')})
+            replaceable = set(seen)
+            first = False
+            continue
+        first = False
 
         if ADDR_RE.match(keyword) or re.match(r'^[0-9a-fA-F]+:', keyword):
             if section is None:
@@ -405,6 +443,9 @@ def parse(path):
 
         singletons = ('name', 'cpu', 'kernel', 'cmdline', 'uefi', 'os', 'iommu')
         if keyword in singletons:
+            if keyword in replaceable:
+                replaceable.discard(keyword)
+                seen.pop(keyword, None)
             if keyword in seen:
                 raise DescError(lineno, "'%s' is already given on line %d" % (keyword, seen[keyword]))
             seen[keyword] = lineno
@@ -447,6 +488,10 @@ def parse(path):
                 raise DescError(lineno, 'module needs NAME loaded|builtin')
             if not NAME_RE.match(args[0]) or '-' in args[0]:
                 raise DescError(lineno, "module name '%s': use the kernel's underscore form" % args[0])
+            if based:
+                # a variant lists its own modules
+                host.modules = []
+                based = False
             if any(m[0] == args[0] for m in host.modules):
                 raise DescError(lineno, "module '%s' is already listed" % args[0])
             host.modules.append((args[0], args[1]))
@@ -462,6 +507,10 @@ def parse(path):
             overlay = os.path.join(os.path.dirname(os.path.abspath(path)), 'overlays', args[0])
             if not os.path.isdir(overlay):
                 raise DescError(lineno, "no overlay directory '%s'" % overlay)
+            if host.overlays and any(o in host.base_overlays for o in host.overlays):
+                # a variant's overlays replace its base's
+                host.overlays = [o for o in host.overlays if o not in host.base_overlays]
+                host.base_overlays = []
             host.overlays.append(overlay)
         elif keyword == 'group':
             if len(args) != 1 or not args[0].isdigit():
@@ -544,6 +593,13 @@ def check_consistency(host):
         bridges[key] = dev
     for dev in host.devices:
         dev.parent = bridges.get((dev.domain, dev.bus))
+    slot_names = {}
+    for dev in host.devices:
+        if dev.slot_name is None:
+            continue
+        if dev.slot_name in slot_names:
+            raise DescError(dev.line, 'slot %s is already on %s' % (dev.slot_name, slot_names[dev.slot_name].addr))
+        slot_names[dev.slot_name] = dev
     slots = {}
     for dev in host.devices:
         slots.setdefault((dev.domain, dev.bus, dev.slot), []).append(dev)
@@ -733,6 +789,13 @@ def build_pci_tree(host, root):
             group_dir = os.path.join('sys', 'kernel', 'iommu_groups', str(dev.group))
             link(root, os.path.join(ddir, 'iommu_group'), group_dir)
             link(root, os.path.join(group_dir, 'devices', dev.addr), ddir)
+    for dev in host.devices:
+        if dev.slot_name is not None:
+            # a hot-plug port's slot: the bus behind it, device 00, no function
+            slot_dir = os.path.join('sys', 'bus', 'pci', 'slots', dev.slot_name)
+            write(root, os.path.join(slot_dir, 'address'), '%04x:%02x:00\n' % (dev.domain, dev.secondary))
+            write(root, os.path.join(slot_dir, 'max_bus_speed'), '16.0 GT/s PCIe\n')
+            write(root, os.path.join(slot_dir, 'cur_bus_speed'), '16.0 GT/s PCIe\n')
     write(root, 'sys/bus/pci/drivers_probe', '', 0o200)
     write(root, 'sys/bus/pci/rescan', '', 0o200)
     for driver in drivers:

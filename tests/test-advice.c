@@ -223,6 +223,91 @@ test_intel_arc_is_discrete (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (fixture->advice->scenario, ==, PP_SCENARIO_IGPU_DGPU);
 }
 
+static void
+test_acs_override_kernels (void)
+{
+  const struct { const char *release; gboolean carries; } kernels[] = {
+    { "6.6.8-zen1-1-zen", TRUE },
+    { "6.6.8-lqx1-1-lqx", TRUE },
+    { "6.6.8-1-liquorix-amd64", TRUE },
+    { "6.8.12-4-pve", TRUE },
+    { "6.10.5-2-cachyos", TRUE },
+    { "6.6.44-production+truenas", TRUE },
+    { "6.6.8-arch1-1", FALSE },
+    { "6.1.0-13-amd64", FALSE },
+    { "6.5.6-300.fc39.x86_64", FALSE },
+    { "5.15.0-91-generic", FALSE },
+    { "6.9.1-xanmod1", FALSE },
+    { "6.6.8-zenith", FALSE },
+    { NULL, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kernels); i++)
+    {
+      g_test_message ("%s", kernels[i].release);
+      g_assert_cmpint (pp_kernel_has_acs_override (kernels[i].release), ==, kernels[i].carries);
+    }
+}
+
+/* A card whose own other functions (another slot of it) share its group:
+ * neither another slot nor the firmware will help; the ACS override would,
+ * on a kernel that carries it and only while it is not in effect yet */
+static void
+test_own_functions_and_acs (Fixture *fixture, gconstpointer data)
+{
+  PpGpuAdvice *gpu;
+
+  pp_test_tree_add_device (fixture->root, "0000:00:02.0", "8086:1912", 0x030000, "i915", 0);
+  pp_test_tree_add_device (fixture->root, "0000:01:00.0", "10de:2184", 0x030000, "nvidia", 5);
+  pp_test_tree_add_device (fixture->root, "0000:01:01.0", "10de:1aeb", 0x040300, "snd_hda_intel", 5);
+  pp_test_tree_write (fixture->root, "proc/sys/kernel/osrelease", "6.8.12-4-pve\n");
+  fixture_read (fixture);
+
+  gpu = gpu_at (fixture, "0000:01:00.0");
+  g_assert_false (gpu->viable);
+  g_assert_nonnull (gpu->why_not_viable);
+  g_assert_nonnull (strstr (gpu->why_not_viable, "IOMMU group 5"));
+  g_assert_cmpuint (gpu->remedies->len, ==, 2);
+  g_assert_cmpint (((PpRemedy *) g_ptr_array_index (gpu->remedies, 0))->kind, ==, PP_REMEDY_OWN_FUNCTIONS);
+  g_assert_nonnull (strstr (((PpRemedy *) g_ptr_array_index (gpu->remedies, 0))->text, "0000:01:01.0"));
+  g_assert_cmpint (((PpRemedy *) g_ptr_array_index (gpu->remedies, 1))->kind, ==, PP_REMEDY_ACS_OVERRIDE);
+  g_assert_nonnull (strstr (((PpRemedy *) g_ptr_array_index (gpu->remedies, 1))->text, "6.8.12-4-pve"));
+  g_assert_null (gpu_at (fixture, "0000:00:02.0")->why_not_viable);
+  g_assert_cmpuint (gpu_at (fixture, "0000:00:02.0")->remedies->len, ==, 0);
+
+  g_clear_pointer (&fixture->advice, pp_advice_free);
+  g_clear_pointer (&fixture->host, pp_host_free);
+  pp_test_tree_write (fixture->root, "proc/cmdline", "quiet pcie_acs_override=multifunction,downstream\n");
+  fixture_read (fixture);
+  g_assert_true (fixture->advice->acs_override_active);
+  g_assert_null (pp_gpu_advice_find_remedy (gpu_at (fixture, "0000:01:00.0"), PP_REMEDY_ACS_OVERRIDE));
+}
+
+/* Slots as firmware names them (ACPI: the port's own address) and as a
+ * hot-plug port does (the bus behind it, read from an empty port's config) */
+static void
+test_slot_names (Fixture *fixture, gconstpointer data)
+{
+  guint8 config[64] = { 0 };
+  g_autofree char *config_path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pp_test_tree_add_device (fixture->root, "0000:00:1c.0", "8086:1901", 0x060400, "pcieport", 1);
+  pp_test_tree_add_device (fixture->root, "0000:00:01.0", "8086:1901", 0x060400, "pcieport", 2);
+  pp_test_tree_write (fixture->root, "sys/bus/pci/slots/7/address", "0000:00:1c\n");
+  pp_test_tree_write (fixture->root, "sys/bus/pci/slots/CPU1 SLOT2/address", "0000:05:00\n");
+  pp_test_tree_write (fixture->root, "sys/bus/pci/slots/9/address", "0000:77:00\n");
+  config[0x19] = 0x05;
+  config_path = g_build_filename (fixture->root, "sys/devices/pci0000:00/0000:00:01.0/config", NULL);
+  g_file_set_contents (config_path, (const char *) config, sizeof config, &error);
+  g_assert_no_error (error);
+  fixture_read (fixture);
+
+  g_assert_cmpstr (pp_host_find_device (fixture->host, "0000:00:1c.0")->slot_name, ==, "7");
+  g_assert_cmpstr (pp_host_find_device (fixture->host, "0000:00:01.0")->slot_name, ==, "CPU1 SLOT2");
+  g_assert_null (pp_host_find_device (fixture->host, "0000:00:01.0")->parent);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -235,6 +320,9 @@ main (int    argc,
   ADVICE_TEST ("/core/advice/bad-grouping", test_bad_grouping);
   ADVICE_TEST ("/core/advice/single-and-no-gpu", test_single_and_no_gpu);
   ADVICE_TEST ("/core/advice/intel-arc-is-discrete", test_intel_arc_is_discrete);
+  ADVICE_TEST ("/core/advice/own-functions-and-acs-override", test_own_functions_and_acs);
+  ADVICE_TEST ("/core/host/slot-names", test_slot_names);
+  g_test_add_func ("/core/advice/acs-override-kernels", test_acs_override_kernels);
 #undef ADVICE_TEST
   return g_test_run ();
 }

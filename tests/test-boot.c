@@ -23,6 +23,20 @@ test_path_patterns (void)
   g_assert_true (pp_boot_path_matches ("/boot/loader/entries/*.conf", "/boot/loader/entries/arch.conf"));
 }
 
+/* Binding by address is asked of whichever tool builds the initramfs:
+ * each one answers, with its part of the plan or a refusal that says why */
+static void
+test_initramfs_backends_bind_by_address (void)
+{
+  const PpInitramfsBackend * const *backends = pp_boot_initramfs_backends ();
+  guint n = 0;
+
+  for (; backends[n] != NULL; n++)
+    if (backends[n]->plan_bind_by_address == NULL)
+      g_error ("the initramfs backend %s does not answer plan_bind_by_address", backends[n]->id);
+  g_assert_cmpuint (n, >=, 7);
+}
+
 /* what revert may be asked to touch: only what some plan can produce */
 static void
 test_may_write_and_run (void)
@@ -35,13 +49,21 @@ test_may_write_and_run (void)
     "/etc/modprobe.d/vfio.conf", "/etc/modules", "/etc/sdboot-manage.conf", "/etc/default/limine",
     "/etc/limine-entry-tool.d/50-x.conf", "/boot/limine.conf", "/boot/EFI/BOOT/limine.conf",
     "/boot/refind_linux.conf", "/etc/booster.yaml",
+    /* binding by address */
+    "/etc/passthrough-prep/vfio-bind", "/etc/passthrough-prep/vfio-addresses",
+    "/etc/initcpio/install/passthrough-prep-vfio", "/etc/initcpio/hooks/passthrough-prep-vfio",
+    "/usr/lib/dracut/modules.d/90passthrough-prep-vfio/module-setup.sh",
+    "/usr/lib/dracut/modules.d/90passthrough-prep-vfio/passthrough-prep-vfio.sh",
+    "/etc/initramfs-tools/hooks/passthrough-prep-vfio", "/etc/initramfs-tools/scripts/init-top/passthrough-prep-vfio",
   };
   const char *not_ours[] = {
     "/etc/shadow", "/etc/passwd", "/etc/default/grub.d/../../shadow.cfg", "/etc//default/grub",
     "/etc/default/./grub", "etc/default/grub", "/etc/default/grub/", "/etc/modprobe.d/sub/other.conf",
     "/etc/modprobe.d/other.conf.bak", "/boot/loader/entries/sub/x.conf", "/boot/vmlinuz-linux",
     "/boot/efi/EFI/refind/refind.conf", "/etc/nixos/configuration.nix", "/etc/kernelstub/configuration",
-    "/usr/lib/modprobe.d/vfio.conf", "/boot/EFI/Linux/arch.efi", "", NULL,
+    "/usr/lib/modprobe.d/vfio.conf", "/boot/EFI/Linux/arch.efi", "/etc/passthrough-prep/other",
+    "/etc/initcpio/hooks/encrypt", "/usr/lib/dracut/modules.d/90passthrough-prep-vfio/other.sh",
+    "/etc/initramfs-tools/scripts/init-top/udev", "", NULL,
   };
   const char *runs[] = {
     "mkinitcpio", "grub-mkconfig", "update-initramfs", "sdboot-manage", "kernelstub", "limine-update",
@@ -516,6 +538,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/boot/touches/path-patterns", test_path_patterns);
   g_test_add_func ("/boot/touches/may-write-and-run", test_may_write_and_run);
+  g_test_add_func ("/boot/initramfs/every-backend-binds-by-address", test_initramfs_backends_bind_by_address);
   g_test_add_func ("/boot/efi/decode", test_efi_decode);
   g_test_add_func ("/boot/detect/firmware", test_detect_firmware);
   g_test_add_func ("/boot/detect/boot-image", test_detect_boot_image);

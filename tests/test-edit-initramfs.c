@@ -22,6 +22,7 @@ typedef struct
   const char *before;   /* NULL: no file */
   const char *modules;  /* what mkinitramfs loads after, "module args" a line */
   const char *after;    /* the exact text, when it matters */
+  const char *ids;      /* NULL: IDS; "": bound by address */
 } ModulesCase;
 
 static const ModulesCase modules_cases[] = {
@@ -40,6 +41,10 @@ static const ModulesCase modules_cases[] = {
   { "blacklist-line-kept", "blacklist ata_piix\n# comment vfio_pci\n", "blacklist ata_piix\nvfio_pci\nvfio\nvfio_iommu_type1\n", NULL },
   { "indented-comment-is-a-module-line", "  # not a comment for grep '^[^#]'\n",
     "# not a comment for grep '^[^#]'\nvfio_pci\nvfio\nvfio_iommu_type1\n", NULL },
+  /* bound by address: an earlier ids= would take the identical twin too */
+  { "by-address-drops-ids", "vfio_pci disable_vga=1 ids=10de:1f08,10de:1f09\nvfio\nvfio_iommu_type1\n",
+    "vfio_pci disable_vga=1\nvfio\nvfio_iommu_type1\n", "vfio_pci disable_vga=1\nvfio\nvfio_iommu_type1\n", "" },
+  { "by-address-stock", STOCK, "vfio_pci\nvfio\nvfio_iommu_type1\n", STOCK VFIO, "" },
 };
 
 static char *
@@ -60,7 +65,8 @@ static void
 test_modules_case (gconstpointer data)
 {
   const ModulesCase *c = data;
-  g_autofree char *after = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, c->before, IDS);
+  const char *ids = c->ids != NULL ? c->ids : IDS;
+  g_autofree char *after = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, c->before, ids);
   g_autofree char *again = NULL;
   g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *path = NULL;
@@ -75,7 +81,7 @@ test_modules_case (gconstpointer data)
   path = pp_test_write_file (tmp, "modules", result);
   loaded = modules_as_mkinitramfs_reads (path);
   g_assert_cmpstr (loaded, ==, c->modules);
-  again = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, result, IDS);
+  again = pp_initramfs_tools_edit_modules (PP_INITRAMFS_TOOLS_MODULES, result, ids);
   g_assert_null (again);
 }
 
@@ -146,7 +152,7 @@ test_modprobe_render (void)
 {
   const char *ids[] = { "10de:1b80", "10de:10f0", NULL };
   const char *softdeps[] = { "nvidia", "nouveau", "snd_hda_intel", NULL };
-  g_autofree char *text = pp_modprobe_render ("0000:01:00.0", ids, softdeps);
+  g_autofree char *text = pp_modprobe_render ("0000:01:00.0", ids, NULL, FALSE, softdeps);
   g_autoptr(GPtrArray) commands = pp_modprobe_parse (text);
   PpModprobeCommand *options;
 
@@ -164,6 +170,55 @@ test_modprobe_render (void)
 
       g_assert_cmpstrv ((const char * const *) softdep->words, want);
     }
+}
+
+/* bound by address: no ids, and modprobe runs the script before vfio-pci */
+static void
+test_modprobe_render_by_address (void)
+{
+  const char *softdeps[] = { "amdgpu", NULL };
+  g_autofree char *text = pp_modprobe_render ("0000:0d:00.0", NULL, "/etc/passthrough-prep/vfio-bind", FALSE,
+                                              softdeps);
+  g_autofree char *entry_text = pp_modprobe_render ("0000:0d:00.0", NULL, "/etc/passthrough-prep/vfio-bind", TRUE,
+                                                    softdeps);
+  g_autoptr(GPtrArray) commands = pp_modprobe_parse (text);
+  g_autoptr(GPtrArray) entry_commands = pp_modprobe_parse (entry_text);
+  const char *install[] = { "install", "vfio-pci", "/etc/passthrough-prep/vfio-bind;", "/sbin/modprobe",
+                            "--ignore-install", "vfio-pci", "$CMDLINE_OPTS", NULL };
+
+  g_assert_null (strstr (text, "ids="));
+  g_assert_cmpuint (commands->len, ==, 2);
+  g_assert_cmpstrv ((const char * const *) ((PpModprobeCommand *) g_ptr_array_index (commands, 0))->words, install);
+  /* boot-entry mode: the same commands, and the note Readiness looks for */
+  g_assert_null (strstr (text, PP_MODPROBE_BOOT_ENTRY_NOTE));
+  g_assert_nonnull (strstr (entry_text, PP_MODPROBE_BOOT_ENTRY_NOTE "\n"));
+  g_assert_cmpuint (entry_commands->len, ==, 2);
+  g_assert_cmpstrv ((const char * const *) ((PpModprobeCommand *) g_ptr_array_index (entry_commands, 0))->words,
+                    install);
+}
+
+static void
+test_vfio_addresses_render (void)
+{
+  g_autoptr(GPtrArray) reserve = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_pci_device_free);
+  g_autofree char *text = NULL;
+  PpPciDevice *gpu = device (0x1002, 0x0300, "amdgpu");
+  PpPciDevice *audio = device (0x1002, 0x0403, "snd_hda_intel");
+
+  gpu->address = g_strdup ("0000:0d:00.0");
+  gpu->device_id = 0x73bf;
+  audio->address = g_strdup ("0000:0d:00.1");
+  audio->device_id = 0xab28;
+  g_ptr_array_add (reserve, gpu);
+  g_ptr_array_add (reserve, audio);
+  text = pp_vfio_addresses_render ("0000:0d:00.0", "/etc/passthrough-prep/vfio-bind", reserve);
+  g_assert_true (g_str_has_prefix (text, "# Written by PassthroughPrep"));
+  g_assert_true (g_str_has_suffix (text, "# reserve again and removed by Revert; do not edit.\n"
+                                         "0000:0d:00.0@1002:73bf\n0000:0d:00.1@1002:ab28\n"));
+  g_free (text);
+  /* boot-entry mode: none here, they are on the Passthrough entries' command line */
+  text = pp_vfio_addresses_render ("0000:0d:00.0", "/etc/passthrough-prep/vfio-bind", NULL);
+  g_assert_true (g_str_has_suffix (text, "do not edit.\n" PP_VFIO_ADDRESSES_BOOT_ENTRY_NOTE "\n"));
 }
 
 static void
@@ -228,7 +283,7 @@ test_modules_line_set_ids (void)
 static void
 test_dracut_spaces (void)
 {
-  g_autofree char *ours = pp_dracut_render ("0000:01:00.0");
+  g_autofree char *ours = pp_dracut_render ("0000:01:00.0", NULL);
   g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
   g_autofree char *before = pp_test_write_file (tmp, "10-nvme.conf", "force_drivers+=\"nvme\"\n");
   g_autofree char *mine = pp_test_write_file (tmp, "passthrough-prep-vfio.conf", ours);
@@ -279,6 +334,8 @@ main (int   argc,
   g_test_add_func ("/core/modprobe/competing-modules", test_competing_modules);
   g_test_add_func ("/core/modprobe/competing-modules-refuse-odd-names", test_competing_modules_refuse_odd_names);
   g_test_add_func ("/core/modprobe/render", test_modprobe_render);
+  g_test_add_func ("/core/modprobe/render-by-address", test_modprobe_render_by_address);
+  g_test_add_func ("/core/modprobe/addresses-file", test_vfio_addresses_render);
   g_test_add_func ("/core/modprobe/drop-ids", test_modprobe_drop_ids);
   g_test_add_func ("/core/modules/set-ids", test_modules_line_set_ids);
   g_test_add_func ("/core/modprobe/parse-and-conflicts", test_modprobe_parse_and_conflicts);

@@ -265,6 +265,104 @@ test_mkinitcpio_case (gconstpointer data)
 
 }
 
+typedef struct
+{
+  const char *name;
+  const char *main;
+  const char *dropin;         /* /etc/mkinitcpio.conf.d/50-hooks.conf, or NULL */
+  const char *want_hooks;     /* HOOKS after, as bash reads both files */
+  const char *want_error;
+} HooksCase;
+
+#define HOOK "passthrough-prep-vfio"
+
+static const HooksCase hooks_cases[] = {
+  { "stock", STOCK_HOOKS, NULL,
+    "base " HOOK " udev autodetect microcode modconf kms keyboard keymap consolefont block filesystems fsck", NULL },
+  { "systemd", "HOOKS=(base systemd autodetect microcode modconf kms keyboard sd-vconsole block filesystems fsck)\n",
+    NULL, "base " HOOK " systemd autodetect microcode modconf kms keyboard sd-vconsole block filesystems fsck", NULL },
+  { "string-syntax", "HOOKS=\"base udev autodetect modconf block filesystems keyboard fsck\"\n", NULL,
+    "base " HOOK " udev autodetect modconf block filesystems keyboard fsck", NULL },
+  { "one-per-line",
+    "HOOKS=(\n  base\n  udev\n  block\n)\n", NULL, "base " HOOK " udev block", NULL },
+  { "only-base", "HOOKS=(base)\n", NULL, "base " HOOK, NULL },
+  { "no-base-first", "HOOKS=(systemd block)\n", NULL, HOOK " systemd block", NULL },
+  { "there-already", "HOOKS=(base udev " HOOK " block)\n", NULL, "base udev " HOOK " block", NULL },
+  { "dropin-appends", STOCK_HOOKS, "HOOKS+=(resume)\n",
+    "base " HOOK " udev autodetect microcode modconf kms keyboard keymap consolefont block filesystems fsck resume",
+    NULL },
+  { "dropin-replaces", STOCK_HOOKS, "HOOKS=(base udev block)\n", "base " HOOK " udev block", NULL },
+  { "unset", "MODULES=()\n", NULL, NULL, "/etc/mkinitcpio.conf: HOOKS is not set" },
+  { "indexed", "HOOKS=([0]=base [1]=udev)\n", NULL, NULL, "/etc/mkinitcpio.conf:1: HOOKS is written" },
+};
+
+static void
+test_hooks_case (gconstpointer data)
+{
+  const HooksCase *c = data;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+  g_autoptr(PpEditResult) result = NULL;
+  g_autoptr(PpEditResult) again = NULL;
+  g_autoptr(GPtrArray) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpTestTree) tmp = pp_test_tree_new ();
+  g_autofree char *before_dir = g_build_filename (tmp, "before", NULL);
+  g_autofree char *after_dir = g_build_filename (tmp, "after", NULL);
+  g_autoptr(GPtrArray) before_paths = NULL;
+  g_autoptr(GPtrArray) after_paths = NULL;
+  g_autoptr(GHashTable) vars_before = NULL;
+  g_autoptr(GHashTable) vars_after = NULL;
+  g_auto(GStrv) hooks = NULL;
+  g_autofree char *joined = NULL;
+
+  g_ptr_array_add (files, pp_text_file_new ("/etc/mkinitcpio.conf", c->main));
+  if (c->dropin != NULL)
+    g_ptr_array_add (files, pp_text_file_new ("/etc/mkinitcpio.conf.d/50-hooks.conf", c->dropin));
+  result = pp_mkinitcpio_edit_hooks (files, HOOK, &error);
+  if (pp_test_expect_error (error, result, c->want_error))
+    return;
+
+  edited = pp_edit_result_apply (result, files);
+  before_paths = pp_test_write_text_files (before_dir, files);
+  after_paths = pp_test_write_text_files (after_dir, edited);
+  vars_before = pp_test_shell_variables ("bash", (const char * const *) before_paths->pdata);
+  vars_after = pp_test_shell_variables ("bash", (const char * const *) after_paths->pdata);
+  pp_test_assert_same_except (vars_before, vars_after, "HOOKS");
+  hooks = pp_test_shell_value ("bash", (const char * const *) after_paths->pdata, "HOOKS");
+  {
+    g_autofree char *one = g_strjoinv (" ", hooks);
+    g_auto(GStrv) words = g_strsplit_set (one, " \n", -1);
+    g_autoptr(GStrvBuilder) kept = g_strv_builder_new ();
+    g_auto(GStrv) list = NULL;
+
+    for (guint i = 0; words[i] != NULL; i++)
+      if (words[i][0] != '\0')
+        g_strv_builder_add (kept, words[i]);
+    list = g_strv_builder_end (kept);
+    joined = g_strjoinv (" ", list);
+  }
+  g_assert_cmpstr (joined, ==, c->want_hooks);
+
+  again = pp_mkinitcpio_edit_hooks (edited, HOOK, &error);
+  pp_test_assert_no_change (again, error);
+}
+
+static void
+test_read_hooks (void)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_text_file_free);
+  g_autoptr(GPtrArray) hooks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (files, pp_text_file_new ("/etc/mkinitcpio.conf", "HOOKS=(base systemd \"$EXTRA\" sd-vconsole)\n"));
+  hooks = pp_mkinitcpio_read_hooks (files, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hooks->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (hooks, 1), ==, "systemd");
+  g_assert_null (g_ptr_array_index (hooks, 2));
+  g_assert_cmpstr (g_ptr_array_index (hooks, 3), ==, "sd_vconsole");
+}
+
 static void
 test_module_names (void)
 {
@@ -289,6 +387,13 @@ main (int   argc,
 
       g_test_add_data_func (path, &cases[i], test_mkinitcpio_case);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (hooks_cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/core/mkinitcpio/hooks/", hooks_cases[i].name, NULL);
+
+      g_test_add_data_func (path, &hooks_cases[i], test_hooks_case);
+    }
+  g_test_add_func ("/core/mkinitcpio/read-hooks", test_read_hooks);
   g_test_add_func ("/core/mkinitcpio/module-names", test_module_names);
   return g_test_run ();
 }

@@ -146,7 +146,8 @@ static void
 test_intents_and_arguments (void)
 {
   const char *digest = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-  g_auto(GStrv) reserve = pp_helper_args_reserve ("0000:01:00.0", "boot-entry", digest);
+  g_auto(GStrv) reserve = pp_helper_args_reserve ("0000:01:00.0", "boot-entry", FALSE, digest);
+  g_auto(GStrv) override = pp_helper_args_reserve ("0000:01:00.0", "every-boot", TRUE, digest);
   g_auto(GStrv) revert = pp_helper_args_for_intent (PP_HELPER_INTENT_REVERT);
   PpHelperIntent intent;
 
@@ -155,6 +156,12 @@ test_intents_and_arguments (void)
   g_assert_cmpstr (reserve[1], ==, "0000:01:00.0");
   g_assert_cmpstr (reserve[2], ==, "boot-entry");
   g_assert_cmpstr (reserve[3], ==, digest);
+  /* the override is a fixed word between the mode and the digest */
+  g_assert_cmpuint (g_strv_length (override), ==, 5);
+  g_assert_cmpstr (override[1], ==, "0000:01:00.0");
+  g_assert_cmpstr (override[2], ==, "every-boot");
+  g_assert_cmpstr (override[3], ==, "acs-override");
+  g_assert_cmpstr (override[4], ==, digest);
   g_assert_cmpuint (g_strv_length (revert), ==, 1);
   g_assert_cmpstr (revert[0], ==, "revert");
 

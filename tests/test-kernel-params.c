@@ -15,6 +15,8 @@ typedef struct
   const char  *ids;
   const char  *before;
   const char  *after;
+  gboolean     no_vfio_ids;
+  gboolean     acs_override;
 } LineCase;
 
 static const LineCase line_cases[] = {
@@ -51,13 +53,31 @@ static const LineCase line_cases[] = {
   { "repeated-console-and-lookalikes", PP_CPU_VENDOR_INTEL, IDS,
     "console=tty0 console=ttyS1,9600n81 amd_iommu_dump=1 iommu.strict=1 xvfio-pci.ids=1",
     "console=tty0 console=ttyS1,9600n81 amd_iommu_dump=1 iommu.strict=1 xvfio-pci.ids=1 intel_iommu=on iommu=pt vfio-pci.ids=" IDS },
+  /* bound by address: no vfio-pci.ids may stay, whatever its spelling */
+  { "by-address-drops-every-ids", PP_CPU_VENDOR_AMD, NULL,
+    "quiet vfio-pci.ids=10de:1b80 amd_iommu=on vfio_pci.ids=" IDS " iommu=pt", "quiet amd_iommu=on iommu=pt", TRUE },
+  { "by-address-nothing-to-drop", PP_CPU_VENDOR_AMD, NULL, "quiet", "quiet amd_iommu=on iommu=pt", TRUE },
+  /* and pci-stub must not hold the reserved functions (nor their twins) either */
+  { "by-address-drops-reserved-from-pci-stub", PP_CPU_VENDOR_AMD, IDS,
+    "pci-stub.ids=1002:67df,1b21:1242 vfio-pci.ids=" IDS " quiet", "pci-stub.ids=1b21:1242 quiet amd_iommu=on iommu=pt",
+    TRUE },
+  { "acs-override-added", PP_CPU_VENDOR_AMD, IDS, "quiet",
+    "quiet amd_iommu=on iommu=pt vfio-pci.ids=" IDS " pcie_acs_override=downstream,multifunction", FALSE, TRUE },
+  { "acs-override-merged-keeps-ids", PP_CPU_VENDOR_AMD, IDS, "pcie-acs-override=id:1022:43c6 quiet",
+    "pcie_acs_override=downstream,multifunction,id:1022:43c6 quiet amd_iommu=on iommu=pt vfio-pci.ids=" IDS,
+    FALSE, TRUE },
+  { "acs-override-already-there", PP_CPU_VENDOR_AMD, IDS,
+    "pcie_acs_override=multifunction,downstream amd_iommu=on iommu=pt vfio-pci.ids=" IDS,
+    "pcie_acs_override=multifunction,downstream amd_iommu=on iommu=pt vfio-pci.ids=" IDS, FALSE, TRUE },
+  { "no-acs-override-leaves-it-alone", PP_CPU_VENDOR_AMD, IDS, "pcie_acs_override=downstream quiet",
+    "pcie_acs_override=downstream quiet amd_iommu=on iommu=pt vfio-pci.ids=" IDS },
 };
 
 static void
 test_line_case (gconstpointer data)
 {
   const LineCase *c = data;
-  PpKernelParamsIntent intent = { c->vendor, TRUE, c->ids };
+  PpKernelParamsIntent intent = { c->vendor, TRUE, c->ids, c->no_vfio_ids, c->acs_override };
   g_autoptr(GError) error = NULL;
   g_autofree char *after = pp_kernel_params_edit_line (&intent, "/etc/kernel/cmdline", c->before, &error);
   g_autofree char *again = NULL;

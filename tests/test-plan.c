@@ -19,6 +19,13 @@
 #define ARCH_GRUB_FILES "/etc/default/grub|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf"
 #define DEBIAN "update-initramfs -u -k all|update-grub"
 #define DEBIAN_FILES "/etc/default/grub|/etc/initramfs-tools/modules|/etc/modprobe.d/passthrough-prep-vfio.conf"
+/* binding by address: each initramfs tool's hook, then the script and its addresses */
+#define BIND_FILES "|/etc/passthrough-prep/vfio-bind|/etc/passthrough-prep/vfio-addresses"
+#define ARCH_BIND_FILES "|/etc/initcpio/install/passthrough-prep-vfio|/etc/initcpio/hooks/passthrough-prep-vfio" BIND_FILES
+#define DEBIAN_BIND_FILES "|/etc/initramfs-tools/hooks/passthrough-prep-vfio" \
+                          "|/etc/initramfs-tools/scripts/init-top/passthrough-prep-vfio" BIND_FILES
+#define DRACUT_BIND_FILES "|/usr/lib/dracut/modules.d/90passthrough-prep-vfio/module-setup.sh" \
+                          "|/usr/lib/dracut/modules.d/90passthrough-prep-vfio/passthrough-prep-vfio.sh" BIND_FILES
 #define MODPROBE "/etc/modprobe.d/passthrough-prep-vfio.conf"
 #define DRACUT_FILES "/etc/dracut.conf.d/passthrough-prep-vfio.conf|" MODPROBE
 
@@ -76,8 +83,29 @@ static const PlanCase cases[] = {
   { "nvidia-4fn-igpu-0380", "0000:01:00.0", NULL, "mkinitcpio -P",
     "/boot/loader/entries/arch-fallback.conf|/boot/loader/entries/arch.conf|/etc/mkinitcpio.conf|/etc/modprobe.d/passthrough-prep-vfio.conf" },
   { "single-gpu-desktop", "0000:07:00.0", "only GPU", NULL, NULL },
-  { "identical-gpus", "0000:0a:00.0", "0000:0d:00.0 (", NULL, NULL },
-  { "identical-gpus", "0000:0d:00.0", "same vendor:device ID 1002:73bf", NULL, NULL },
+  { "identical-gpus", "0000:0a:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES ARCH_BIND_FILES },
+  { "identical-gpus", "0000:0d:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES ARCH_BIND_FILES },
+  { "identical-gpus-server", "0000:41:00.0", NULL, DEBIAN, DEBIAN_FILES DEBIAN_BIND_FILES },
+  { "identical-gpus-server-mkinitcpio", "0000:41:00.0", NULL, ARCH_GRUB, ARCH_GRUB_FILES ARCH_BIND_FILES },
+  { "identical-gpus-server-sdboot", "0000:41:00.0", NULL, "mkinitcpio -P",
+    "/boot/loader/entries/arch-fallback.conf|/boot/loader/entries/arch.conf|/etc/mkinitcpio.conf"
+    "|/etc/modprobe.d/passthrough-prep-vfio.conf" ARCH_BIND_FILES },
+  { "identical-gpus-server-dracut", "0000:41:00.0", NULL, "dracut -f --regenerate-all",
+    "/etc/default/grub|/etc/kernel/cmdline|"
+    "/boot/loader/entries/5d1e7f0a9c2b4e6f8a1b3c5d7e9f0a2b-0-rescue.conf|"
+    "/boot/loader/entries/5d1e7f0a9c2b4e6f8a1b3c5d7e9f0a2b-6.5.6-300.fc39.x86_64.conf|" DRACUT_FILES DRACUT_BIND_FILES },
+  { "identical-gpus-server-silverblue", "0000:41:00.0", NULL,
+    "rpm-ostree initramfs --enable|rpm-ostree kargs --append-if-missing=amd_iommu=on --append-if-missing=iommu=pt",
+    DRACUT_FILES BIND_FILES },
+  { "identical-gpus-server-limine", "0000:41:00.0", NULL, "limine-mkinitcpio|limine-update",
+    "/etc/default/limine|/etc/mkinitcpio.conf|" MODPROBE ARCH_BIND_FILES },
+  { "identical-gpus-server-nixos", "0000:41:00.0", "boot.initrd.preDeviceCommands", NULL, NULL },
+  { "identical-gpus-server-booster", "0000:41:00.0", "booster cannot hand a GPU to vfio-pci by its address", NULL, NULL },
+  { "identical-gpus-server-booster", "0000:c3:00.0", NULL,
+    "booster build --force --kernel-version 6.6.8-arch1-1 /boot/booster-linux.img|grub-mkconfig -o /boot/grub/grub.cfg",
+    "/etc/default/grub|/etc/booster.yaml|" MODPROBE },
+  { "laptop-one-group", "0000:01:00.0", "0000:03:00.0 (", NULL, NULL },
+  { "server-pch-group", "0000:02:00.0", "0000:05:00.0 (", NULL, NULL },
   { "iommu-off", "0000:01:00.0", "IOMMU is off", NULL, NULL },
   { "server-no-gpu", "0000:00:00.0", "is not a GPU", NULL, NULL },
   { "server-no-gpu", "0000:7f:1f.7", "no PCI device", NULL, NULL },
@@ -114,14 +142,15 @@ build_root (const char *host,
 
 /* The plan core makes of @host, as the command line and the helper ask for it */
 static PpPlan *
-plan_host_in_mode (const PpHost  *host,
+plan_host_request (const PpHost  *host,
                    const char    *gpu,
                    PpBootMode     mode,
+                   gboolean       acs_override,
                    GError       **error)
 {
   g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
   g_autoptr(PpAdvice) advice = pp_advice_new (host);
-  PpPlanRequest request = { gpu, mode };
+  PpPlanRequest request = { gpu, mode, acs_override };
 
   return pp_plan_reserve (host, setup, advice, &request, error);
 }
@@ -131,7 +160,27 @@ plan_host (const PpHost  *host,
            const char    *gpu,
            GError       **error)
 {
-  return plan_host_in_mode (host, gpu, PP_BOOT_MODE_EVERY_BOOT, error);
+  return plan_host_request (host, gpu, PP_BOOT_MODE_EVERY_BOOT, FALSE, error);
+}
+
+static PpPlan *
+plan_for_request (const char  *root,
+                  const char  *gpu,
+                  PpBootMode   mode,
+                  gboolean     acs_override,
+                  PpHost     **host_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpHost) host = pp_host_read (root, &error);
+  PpPlan *plan;
+
+  g_assert_no_error (error);
+  plan = plan_host_request (host, gpu, mode, acs_override, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (plan);
+  if (host_out != NULL)
+    *host_out = g_steal_pointer (&host);
+  return plan;
 }
 
 static PpPlan *
@@ -140,17 +189,7 @@ plan_for_in_mode (const char  *root,
                   PpBootMode   mode,
                   PpHost     **host_out)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PpHost) host = pp_host_read (root, &error);
-  PpPlan *plan;
-
-  g_assert_no_error (error);
-  plan = plan_host_in_mode (host, gpu, mode, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (plan);
-  if (host_out != NULL)
-    *host_out = g_steal_pointer (&host);
-  return plan;
+  return plan_for_request (root, gpu, mode, FALSE, host_out);
 }
 
 static PpPlan *
@@ -158,17 +197,7 @@ plan_for (const char  *root,
           const char  *gpu,
           PpHost     **host_out)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PpHost) host = pp_host_read (root, &error);
-  PpPlan *plan;
-
-  g_assert_no_error (error);
-  plan = plan_host (host, gpu, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (plan);
-  if (host_out != NULL)
-    *host_out = g_steal_pointer (&host);
-  return plan;
+  return plan_for_in_mode (root, gpu, PP_BOOT_MODE_EVERY_BOOT, host_out);
 }
 
 static char *
@@ -222,7 +251,9 @@ plan_ids (PpPlan *plan)
   return ids;
 }
 
-/* The kernel command line must carry the parameters once each */
+/* The kernel command line must carry the parameters once each: the IDs
+ * only where they bind, no vfio-pci.ids at all where the functions are
+ * bound by address, and the ACS override where it was chosen */
 static void
 assert_params_once (const char   *where,
                     const char   *cmdline,
@@ -232,10 +263,18 @@ assert_params_once (const char   *where,
   g_autofree char *ids = plan_ids (plan);
   g_autofree char *ids_param = g_strconcat ("vfio-pci.ids=", ids, NULL);
   const char *flag = host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on" : "intel_iommu=on";
+  gboolean ok = pp_test_count_words (cmdline, "iommu=pt") == 1 && pp_test_count_words (cmdline, flag) == 1;
 
-  if (pp_test_count_words (cmdline, ids_param) != 1 || pp_test_count_words (cmdline, "iommu=pt") != 1
-      || pp_test_count_words (cmdline, flag) != 1)
-    g_error ("%s: the command line “%s” does not carry %s iommu=pt %s once each", where, cmdline, flag, ids_param);
+  if (plan->binding == PP_BINDING_IDS)
+    ok &= pp_test_count_words (cmdline, ids_param) == 1;
+  else
+    ok &= strstr (cmdline, "vfio-pci.ids") == NULL && strstr (cmdline, "vfio_pci.ids") == NULL;
+  if (plan->acs_override)
+    ok &= pp_test_count_words (cmdline, "pcie_acs_override=downstream,multifunction") == 1;
+  if (!ok)
+    g_error ("%s: the command line “%s” does not carry %s iommu=pt %s%s once each", where, cmdline, flag,
+             plan->binding == PP_BINDING_IDS ? ids_param : "(and no vfio-pci.ids)",
+             plan->acs_override ? " pcie_acs_override=downstream,multifunction" : "");
 }
 
 static gboolean
@@ -259,7 +298,7 @@ simulate_tools (const char   *root,
   g_autofree char *ids = plan_ids (plan);
   g_autofree char *grubenv = g_build_filename (root, "boot/grub2/grubenv", NULL);
   g_autofree char *env = NULL;
-  PpKernelParamsIntent intent = { host->cpu_vendor, TRUE, ids };
+  PpKernelParamsIntent intent = { host->cpu_vendor, TRUE, ids, plan->binding == PP_BINDING_ADDRESS, plan->acs_override };
 
   if (!plan_runs (plan, "grubby") && !plan_runs (plan, "kernelstub") && !plan_runs (plan, "rpm-ostree"))
     return;
@@ -355,8 +394,9 @@ check_mkinitcpio (const char *root)
     g_assert_true (g_strv_contains ((const char * const *) modules, want[i]));
 }
 
-/* Each boot manager's files, read by its own reader (or the shell), give
- * the parameters once each; entries edited in place too */
+/* The initramfs tool's files give the early modules; each boot manager's
+ * files, read by its own reader (or the shell), give the parameters once
+ * each; entries edited in place too */
 static void
 check_boot_files (const char        *root,
                   const PpHost      *host,
@@ -366,6 +406,23 @@ check_boot_files (const char        *root,
   const char *boot = setup->boot->id;
   g_autofree char *kernel_cmdline = read_root_file (root, "etc/kernel/cmdline");
 
+  if (g_str_equal (setup->initramfs->id, "booster"))
+    {
+      g_autofree char *path = g_build_filename (root, "etc/booster.yaml", NULL);
+      gboolean available = FALSE;
+      g_autofree char *force = pp_test_yaml_scalar (path, "modules_force_load", &available);
+      g_auto(GStrv) modules = force != NULL ? g_strsplit (force, ",", -1) : NULL;
+
+      if (available)
+        for (guint i = 0; i < 3; i++)
+          g_assert_true (g_strv_contains ((const char * const *) modules,
+                                          (const char *[]) { "vfio_pci", "vfio", "vfio_iommu_type1" }[i]));
+    }
+  if (g_str_equal (setup->initramfs->id, "mkinitcpio") || g_str_equal (setup->initramfs->id, "limine-mkinitcpio"))
+    check_mkinitcpio (root);
+  /* in boot-entry mode the normal command line stays as it is */
+  if (plan->mode != PP_BOOT_MODE_EVERY_BOOT)
+    return;
   if (g_str_equal (boot, "grub") || g_str_equal (boot, "grub-bls"))
     check_grub_cmdline (root, host, plan);
   if (kernel_cmdline != NULL && !g_str_equal (boot, "kernelstub"))
@@ -411,20 +468,6 @@ check_boot_files (const char        *root,
       for (guint i = 0; i < options->len; i++)
         assert_params_once ("refind_linux.conf", g_ptr_array_index (options, i), host, plan);
     }
-  if (g_str_equal (setup->initramfs->id, "booster"))
-    {
-      g_autofree char *path = g_build_filename (root, "etc/booster.yaml", NULL);
-      gboolean available = FALSE;
-      g_autofree char *force = pp_test_yaml_scalar (path, "modules_force_load", &available);
-      g_auto(GStrv) modules = force != NULL ? g_strsplit (force, ",", -1) : NULL;
-
-      if (available)
-        for (guint i = 0; i < 3; i++)
-          g_assert_true (g_strv_contains ((const char * const *) modules,
-                                          (const char *[]) { "vfio_pci", "vfio", "vfio_iommu_type1" }[i]));
-    }
-  if (g_str_equal (setup->initramfs->id, "mkinitcpio") || g_str_equal (setup->initramfs->id, "limine-mkinitcpio"))
-    check_mkinitcpio (root);
 }
 
 /* every backend declares what its plans touch, or revert would refuse them */
@@ -464,7 +507,7 @@ apply_and_plan_again (const char *root,
   check_boot_files (root, host, setup, plan);
 
   /* and planning again finds nothing left to do */
-  again = plan_for (root, gpu, NULL);
+  again = plan_for_request (root, gpu, plan->mode, plan->acs_override, NULL);
   g_assert_null (again->refused);
   if (again->files->len > 0)
     g_error ("second plan still changes %s:\n%s", ((PpFileEdit *) g_ptr_array_index (again->files, 0))->path,
@@ -1075,6 +1118,338 @@ test_plan_parse_error (void)
   g_assert_cmpstr (error->message, ==, "/etc/default/grub:2: unterminated double quote");
 }
 
+static const PpFileEdit *
+plan_file (const PpPlan *plan,
+           const char   *path)
+{
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      const PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      if (g_str_equal (edit->path, path))
+        return edit;
+    }
+  return NULL;
+}
+
+/* The lines of @text that are no comments, joined by | */
+static char *
+non_comment_lines (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && lines[i][0] != '#')
+      g_ptr_array_add (kept, lines[i]);
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv ("|", (char **) kept->pdata);
+}
+
+/* One of three identical cards: exactly its functions are bound, by address,
+ * on every initramfs tool that can */
+static void
+test_plan_binds_by_address (gconstpointer data)
+{
+  const char *host_name = data;
+  g_autofree char *root = build_root (host_name, "bind");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for (root, "0000:41:00.0", &host);
+  g_autofree char *source_path = g_test_build_filename (G_TEST_DIST, "..", "src", "core", "boot",
+                                                        "scripts", "passthrough-prep-vfio-bind.sh", NULL);
+  g_autofree char *source = NULL;
+  g_autofree char *addresses = NULL;
+  g_autofree char *modprobe = NULL;
+  g_autofree char *digest = NULL;
+  const PpFileEdit *script;
+
+  g_assert_null (plan->refused);
+  g_assert_cmpint (plan->binding, ==, PP_BINDING_ADDRESS);
+  addresses = non_comment_lines (plan_file (plan, PP_VFIO_ADDRESSES_FILE)->new_text);
+  g_assert_cmpstr (addresses, ==, "0000:41:00.0@10de:24b0|0000:41:00.1@10de:228b");
+  g_assert_cmpuint (plan_file (plan, PP_VFIO_ADDRESSES_FILE)->new_mode, ==, 0644);
+
+  /* the script written is the one shipped, and it is run, so executable */
+  script = plan_file (plan, PP_VFIO_BIND_SCRIPT);
+  g_file_get_contents (source_path, &source, NULL, NULL);
+  g_assert_nonnull (source);
+  g_assert_cmpstr (script->new_text, ==, source);
+  g_assert_cmpuint (script->new_mode, ==, 0755);
+
+  /* no IDs anywhere: modprobe runs the script before it loads vfio-pci */
+  modprobe = non_comment_lines (plan_file (plan, "/etc/modprobe.d/passthrough-prep-vfio.conf")->new_text);
+  g_assert_null (strstr (modprobe, "ids="));
+  g_assert_true (g_str_has_prefix (modprobe, "install vfio-pci /etc/passthrough-prep/vfio-bind; "
+                                             "/sbin/modprobe --ignore-install vfio-pci $CMDLINE_OPTS|softdep "));
+  for (guint i = 0; i < plan->commands->len; i++)
+    {
+      g_autofree char *line = g_strjoinv (" ", g_ptr_array_index (plan->commands, i));
+
+      g_assert_null (strstr (line, "vfio-pci.ids"));
+    }
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      const PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      g_assert_null (strstr (edit->new_text, "vfio-pci.ids="));
+      g_assert_null (strstr (edit->new_text, "10de:24b0,"));
+      /* what runs by itself is executable; what mkinitcpio sources is not */
+      if (g_str_has_prefix (edit->path, "/etc/initramfs-tools/") && !g_str_has_suffix (edit->path, "/modules"))
+        g_assert_cmpuint (edit->new_mode, ==, 0755);
+      if (g_str_has_prefix (edit->path, "/usr/lib/dracut/"))
+        g_assert_cmpuint (edit->new_mode, ==, 0755);
+      if (g_str_has_prefix (edit->path, "/etc/initcpio/"))
+        g_assert_cmpuint (edit->new_mode, ==, 0644);
+    }
+
+  /* the binding is part of what was reviewed */
+  plan->binding = PP_BINDING_IDS;
+  digest = pp_plan_digest (plan);
+  g_assert_cmpstr (digest, !=, plan->digest);
+  plan->binding = PP_BINDING_ADDRESS;
+
+  apply_and_plan_again (root, host, plan, "0000:41:00.0");
+  if (plan_file (plan, "/etc/mkinitcpio.conf") != NULL)
+    {
+      g_autofree char *conf = g_build_filename (root, "etc/mkinitcpio.conf", NULL);
+      const char *paths[] = { conf, NULL };
+      g_auto(GStrv) hooks = pp_test_shell_value ("bash", paths, "HOOKS");
+
+      /* first after base: its early hook runs before udev starts */
+      g_assert_cmpstr (hooks[0], ==, "base");
+      g_assert_cmpstr (hooks[1], ==, "passthrough-prep-vfio");
+    }
+  if (plan_file (plan, PP_DRACUT_FILE) != NULL
+      && plan_file (plan, "/usr/lib/dracut/modules.d/90passthrough-prep-vfio/module-setup.sh") == NULL)
+    {
+      /* no dracut module of ours (rpm-ostree): the drop-in, read as dracut
+       * sources it, has the image carry the script, its addresses and the
+       * modprobe.d file whose install line runs it */
+      g_autofree char *dropin = g_build_filename (root, PP_DRACUT_FILE, NULL);
+      const char *paths[] = { dropin, NULL };
+      g_auto(GStrv) items = pp_test_shell_value ("bash", paths, "install_items");
+      g_auto(GStrv) words = NULL;
+
+      g_assert_cmpuint (g_strv_length (items), ==, 1);
+      words = g_strsplit_set (g_strstrip (items[0]), " ", -1);
+      g_assert_true (g_strv_contains ((const char * const *) words, PP_VFIO_BIND_SCRIPT));
+      g_assert_true (g_strv_contains ((const char * const *) words, PP_VFIO_ADDRESSES_FILE));
+      g_assert_true (g_strv_contains ((const char * const *) words, PP_MODPROBE_FILE));
+    }
+}
+
+/* With vfio-pci built into the kernel no modprobe install line ever runs:
+ * a systemd-based mkinitcpio image (no runtime hooks) and rpm-ostree (no
+ * dracut module of ours in its read-only /usr) have nothing else that
+ * would run the script in time */
+static void
+test_plan_bind_refused_builtin (gconstpointer data)
+{
+  const char *host_name = data;
+  g_autofree char *root = build_root (host_name, "builtin");
+  g_autofree char *release = read_root_file (root, "proc/sys/kernel/osrelease");
+  g_autofree char *builtin = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_assert_nonnull (release);
+  builtin = g_strdup_printf ("lib/modules/%s/modules.builtin", g_strstrip (release));
+  g_free (pp_test_write_file (root, builtin, "kernel/drivers/vfio/pci/vfio-pci.ko\n"));
+  plan = plan_for (root, "0000:41:00.0", NULL);
+  g_assert_nonnull (plan->refused);
+  g_assert_nonnull (strstr (plan->refused, "vfio-pci is built into this kernel"));
+  g_assert_cmpuint (plan->files->len, ==, 0);
+  g_assert_null (plan->digest);
+}
+
+/* NixOS is not edited: its configuration binds exactly the chosen card's
+ * functions by address in stage 1, and names no IDs for vfio-pci */
+static void
+test_plan_bind_nixos (void)
+{
+  g_autofree char *root = build_root ("identical-gpus-server-nixos", "bind");
+  g_autoptr(PpPlan) plan = plan_for (root, "0000:41:00.0", NULL);
+  const char *refused = plan->refused;
+
+  g_assert_nonnull (refused);
+  g_assert_cmpuint (plan->files->len, ==, 0);
+  g_assert_nonnull (strstr (refused, "boot.kernelParams = [ \"amd_iommu=on\" \"iommu=pt\" ];"));
+  g_assert_nonnull (strstr (refused, "boot.initrd.preDeviceCommands = ''"));
+  for (guint f = 0; f < 2; f++)
+    {
+      const char *address = f == 0 ? "0000:41:00.0" : "0000:41:00.1";
+      g_autofree char *check = g_strdup_printf ("$(cat /sys/bus/pci/devices/%s/vendor):$(cat "
+                                                "/sys/bus/pci/devices/%s/device)\" = 0x10de:%s ]",
+                                                address, address, f == 0 ? "0x24b0" : "0x228b");
+      g_autofree char *override = g_strdup_printf ("echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n"
+                                                   "      echo %s > /sys/bus/pci/drivers_probe", address, address);
+
+      g_assert_nonnull (strstr (refused, check));
+      g_assert_nonnull (strstr (refused, override));
+    }
+  g_assert_null (strstr (refused, "0000:01:00.0"));
+  g_assert_null (strstr (refused, "0000:81:00.0"));
+  g_assert_null (strstr (refused, "ids="));
+}
+
+/* An earlier hand-made setup that gives vfio-pci the IDs of the identical
+ * cards, in modprobe.d, /etc/modules and on GRUB's command line, binds
+ * them in every boot: no Passthrough entry could leave the host its card,
+ * so the plan is every-boot, and none of those IDs stays */
+static void
+test_plan_bind_reconciles_earlier (void)
+{
+  g_autofree char *root = build_root ("identical-gpus-server", "earlier");
+  g_autofree char *grub = read_root_file (root, "etc/default/grub");
+  g_autoptr(GString) edited_grub = g_string_new (grub);
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+  const PpFileEdit *edit;
+
+  g_free (pp_test_write_file (root, "etc/modprobe.d/vfio.conf",
+                              "# set up by hand\noptions vfio-pci ids=10de:24b0,10de:228b disable_vga=1\n"));
+  g_free (pp_test_write_file (root, "etc/modules", "# /etc/modules\nvfio_pci ids=10de:24b0,10de:228b\n"));
+  g_assert_cmpuint (g_string_replace (edited_grub, "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet\"",
+                                      "GRUB_CMDLINE_LINUX_DEFAULT=\"quiet vfio-pci.ids=10de:24b0,10de:228b\"", 1), ==, 1);
+  g_free (pp_test_write_file (root, "etc/default/grub", edited_grub->str));
+
+  plan = plan_for_request (root, "0000:41:00.0", PP_BOOT_MODE_DEFAULT, FALSE, &host);
+  g_assert_null (plan->refused);
+  g_assert_cmpint (plan->binding, ==, PP_BINDING_ADDRESS);
+  g_assert_cmpint (plan->mode, ==, PP_BOOT_MODE_EVERY_BOOT);
+  g_assert_nonnull (plan->no_boot_entry);
+  g_assert_nonnull (strstr (plan->no_boot_entry, "gives vfio-pci the IDs 10de:24b0,10de:228b in every boot"));
+
+  edit = plan_file (plan, "/etc/modprobe.d/vfio.conf");
+  g_assert_nonnull (edit);
+  g_assert_cmpstr (edit->new_text, ==, "# set up by hand\noptions vfio-pci disable_vga=1\n");
+  edit = plan_file (plan, "/etc/modules");
+  g_assert_nonnull (edit);
+  g_assert_cmpstr (edit->new_text, ==, "# /etc/modules\nvfio_pci\n");
+  g_assert_null (strstr (plan_file (plan, "/etc/default/grub")->new_text, "vfio-pci.ids"));
+  apply_and_plan_again (root, host, plan, "0000:41:00.0");
+}
+
+/* pci-stub holding the identical cards' IDs would take the reserved card
+ * (and its twin) before vfio-pci: refused, with the file and line */
+static void
+test_plan_bind_refuses_stub (void)
+{
+  g_autofree char *root = build_root ("identical-gpus-server", "stub");
+  g_autoptr(PpPlan) plan = NULL;
+
+  g_free (pp_test_write_file (root, "etc/modprobe.d/stub.conf", "options pci-stub ids=10de:24b0\n"));
+  plan = plan_for (root, "0000:41:00.0", NULL);
+  g_assert_nonnull (plan->refused);
+  g_assert_nonnull (strstr (plan->refused, "/etc/modprobe.d/stub.conf:1: gives pci-stub the IDs 10de:24b0"));
+  g_assert_cmpuint (plan->files->len, ==, 0);
+}
+
+/* The ACS override with an earlier setup that binds another card: that
+ * ids= goes, the override comes, and planning again finds nothing to do */
+static void
+test_plan_acs_override_reconciles_earlier (void)
+{
+  g_autofree char *root = build_root ("zen-chipset-group", "acs-earlier");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = NULL;
+  const PpFileEdit *edit;
+
+  g_free (pp_test_write_file (root, "etc/modprobe.d/vfio.conf", "options vfio-pci ids=1002:67df,1002:aaf0\n"));
+  plan = plan_for_request (root, "0000:07:00.0", PP_BOOT_MODE_EVERY_BOOT, TRUE, &host);
+  g_assert_null (plan->refused);
+  g_assert_true (plan->acs_override);
+  edit = plan_file (plan, "/etc/modprobe.d/vfio.conf");
+  g_assert_nonnull (edit);
+  g_assert_cmpstr (edit->new_text, ==, "");
+  g_assert_nonnull (strstr (plan_file (plan, "/etc/default/grub")->new_text, "pcie_acs_override=downstream,multifunction"));
+  apply_and_plan_again (root, host, plan, "0000:07:00.0");
+}
+
+/* An earlier vfio_pci ids= in /etc/initramfs-tools/modules would take the
+ * twin too: binding by address removes it */
+static void
+test_plan_bind_drops_old_ids (void)
+{
+  g_autofree char *root = build_root ("identical-gpus-server", "old-ids");
+  g_autoptr(PpPlan) plan = NULL;
+  const PpFileEdit *modules;
+
+  g_free (pp_test_write_file (root, "etc/initramfs-tools/modules", "vfio_pci ids=10de:24b0,10de:228b\n"));
+  plan = plan_for (root, "0000:81:00.0", NULL);
+  modules = plan_file (plan, "/etc/initramfs-tools/modules");
+  g_assert_nonnull (modules);
+  g_assert_null (strstr (modules->new_text, "ids="));
+  g_assert_true (g_str_has_prefix (modules->new_text, "vfio_pci\n"));
+}
+
+/* The ACS override: only by choice, only on a kernel that carries it, and
+ * only for a GPU whose group it would split */
+static void
+test_plan_acs_override (void)
+{
+  g_autofree char *root = build_root ("zen-chipset-group", "acs");
+  g_autofree char *demo = build_root ("demo", "acs");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for_request (root, "0000:07:00.0", PP_BOOT_MODE_EVERY_BOOT, TRUE, &host);
+  g_autoptr(PpPlan) without = plan_for (root, "0000:07:00.0", NULL);
+  g_autoptr(PpPlan) viable = plan_for_request (root, "0000:03:00.0", PP_BOOT_MODE_EVERY_BOOT, TRUE, NULL);
+  g_autoptr(PpPlan) stock = plan_for_request (demo, "0000:07:00.0", PP_BOOT_MODE_EVERY_BOOT, TRUE, NULL);
+  g_autofree char *digest = NULL;
+  gboolean warned = FALSE;
+
+  g_assert_nonnull (without->refused);
+  g_assert_null (plan->refused);
+  g_assert_true (plan->acs_override);
+  for (guint i = 0; i < plan->warnings->len; i++)
+    warned |= strstr (g_ptr_array_index (plan->warnings, i), "IOMMU group 12 is expected to split") != NULL;
+  g_assert_true (warned);
+  g_assert_nonnull (strstr (plan_file (plan, "/etc/default/grub")->new_text,
+                            " pcie_acs_override=downstream,multifunction\""));
+
+  g_assert_nonnull (strstr (viable->refused, "needs no ACS override"));
+  g_assert_nonnull (strstr (stock->refused, "(6.6.8-arch1-1) does not carry the ACS override"));
+
+  plan->acs_override = FALSE;
+  digest = pp_plan_digest (plan);
+  g_assert_cmpstr (digest, !=, plan->digest);
+  plan->acs_override = TRUE;
+  apply_and_plan_again (root, host, plan, "0000:07:00.0");
+}
+
+/* Boot-entry mode, bound by address: the Passthrough entries' command line
+ * names the functions; the addresses file, read at every boot, names none */
+static void
+test_plan_binds_by_address_boot_entry (void)
+{
+  g_autofree char *root = build_root ("identical-gpus-server", "bind-entry");
+  g_autoptr(PpHost) host = NULL;
+  g_autoptr(PpPlan) plan = plan_for_in_mode (root, "0000:41:00.0", PP_BOOT_MODE_BOOT_ENTRY, &host);
+  g_autofree char *addresses = NULL;
+  const char *modprobe;
+  gboolean on_entry = FALSE;
+
+  g_assert_null (plan->refused);
+  g_assert_cmpint (plan->mode, ==, PP_BOOT_MODE_BOOT_ENTRY);
+  g_assert_cmpint (plan->binding, ==, PP_BINDING_ADDRESS);
+  addresses = non_comment_lines (plan_file (plan, PP_VFIO_ADDRESSES_FILE)->new_text);
+  g_assert_cmpstr (addresses, ==, "");
+  g_assert_nonnull (strstr (plan_file (plan, PP_VFIO_ADDRESSES_FILE)->new_text, "Passthrough boot entries"));
+  modprobe = plan_file (plan, "/etc/modprobe.d/passthrough-prep-vfio.conf")->new_text;
+  g_assert_nonnull (strstr (modprobe, PP_MODPROBE_BOOT_ENTRY_NOTE));
+  g_assert_nonnull (strstr (modprobe, "install vfio-pci /etc/passthrough-prep/vfio-bind;"));
+  g_assert_null (strstr (modprobe, "ids="));
+  for (guint i = 0; i < plan->files->len; i++)
+    {
+      const PpFileEdit *edit = g_ptr_array_index (plan->files, i);
+
+      g_assert_null (strstr (edit->new_text, "vfio-pci.ids="));
+      on_entry |= strstr (edit->new_text, PP_PASSTHROUGH_MARKER " " PP_VFIO_ADDRESSES_PARAM
+                          "=0000:41:00.0@10de:24b0,0000:41:00.1@10de:228b'") != NULL;
+    }
+  g_assert_true (on_entry);
+  apply_and_plan_again (root, host, plan, "0000:41:00.0");
+}
+
 /* A driver link naming something that is no module name: the plan refuses
  * and names the function, and writes nothing */
 static void
@@ -1164,8 +1539,8 @@ test_every_gpu (gconstpointer data)
     }
   if (plan->refused != NULL)
     {
-      /* viable, but another card shares its IDs */
-      if (strstr (plan->refused, "same vendor:device ID") == NULL)
+      /* viable, but another card shares its IDs and booster cannot bind by address */
+      if (strstr (plan->refused, "booster cannot") == NULL)
         g_error ("refused: %s", plan->refused);
       return;
     }
@@ -1292,6 +1667,28 @@ main (int   argc,
   g_test_add_func ("/core/plan/steps-by-hand", test_plan_steps_by_hand);
   g_test_add_func ("/core/plan/warns-dropped-ids", test_plan_warns_dropped_ids);
   g_test_add_func ("/core/plan/bls-entries", test_plan_bls_entries);
+  g_test_add_data_func ("/core/plan/bind-by-address/initramfs-tools", "identical-gpus-server", test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/mkinitcpio", "identical-gpus-server-mkinitcpio",
+                        test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/mkinitcpio-systemd", "identical-gpus-server-sdboot",
+                        test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/dracut", "identical-gpus-server-dracut",
+                        test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/rpm-ostree", "identical-gpus-server-silverblue",
+                        test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/limine-mkinitcpio", "identical-gpus-server-limine",
+                        test_plan_binds_by_address);
+  g_test_add_data_func ("/core/plan/bind-by-address/refused-systemd-builtin", "identical-gpus-server-sdboot",
+                        test_plan_bind_refused_builtin);
+  g_test_add_data_func ("/core/plan/bind-by-address/refused-rpm-ostree-builtin", "identical-gpus-server-silverblue",
+                        test_plan_bind_refused_builtin);
+  g_test_add_func ("/core/plan/bind-by-address/nixos", test_plan_bind_nixos);
+  g_test_add_func ("/core/plan/bind-by-address/reconciles-earlier", test_plan_bind_reconciles_earlier);
+  g_test_add_func ("/core/plan/bind-by-address/refuses-pci-stub", test_plan_bind_refuses_stub);
+  g_test_add_func ("/core/plan/acs-override/reconciles-earlier", test_plan_acs_override_reconciles_earlier);
+  g_test_add_func ("/core/plan/bind-by-address/drops-old-ids", test_plan_bind_drops_old_ids);
+  g_test_add_func ("/core/plan/bind-by-address/boot-entry", test_plan_binds_by_address_boot_entry);
+  g_test_add_func ("/core/plan/acs-override", test_plan_acs_override);
   g_test_add_func ("/core/plan/refuses-odd-driver-name", test_plan_refuses_odd_driver_name);
   return g_test_run ();
 }

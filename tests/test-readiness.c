@@ -232,6 +232,98 @@ find_check (Fixture    *fixture,
   return NULL;
 }
 
+/* Bound by address: the functions of our addresses file, judged by the
+ * driver they have and by their driver_override (set once the script ran) */
+static void
+reserve_by_address (Fixture    *fixture,
+                    const char *addresses)
+{
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf",
+                      "# written by PassthroughPrep\n"
+                      "install vfio-pci /etc/passthrough-prep/vfio-bind; /sbin/modprobe --ignore-install vfio-pci "
+                      "$CMDLINE_OPTS\nsoftdep nvidia pre: vfio-pci\n");
+  pp_test_tree_write (fixture->root, "etc/passthrough-prep/vfio-addresses", addresses);
+}
+
+static void
+set_override (Fixture    *fixture,
+              const char *address)
+{
+  g_autofree char *path = g_strdup_printf ("sys/devices/pci0000:00/%s/driver_override", address);
+
+  pp_test_tree_write (fixture->root, path, "vfio-pci\n");
+}
+
+static void
+test_by_address_bound (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "vfio-pci", "vfio-pci");
+  reserve_by_address (fixture, "# comment\n0000:01:00.0@10de:1401\n0000:01:00.1@10de:0fba\n");
+  set_override (fixture, "0000:01:00.0");
+  set_override (fixture, "0000:01:00.1");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: bound to vfio-pci");
+  assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to vfio-pci");
+  /* and no vfio-pci.ids is wanted on the command line */
+  check = find_check (fixture, "cmdline");
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  assert_contains (check->summary, "bound by address");
+}
+
+static void
+test_by_address_not_restarted (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  reserve_by_address (fixture, "0000:01:00.0@10de:1401\n0000:01:00.1@10de:0fba\n");
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_WARNING);
+  assert_contains (check->summary, "0000:01:00.0 GM206 [GeForce GTX 960]: bound to nvidia, not vfio-pci");
+  assert_contains (check->next_step, "restart the computer");
+  assert_contains (check->next_step, "bind hook");
+}
+
+static void
+test_by_address_driver_first (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "vfio-pci");
+  reserve_by_address (fixture, "0000:01:00.0@10de:1401\n0000:01:00.1@10de:0fba\n");
+  set_override (fixture, "0000:01:00.0");
+  set_override (fixture, "0000:01:00.1");
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_ERROR);
+  assert_contains (check->next_step, "nvidia took it before the bind script set driver_override");
+}
+
+/* The kernel parameter names the functions where it is given; a card no
+ * longer where the list says is left alone, and said so */
+static void
+test_by_address_moved_card (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "nvidia", "snd_hda_intel");
+  reserve_by_address (fixture, "0000:01:00.0@10de:1401\n");
+  pp_test_tree_write (fixture->root, "proc/cmdline",
+                      "root=/dev/sda1 passthrough_prep.vfio_addresses=0000:01:00.0@1002:73bf,0000:05:00.0@10de:1401\n");
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_WARNING);
+  assert_contains (check->summary, "0000:01:00.0 holds 10de:1401, not 1002:73bf: it is left alone (was a card moved?)");
+  assert_contains (check->summary, "0000:05:00.0: no such device");
+  assert_contains (check->next_step, "reserve the GPU again where it is now");
+}
+
 /* The check @id as Readiness reads the fixture now */
 static const PpCheck *
 reread_check (Fixture    *fixture,
@@ -319,6 +411,33 @@ test_boot_entry_passthrough (Fixture *fixture, gconstpointer data)
   assert_contains (check->summary, "A Passthrough entry is running");
 }
 
+/* Boot-entry mode bound by address: the Passthrough entry's command line
+ * names the functions; the addresses file names none */
+static void
+test_boot_entry_by_address (Fixture *fixture, gconstpointer data)
+{
+  const PpCheck *check;
+
+  add_gpu (fixture, "vfio-pci", "vfio-pci");
+  pp_test_tree_write (fixture->root, "etc/modprobe.d/passthrough-prep-vfio.conf",
+                      "# written by PassthroughPrep\n" PP_MODPROBE_BOOT_ENTRY_NOTE "\n"
+                      "install vfio-pci /etc/passthrough-prep/vfio-bind; /sbin/modprobe --ignore-install vfio-pci "
+                      "$CMDLINE_OPTS\nsoftdep nvidia pre: vfio-pci\n");
+  pp_test_tree_write (fixture->root, "etc/passthrough-prep/vfio-addresses", "# none here\n");
+  pp_test_tree_write (fixture->root, "proc/cmdline",
+                      "root=/dev/sda1 intel_iommu=on iommu=pt " PP_PASSTHROUGH_MARKER
+                      " passthrough_prep.vfio_addresses=0000:01:00.0@10de:1401,0000:01:00.1@10de:0fba\n");
+  set_override (fixture, "0000:01:00.0");
+  set_override (fixture, "0000:01:00.1");
+  load_vfio_pci (fixture);
+  check = read_reserved_check (fixture);
+  g_assert_nonnull (check);
+  g_assert_cmpint (check->status, ==, PP_CHECK_OK);
+  assert_contains (check->summary, "0000:01:00.1 GM206 High Definition Audio Controller: bound to vfio-pci");
+  check = find_check (fixture, "boot-entry");
+  assert_contains (check->summary, "A Passthrough entry is running");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -332,9 +451,14 @@ main (int argc, char **argv)
   ADD ("/core/readiness/reserved/driver-loaded-first", test_driver_first);
   ADD ("/core/readiness/reserved/no-driver", test_unbound);
   ADD ("/core/readiness/reserved/ids-not-present", test_ids_not_present);
+  ADD ("/core/readiness/reserved/by-address/bound", test_by_address_bound);
+  ADD ("/core/readiness/reserved/by-address/not-restarted", test_by_address_not_restarted);
+  ADD ("/core/readiness/reserved/by-address/driver-loaded-first", test_by_address_driver_first);
+  ADD ("/core/readiness/reserved/by-address/moved-card", test_by_address_moved_card);
   ADD ("/core/readiness/earlier-vfio", test_earlier_setup);
   ADD ("/core/readiness/boot-entry/normal-running", test_boot_entry_normal);
   ADD ("/core/readiness/boot-entry/passthrough-running", test_boot_entry_passthrough);
+  ADD ("/core/readiness/boot-entry/by-address", test_boot_entry_by_address);
 #undef ADD
 
   return g_test_run ();

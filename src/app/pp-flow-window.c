@@ -43,6 +43,7 @@ typedef struct
   char       *root;
   char       *address;
   PpBootMode  mode;
+  gboolean    acs_override;
 } PpReviewRequest;
 
 struct _PpFlowWindow
@@ -56,6 +57,7 @@ struct _PpFlowWindow
   gboolean           showing_mode;   /* the checks are being set, not toggled */
   char              *no_boot_entry;  /* why this host cannot have a Passthrough entry, or NULL */
   PpReview          *review;
+  gboolean           acs_override;   /* the user chose the ACS override in the review */
   GPtrArray         *review_rows;    /* GtkWidget*: what the review added to its groups */
   GCancellable      *cancellable;
   GPtrArray         *diff_buffers;   /* GtkSourceBuffer* */
@@ -82,6 +84,7 @@ struct _PpFlowWindow
   AdwStatusPage     *error_page;
   AdwPreferencesPage *review_page;
   AdwPreferencesGroup *refusal_group;
+  AdwPreferencesGroup *remedies_group;
   AdwPreferencesGroup *reserve_group;
   AdwPreferencesGroup *mode_group;
   AdwActionRow      *entry_mode_row;
@@ -141,7 +144,7 @@ pp_review_plan_in_thread (GTask        *task,
 {
   const PpReviewRequest *request = task_data;
   g_autoptr(PpReview) review = g_new0 (PpReview, 1);
-  PpPlanRequest plan_request = { request->address, request->mode };
+  PpPlanRequest plan_request = { request->address, request->mode, request->acs_override };
   GError *error = NULL;
 
   review->host = pp_host_read (request->root, &error);
@@ -313,6 +316,77 @@ pp_flow_window_clear_review (PpFlowWindow *self)
   g_clear_pointer (&self->review, pp_review_free);
 }
 
+static void pp_flow_window_start_planning (PpFlowWindow *self);
+
+static void
+pp_flow_window_acs_toggled (PpFlowWindow *self,
+                            GParamSpec   *pspec,
+                            GtkSwitch    *toggle)
+{
+  if (gtk_switch_get_active (toggle) == self->acs_override || self->running)
+    return;
+  self->acs_override = gtk_switch_get_active (toggle);
+  pp_flow_window_start_planning (self);
+}
+
+static const char *
+pp_remedy_icon_name (PpRemedyKind kind)
+{
+  switch (kind)
+    {
+    case PP_REMEDY_CPU_SLOT:      return "view-grid-symbolic";
+    case PP_REMEDY_FIRMWARE:      return "emblem-system-symbolic";
+    case PP_REMEDY_OWN_FUNCTIONS: return "video-display-symbolic";
+    case PP_REMEDY_ACS_OVERRIDE:
+    default:                      return "dialog-warning-symbolic";
+    }
+}
+
+/* Why the GPU's group is shared and what can be done; the ACS override as a
+ * switch, off unless the user turns it on */
+static void
+pp_flow_window_show_remedies (PpFlowWindow      *self,
+                              const PpGpuAdvice *gpu)
+{
+  gboolean shown = gpu != NULL && gpu->why_not_viable != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->remedies_group), shown);
+  if (!shown)
+    return;
+  adw_preferences_group_set_description (self->remedies_group, gpu->why_not_viable);
+  for (guint i = 0; i < gpu->remedies->len; i++)
+    {
+      const PpRemedy *remedy = g_ptr_array_index (gpu->remedies, i);
+      GtkWidget *row;
+
+      if (remedy->kind == PP_REMEDY_ACS_OVERRIDE)
+        {
+          GtkWidget *toggle = gtk_switch_new ();
+
+          row = pp_flow_row_new (_("Use the ACS Override"), remedy->text);
+          gtk_switch_set_active (GTK_SWITCH (toggle), self->acs_override);
+          gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Use the ACS override"), -1);
+          g_signal_connect_object (toggle, "notify::active", G_CALLBACK (pp_flow_window_acs_toggled), self,
+                                   G_CONNECT_SWAPPED);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+          adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+        }
+      else
+        row = pp_flow_row_new (remedy->text, NULL);
+      {
+        GtkWidget *icon = gtk_image_new_from_icon_name (pp_remedy_icon_name (remedy->kind));
+
+        /* the override weakens isolation: marked as a warning is */
+        if (remedy->kind == PP_REMEDY_ACS_OVERRIDE)
+          gtk_widget_add_css_class (icon, "warning");
+        adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      }
+      pp_flow_window_add_review_row (self, self->remedies_group, row);
+    }
+}
+
 static void
 pp_flow_window_show_mode (PpFlowWindow *self,
                           const PpPlan *plan)
@@ -347,7 +421,13 @@ pp_flow_window_show_review (PpFlowWindow *self)
   gboolean changes = plan->files->len > 0 || plan->commands->len > 0;
 
   adw_window_title_set_subtitle (self->window_title, gpu != NULL ? gpu->gpu->device_name : self->address);
+  pp_flow_window_show_remedies (self, gpu);
 
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_group), plan->refused != NULL);
+  adw_preferences_group_set_title (self->reserve_group, _("Reserved for the Virtual Machine"));
+  adw_preferences_group_set_description (self->reserve_group,
+                                         _("At the next start these functions are bound to vfio-pci, and this "
+                                           "computer no longer uses them."));
   if (plan->refused != NULL)
     {
       pp_flow_window_add_review_row (self, self->refusal_group,
@@ -440,6 +520,7 @@ pp_flow_window_start_planning (PpFlowWindow *self)
   request->root = g_strdup (self->root);
   request->address = g_strdup (self->address);
   request->mode = self->mode;
+  request->acs_override = self->acs_override;
   task = g_task_new (self, self->cancellable, pp_flow_window_plan_done, g_object_ref (self));
   g_task_set_source_tag (task, pp_flow_window_start_planning);
   g_task_set_task_data (task, request, (GDestroyNotify) pp_review_request_free);
@@ -479,6 +560,8 @@ pp_flow_window_plan_done (GObject      *source,
       gtk_stack_set_visible_child_name (self->stack, "error");
       return;
     }
+  /* the review planned again (the ACS override switched) replaces the one shown */
+  pp_flow_window_clear_review (self);
   self->review = review;
   pp_flow_window_show_review (self);
 }
@@ -730,7 +813,7 @@ pp_flow_window_run_helper (PpFlowWindow *self)
   /* the digest makes the helper refuse anything but the plan shown */
   if (self->intent == PP_FLOW_RESERVE)
     args = pp_helper_args_reserve (self->address, pp_boot_mode_to_string (self->review->plan->mode),
-                                   self->review->plan->digest);
+                                   self->review->plan->acs_override, self->review->plan->digest);
   else
     args = pp_helper_args_for_intent (PP_HELPER_INTENT_REVERT);
   self->run = pp_helper_run_new (self->root, (const char * const *) args);
@@ -1021,10 +1104,10 @@ pp_flow_window_finalize (GObject *object)
   g_clear_object (&self->next_boot_run);
   g_clear_pointer (&self->reboot_entry, g_free);
   g_clear_pointer (&self->no_boot_entry, g_free);
-  g_clear_pointer (&self->review_rows, g_ptr_array_unref);
   g_clear_pointer (&self->review, pp_review_free);
   g_clear_pointer (&self->why_not, g_free);
   g_clear_pointer (&self->diff_buffers, g_ptr_array_unref);
+  g_clear_pointer (&self->review_rows, g_ptr_array_unref);
   g_clear_pointer (&self->notes, g_ptr_array_unref);
   g_clear_pointer (&self->root, g_free);
   g_clear_pointer (&self->address, g_free);
@@ -1063,6 +1146,7 @@ pp_flow_window_class_init (PpFlowWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, review_page);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, refusal_group);
+  gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, remedies_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, reserve_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, mode_group);
   gtk_widget_class_bind_template_child (widget_class, PpFlowWindow, entry_mode_row);

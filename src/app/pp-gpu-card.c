@@ -24,6 +24,9 @@ struct _PpGpuCard
   GtkLabel  *verdict_label;
   GtkLabel  *reserve_label;
   GtkLabel  *blockers_label;
+  GtkExpander *remedies_expander;
+  GtkLabel  *why_label;
+  GtkLabel  *remedies_label;
   GtkImage  *macos_icon;
   GtkLabel  *macos_label;
   GtkImage  *reset_icon;
@@ -166,6 +169,28 @@ pp_gpu_card_set_reserve_button (PpGpuCard         *self,
                                   -1);
 }
 
+/* Why its group is shared and what can be done, in the order to try */
+static void
+pp_gpu_card_set_remedies (PpGpuCard         *self,
+                          const PpGpuAdvice *advice)
+{
+  g_autoptr(GString) remedies = g_string_new (_("What can be done:"));
+
+  if (advice->why_not_viable != NULL)
+    {
+      g_autofree char *why = g_strdup_printf (_("Why: %s"), advice->why_not_viable);
+
+      gtk_label_set_label (self->why_label, why);
+      gtk_widget_set_visible (GTK_WIDGET (self->remedies_expander), TRUE);
+    }
+  if (advice->remedies->len == 0)
+    return;
+  for (guint i = 0; i < advice->remedies->len; i++)
+    g_string_append_printf (remedies, "\n• %s", ((PpRemedy *) g_ptr_array_index (advice->remedies, i))->text);
+  gtk_label_set_label (self->remedies_label, remedies->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->remedies_label), TRUE);
+}
+
 static void
 pp_gpu_card_set_advice (PpGpuCard         *self,
                         const PpGpuAdvice *advice)
@@ -225,6 +250,7 @@ pp_gpu_card_set_advice (PpGpuCard         *self,
       gtk_widget_set_visible (GTK_WIDGET (self->blockers_label), TRUE);
     }
 
+  pp_gpu_card_set_remedies (self, advice);
   pp_gpu_card_set_macos (self, advice);
   pp_gpu_card_set_reset (self, advice);
   pp_gpu_card_set_reserve_button (self, advice);
@@ -287,6 +313,9 @@ pp_gpu_card_class_init (PpGpuCardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, reserve_label);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, blockers_label);
+  gtk_widget_class_bind_template_child (widget_class, PpGpuCard, remedies_expander);
+  gtk_widget_class_bind_template_child (widget_class, PpGpuCard, why_label);
+  gtk_widget_class_bind_template_child (widget_class, PpGpuCard, remedies_label);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, macos_icon);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, macos_label);
   gtk_widget_class_bind_template_child (widget_class, PpGpuCard, reset_icon);

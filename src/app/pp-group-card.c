@@ -113,6 +113,14 @@ pp_group_card_new (int        group_id,
   else
     title = g_strdup_printf (_("Group %d"), group_id);
   gtk_label_set_label (self->title_label, title);
+  /* the mark the PCIe tree gives this group's devices */
+  if (group_id != PP_NO_IOMMU_GROUP)
+    {
+      GtkWidget *mark = pp_group_badge_new (group_id);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+      gtk_box_prepend (self->header_box, mark);
+    }
 
   for (guint i = 0; i < devices->len; i++)
     {

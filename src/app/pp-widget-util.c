@@ -3,7 +3,12 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "pp-widget-util.h"
+
+/* as many as style.css has group-color-N classes */
+#define GROUP_COLORS 8
 
 GtkWidget *
 pp_badge_new (const char *text,
@@ -16,6 +21,48 @@ pp_badge_new (const char *text,
   if (style_class != NULL)
     gtk_widget_add_css_class (badge, style_class);
   gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  return badge;
+}
+
+void
+pp_group_badge_update (GtkWidget *badge,
+                       int        group)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *color = NULL;
+  g_autofree char *tooltip = NULL;
+
+  for (int i = 0; i < GROUP_COLORS; i++)
+    {
+      g_autofree char *old = g_strdup_printf ("group-color-%d", i);
+
+      gtk_widget_remove_css_class (badge, old);
+    }
+  gtk_widget_remove_css_class (badge, "group-none");
+  if (group == PP_NO_IOMMU_GROUP)
+    {
+      gtk_label_set_label (GTK_LABEL (badge), "–");
+      gtk_widget_add_css_class (badge, "group-none");
+      gtk_widget_set_tooltip_text (badge, _("In no IOMMU group"));
+      return;
+    }
+  number = g_strdup_printf ("%d", group);
+  color = g_strdup_printf ("group-color-%d", group % GROUP_COLORS);
+  tooltip = g_strdup_printf (_("IOMMU group %d"), group);
+  gtk_label_set_label (GTK_LABEL (badge), number);
+  gtk_widget_add_css_class (badge, color);
+  gtk_widget_set_tooltip_text (badge, tooltip);
+}
+
+GtkWidget *
+pp_group_badge_new (int group)
+{
+  GtkWidget *badge = gtk_label_new (NULL);
+
+  gtk_widget_add_css_class (badge, "group-badge");
+  gtk_widget_add_css_class (badge, "numeric");
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  pp_group_badge_update (badge, group);
   return badge;
 }
 

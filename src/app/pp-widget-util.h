@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 GtkWidget  *pp_badge_new                (const char *text,
                                          const char *style_class);
 const char *pp_device_class_icon_name   (const PpPciDevice *device);
+/* An IOMMU group's mark: its number on its colour, the same in the tree and
+ * on the group's card (never the colour alone); "–" for no group */
+GtkWidget  *pp_group_badge_new          (int         group);
+void        pp_group_badge_update       (GtkWidget  *badge,
+                                         int         group);
 const char *pp_check_status_icon_name   (PpCheckStatus status);
 const char *pp_check_status_style_class (PpCheckStatus status);
 

@@ -14,6 +14,7 @@
 #include "pp-helper-run.h"
 #include "pp-host.h"
 #include "pp-readiness.h"
+#include "pp-topology-view.h"
 #include "pp-vm.h"
 #include "pp-vm-window.h"
 #include "pp-widget-util.h"
@@ -64,6 +65,13 @@ struct _PpWindow
   AdwStatusPage        *gpus_status;
   GtkStack             *groups_stack;
   GtkSearchEntry       *search_entry;
+  AdwLeaflet           *groups_leaflet;
+  GtkBox               *topology_pane;
+  GtkToggleButton      *tree_button;
+  /* the PCIe tree: made the first time the IOMMU Groups page shows, filled
+   * from each snapshot while it shows */
+  PpTopologyView       *topology;
+  gboolean              topology_filled;
   GtkStack             *groups_results_stack;
   GtkFlowBox           *group_flow_box;
   AdwStatusPage        *groups_status;
@@ -388,6 +396,8 @@ pp_window_highlight_groups (PpWindow *self)
   if (selected != NULL)
     gpu_card = PP_GPU_CARD (gtk_flow_box_child_get_child (selected->data));
   g_list_free (selected);
+  if (self->topology != NULL && self->topology_filled)
+    pp_topology_view_set_selected_gpu (self->topology, gpu_card != NULL ? pp_gpu_card_get_address (gpu_card) : NULL);
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->group_flow_box));
        child != NULL;
@@ -496,12 +506,32 @@ pp_window_remember_selected_gpu (PpWindow *self)
   g_list_free (selected);
 }
 
+/* The PCIe tree of the snapshot, made and filled only when the IOMMU Groups
+ * page shows: start-up does not pay for it */
+static void
+pp_window_fill_topology (PpWindow *self)
+{
+  if (self->snapshot == NULL || self->topology_filled
+      || g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "groups") != 0)
+    return;
+  if (self->topology == NULL)
+    {
+      self->topology = PP_TOPOLOGY_VIEW (pp_topology_view_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->topology), TRUE);
+      gtk_box_append (self->topology_pane, GTK_WIDGET (self->topology));
+    }
+  pp_topology_view_set_host (self->topology, self->snapshot->host, self->snapshot->advice);
+  self->topology_filled = TRUE;
+  pp_window_highlight_groups (self);
+}
+
 static void
 pp_window_show_cards (PpWindow *self)
 {
   pp_window_show_groups (self);
   pp_window_show_gpus (self);
   pp_window_highlight_groups (self);
+  pp_window_fill_topology (self);
 }
 
 /* The GPU and group cards are laid out text by text; with the Readiness page in
@@ -536,6 +566,7 @@ pp_window_read_done (GObject      *source,
   g_clear_handle_id (&self->cards_idle_id, g_source_remove);
   pp_flow_box_remove_all (self->gpu_flow_box);
   pp_flow_box_remove_all (self->group_flow_box);
+  self->topology_filled = FALSE;
   g_clear_pointer (&self->snapshot, pp_snapshot_free);
   self->snapshot = snapshot;
   pp_window_set_loading (self, FALSE);
@@ -582,6 +613,33 @@ pp_window_read_host (PpWindow *self)
   g_task_set_source_tag (task, pp_window_read_host);
   g_task_set_task_data (task, g_strdup (self->root), g_free);
   g_task_run_in_thread (task, pp_snapshot_read_in_thread);
+}
+
+/* The tree button: beside the cards where there is room, the tree shows or
+ * hides; where there is not, it shows the tree or the cards */
+static void
+pp_window_update_tree_pane (PpWindow *self)
+{
+  gboolean active;
+
+  if (self->groups_leaflet == NULL || self->tree_button == NULL || self->topology_pane == NULL)
+    return;
+  active = gtk_toggle_button_get_active (self->tree_button);
+  if (adw_leaflet_get_folded (self->groups_leaflet))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->topology_pane), TRUE);
+      adw_leaflet_set_visible_child_name (self->groups_leaflet, active ? "tree" : "cards");
+    }
+  else
+    gtk_widget_set_visible (GTK_WIDGET (self->topology_pane), active);
+}
+
+static void
+pp_window_leaflet_folded (PpWindow *self)
+{
+  /* folding shows the cards, the button brings the tree; unfolding both */
+  gtk_toggle_button_set_active (self->tree_button, !adw_leaflet_get_folded (self->groups_leaflet));
+  pp_window_update_tree_pane (self);
 }
 
 /* The views exist only once the host is read: no switcher on the loading and error pages */
@@ -863,11 +921,16 @@ pp_window_class_init (PpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PpWindow, gpus_status);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, topology_pane);
+  gtk_widget_class_bind_template_child (widget_class, PpWindow, tree_button);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_results_stack);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, group_flow_box);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, groups_status);
   gtk_widget_class_bind_template_child (widget_class, PpWindow, no_results_status);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_update_switchers);
+  gtk_widget_class_bind_template_callback (widget_class, pp_window_update_tree_pane);
+  gtk_widget_class_bind_template_callback (widget_class, pp_window_leaflet_folded);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_gpu_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, pp_window_stop_search);
@@ -893,4 +956,6 @@ pp_window_init (PpWindow *self)
   pp_window_update_switchers (self);
 
   gtk_flow_box_set_sort_func (self->group_flow_box, pp_group_card_sort, NULL, NULL);
+  g_signal_connect_object (self->view_stack, "notify::visible-child-name",
+                           G_CALLBACK (pp_window_fill_topology), self, G_CONNECT_SWAPPED);
 }

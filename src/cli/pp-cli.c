@@ -21,6 +21,7 @@ typedef struct
   char     *plan;
   char     *mode;
   char     *vm_config;
+  gboolean  acs_override;
   gboolean  json;
   char     *root;
   gboolean  version;
@@ -48,6 +49,9 @@ pp_cli_context_new (PpCliOptions *options)
       N_("Print the readiness report"), NULL },
     { "plan", 0, 0, G_OPTION_ARG_STRING, &options->plan,
       N_("Print what reserving the GPU at ADDR would change, changing nothing"), N_("ADDR") },
+    { "acs-override", 0, 0, G_OPTION_ARG_NONE, &options->acs_override,
+      N_("With --plan: also boot with the ACS override, which splits IOMMU groups by weakening their isolation"),
+      NULL },
     { "mode", 0, 0, G_OPTION_ARG_STRING, &options->mode,
       N_("With --plan: boot-entry (only a Passthrough boot entry takes the GPU; the default where the host "
          "can have one) or every-boot"), N_("MODE") },
@@ -107,13 +111,14 @@ static int
 pp_cli_plan (const PpHost *host,
              const char   *address,
              PpBootMode    mode,
+             gboolean      acs_override,
              gboolean      json)
 {
   g_autoptr(PpBootSetup) setup = pp_boot_setup_detect (host);
   g_autoptr(PpAdvice) advice = pp_advice_new (host);
   g_autoptr(PpPlan) plan = NULL;
   g_autoptr(GError) error = NULL;
-  PpPlanRequest request = { address, mode };
+  PpPlanRequest request = { address, mode, acs_override };
   int status;
 
   plan = pp_plan_reserve (host, setup, advice, &request, &error);
@@ -173,7 +178,7 @@ pp_cli_run_command (const PpCliOptions *options,
   pp_cli_print_warnings (host);
 
   if (options->plan != NULL)
-    return pp_cli_plan (host, options->plan, mode, options->json);
+    return pp_cli_plan (host, options->plan, mode, options->acs_override, options->json);
   if (options->vm_config != NULL)
     return pp_cli_vm_config (host, vm_format, vm_address);
   if (options->list)
@@ -231,6 +236,11 @@ pp_cli_run (int    argc,
   n_args = g_strv_length (args);
   commands = (options.list ? 1 : 0) + (options.check ? 1 : 0) + (options.plan != NULL ? 1 : 0)
              + (options.vm_config != NULL ? 1 : 0);
+  if (options.acs_override && options.plan == NULL)
+    {
+      *exit_status = pp_cli_usage_error (context, _("--acs-override goes with --plan"));
+      return TRUE;
+    }
   if (commands == 0)
     {
       if (options.json)

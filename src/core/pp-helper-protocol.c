@@ -77,11 +77,15 @@ pp_helper_digest_is_valid (const char *text)
 GStrv
 pp_helper_args_reserve (const char *address,
                         const char *mode,
+                        gboolean    acs_override,
                         const char *digest)
 {
-  const char * const args[] = { intent_names[PP_HELPER_INTENT_RESERVE], address, mode, digest, NULL };
+  const char * const plain[] = { intent_names[PP_HELPER_INTENT_RESERVE], address, mode, digest, NULL };
+  const char * const override[] = {
+    intent_names[PP_HELPER_INTENT_RESERVE], address, mode, PP_HELPER_ACS_OVERRIDE, digest, NULL,
+  };
 
-  return g_strdupv ((GStrv) args);
+  return g_strdupv ((GStrv) (acs_override ? override : plain));
 }
 
 GStrv

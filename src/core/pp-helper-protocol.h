@@ -66,7 +66,7 @@ gboolean      pp_helper_fail               (GError        **error,
 
 typedef enum
 {
-  PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS [MODE] DIGEST */
+  PP_HELPER_INTENT_RESERVE,    /* reserve ADDRESS [MODE] [acs-override] DIGEST */
   PP_HELPER_INTENT_REVERT,     /* revert */
   PP_HELPER_INTENT_STATUS,     /* status */
   PP_HELPER_INTENT_NEXT_BOOT,  /* next-boot-passthrough: the next boot starts the Passthrough entry */
@@ -80,10 +80,15 @@ gboolean      pp_helper_intent_from_string (const char     *text,
 /* The plan digest argument: 64 lowercase hex digits (SHA-256) */
 gboolean      pp_helper_digest_is_valid    (const char     *text);
 
-/* The arguments after the helper's path: ("reserve", ADDRESS, MODE, DIGEST),
- * ("revert"); @mode "every-boot" or "boot-entry" */
+/* The word between a reserve's mode and digest that asks for the plan
+ * with the ACS override (pcie_acs_override=downstream,multifunction) */
+#define PP_HELPER_ACS_OVERRIDE "acs-override"
+
+/* The arguments after the helper's path: ("reserve", ADDRESS, MODE,
+ * [acs-override,] DIGEST), ("revert"); @mode "every-boot" or "boot-entry" */
 GStrv         pp_helper_args_reserve       (const char     *address,
                                             const char     *mode,
+                                            gboolean        acs_override,
                                             const char     *digest);
 /* ("save-rom", ADDRESS) */
 GStrv         pp_helper_args_save_rom      (const char     *address);

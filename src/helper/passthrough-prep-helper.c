@@ -52,7 +52,7 @@ reserve (PpSafeRoot          *root,
   g_autoptr(PpBootSetup) setup = NULL;
   g_autoptr(PpAdvice) advice = NULL;
   g_autoptr(PpPlan) plan = NULL;
-  PpPlanRequest request = { args->address, args->mode };
+  PpPlanRequest request = { args->address, args->mode, args->acs_override };
 
   /* the caller's view of the host is not trusted: read it again */
   host = pp_host_read (pp_safe_root_get_path (root), error);

@@ -11,8 +11,8 @@
 #define MAX_QUOTED_ARG 64
 
 static const char usage[] =
-  "usage: passthrough-prep-helper reserve ADDRESS [every-boot|boot-entry] DIGEST | revert | status | "
-  "next-boot-passthrough | save-rom ADDRESS";
+  "usage: passthrough-prep-helper reserve ADDRESS [every-boot|boot-entry] [acs-override] DIGEST | revert | "
+  "status | next-boot-passthrough | save-rom ADDRESS";
 
 /* Callers may be hostile: quote an argument only when it is short printable
  * ASCII, else describe it. */
@@ -71,6 +71,12 @@ parse_reserve (int                 argc,
   out->mode = PP_BOOT_MODE_DEFAULT;
   if (*i < argc && (g_str_equal (args[*i], "every-boot") || g_str_equal (args[*i], "boot-entry")))
     pp_boot_mode_from_string (args[(*i)++], &out->mode);
+  /* a fixed word, never free text: the plan with the ACS override */
+  if (*i < argc && g_str_equal (args[*i], PP_HELPER_ACS_OVERRIDE))
+    {
+      out->acs_override = TRUE;
+      (*i)++;
+    }
   if (*i >= argc)
     return pp_helper_fail (error, PP_HELPER_EXIT_USAGE,
                            "reserve needs the digest of the plan that was reviewed after the address "
@@ -160,4 +166,5 @@ pp_helper_args_clear (PpHelperArgs *args)
   g_clear_pointer (&args->address, g_free);
   g_clear_pointer (&args->digest, g_free);
   g_clear_pointer (&args->test_root, g_free);
+  args->acs_override = FALSE;
 }

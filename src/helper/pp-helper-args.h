@@ -14,11 +14,12 @@ typedef struct
   char           *address;     /* reserve, save-rom: the validated PCI address; else NULL */
   char           *digest;      /* reserve: the digest of the plan the user reviewed */
   PpBootMode      mode;        /* reserve: as asked, DEFAULT when not */
+  gboolean        acs_override; /* reserve: the plan with the ACS override was reviewed */
   char           *test_root;   /* the test build only: the DIR of a leading "--root DIR" */
 } PpHelperArgs;
 
-/* Accepts exactly `reserve ADDR [MODE] DIGEST`, `revert`, `status`,
- * `next-boot-passthrough` and `save-rom ADDR` (@args
+/* Accepts exactly `reserve ADDR [MODE] [acs-override] DIGEST`, `revert`,
+ * `status`, `next-boot-passthrough` and `save-rom ADDR` (@args
  * without argv[0]); the test build also a leading `--root DIR`, refused
  * when @under_pkexec. Errors are in PP_HELPER_ERROR with the exit status
  * as code. */

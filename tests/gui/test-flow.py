@@ -41,6 +41,7 @@ check, wait_for, walk, names, find_all, find_one, has_text, click = (
 HOST = 'desktop-intel-nvidia'
 GPU = '0000:01:00.0'
 REFUSED_HOST = 'ryzen-two-dgpu-bad-group'
+ACS_HOST = 'zen-chipset-group'     # linux-zen: the ACS override is offered
 VM_HOST = 'vfio-polaris-domain1'
 VM_GPU = '0001:00:03.0'
 VM_ROM = 'var/lib/passthrough-prep/roms/1002-67df-1da2-e366.rom'
@@ -161,6 +162,14 @@ def open_review(app, gpu_name):
     wait_for('the review', lambda: has_text(flow, 'Reserved for the Virtual Machine')
              or has_text(flow, 'This GPU Cannot Be Reserved'), timeout=20)
     return flow
+
+
+def acs_switch(flow):
+    """The ACS override's switch (GTK 4.8 shows a switch as a check box)"""
+    found = [a for a in walk(flow) if a.getRole() in (pyatspi.ROLE_CHECK_BOX, pyatspi.ROLE_TOGGLE_BUTTON)
+             and 'Use the ACS override' in (a.name or '')]
+    check(found, 'the ACS override switch: not found')
+    return found[0]
 
 
 def text_of(acc):
@@ -290,7 +299,7 @@ def main_inner(binary, helper, srcdir, builddir):
     os.environ['PP_HELPER_COMMAND'] = helper
     reboot_record = os.path.join(tmp, 'reboot-calls')
     os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = start_fake_logind(tmp, reboot_record)
-    print('1..9', file=tw.TAP, flush=True)
+    print('1..10', file=tw.TAP, flush=True)
 
     def fresh_root(host, name):
         root = os.path.join(tmp, name)
@@ -431,13 +440,60 @@ def main_inner(binary, helper, srcdir, builddir):
                 refusal = subprocess.run([binary, '--root', root, '--json', '--plan', gpu['address']],
                                          stdout=subprocess.PIPE, text=True, timeout=30)
                 reason = json.loads(refusal.stdout)['refused']
-                check(reason in names(flow), 'the reason is not shown: %s' % reason)
+                text = names(flow)
+                check(reason in text, 'the reason is not shown: %s' % reason)
+                # why the group is shared, and each remedy, in order
+                check('What Can Be Done' in text and gpu['why_not_viable'] in text,
+                      'the review does not say why: %s' % gpu['why_not_viable'])
+                wanted = [r['text'] for r in gpu['remedies']]
+                shown = []
+                for t in text:
+                    if t in wanted and t not in shown:
+                        shown.append(t)
+                check(shown == wanted, 'remedies shown %s, expected %s' % (shown, wanted))
+                check(not any('Use the ACS override' in t for t in text), 'the ACS override offered on a stock kernel')
                 apply = button(flow, 'Apply')
                 check(not apply.getState().contains(pyatspi.STATE_SENSITIVE), 'Apply is on for a refused GPU')
                 tw.screenshot(app, artifacts, 'flow-refused')
             finally:
                 app.stop()
-        run_case('a refused GPU: the reason, Apply off', refused)
+        run_case('a refused GPU: the reason, why, what can be done, Apply off', refused)
+
+        def acs_override():
+            root = fresh_root(ACS_HOST, 'acs')
+            exp = tw.Expect(binary, root)
+            gpu = next(g for g in exp.check['gpus'] if not g['viable'])
+            acs = next(r for r in gpu['remedies'] if r['kind'] == 'acs-override')
+            plan = tw.cli_json(binary, root, '--plan', gpu['address'], '--acs-override')
+            app = tw.App(binary, root, wide)
+            try:
+                wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
+                flow = open_review(app, exp.devices[gpu['address']]['name'])
+                check(has_text(flow, 'This GPU Cannot Be Reserved'), 'no refusal before the choice')
+                toggle = acs_switch(flow)
+                check(not toggle.getState().contains(pyatspi.STATE_CHECKED), 'the ACS override is on by default')
+                check(has_text(flow, acs['text']), 'the plain statement of what it weakens is missing')
+                tw.screenshot(app, artifacts, 'flow-acs-offered')
+                click(toggle)
+                wait_for('the plan with the override', lambda: settled_text(flow, 'Reserved for the Virtual Machine')
+                         and not settled_text(flow, 'This GPU Cannot Be Reserved'), timeout=20)
+                check(any('is expected to split' in t for t in names(flow)), 'no word on which group splits')
+                toggle = acs_switch(flow)
+                check(toggle.getState().contains(pyatspi.STATE_CHECKED), 'the switch is not on in the new review')
+                apply = wait_for('Apply to be on', lambda: (lambda b: b if b.getState().contains(
+                    pyatspi.STATE_SENSITIVE) else None)(button(flow, 'Apply')), timeout=10)
+                tw.screenshot(app, artifacts, 'flow-acs-chosen')
+                click(apply)
+                wait_result(flow, 'the helper to finish')
+                check(has_text(flow, 'Restart to Finish'), 'reserving with the override failed: %s' % log_text(flow))
+                # the default mode: on the Passthrough entries' command line only
+                check(plan['mode'] == 'boot-entry', 'the plan with the override is %s' % plan['mode'])
+                entries = open(os.path.join(root, 'etc/grub.d/42_passthrough-prep')).read()
+                check('pcie_acs_override=downstream,multifunction' in entries,
+                      'the override is not on the Passthrough entries')
+            finally:
+                app.stop()
+        run_case('the ACS override: offered on linux-zen, chosen, reviewed, applied', acs_override)
 
         def boot_entry():
             root = fresh_root(ENTRY_HOST, 'entry')

@@ -17,6 +17,7 @@ are private to the test."""
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -323,6 +324,23 @@ def check_gpus(app, expect):
             check(any(function in t and t.startswith('Reserving it binds') for t in text),
                   '%s: reserved function %s not listed' % (gpu['address'], function))
         check(any(t.startswith('macOS: ') for t in text), '%s: macOS hint missing' % gpu['address'])
+        check(('Why, and What Can Be Done' in text) == (gpu['why_not_viable'] is not None),
+              '%s: why and what can be done: %s' % (gpu['address'], 'missing' if gpu['why_not_viable'] else 'shown'))
+        if gpu['why_not_viable'] is not None:
+            expander = next(a for a in walk(card) if a.name == 'Why, and What Can Be Done')
+            for _ in range(4):     # the label, or the expander around it, takes the click
+                try:
+                    if expander.queryAction().nActions > 0:
+                        break
+                except NotImplementedError:
+                    pass
+                expander = expander.parent
+            click(expander)
+            wait_for('%s: why, once unfolded' % gpu['address'],
+                     lambda: has_text(card, 'Why: ' + gpu['why_not_viable']), timeout=5)
+            for remedy in gpu['remedies']:
+                check(any(remedy['text'] in t for t in names(card)),
+                      '%s: remedy %s missing' % (gpu['address'], remedy['kind']))
         check(find_all(card, role=pyatspi.ROLE_PUSH_BUTTON, contains='Reserve for VM'),
               '%s: Reserve button missing' % gpu['address'])
     check(len(gpu_cards(app)) == len(gpus), 'expected %d GPU cards, found %d' % (len(gpus), len(gpu_cards(app))))
@@ -365,6 +383,8 @@ def check_groups(app, expect):
                         if any(d['address'] == device['address'] for d in g['devices']))
         check(selected == ['Group %d' % group_id], 'highlighted groups %s, expected Group %d' % (selected, group_id))
 
+    check_topology(app, expect)
+
     # search by ID, by address and by name
     entry = find_one(app.acc, 'search entry', role=pyatspi.ROLE_ENTRY)
     some = expect.list['groups'][-1]['devices'][0]
@@ -380,6 +400,57 @@ def check_groups(app, expect):
     wait_for('no group card left', lambda: not group_cards(app), timeout=5)
     entry.queryEditableText().setTextContents('')
     wait_for('all groups back', lambda: len(group_cards(app)) == len(expected), timeout=5)
+
+
+def tree_rows(app):
+    """The PCIe tree's rows on screen (a list view makes rows for what shows),
+    by the text they give a screen reader"""
+    tree = find_one(app.acc, 'the PCIe tree', role=pyatspi.ROLE_LIST, name='PCIe tree')
+    return [a.name for a in walk(tree) if a.name and a.name != 'PCIe tree' and a.getRole() == pyatspi.ROLE_PANEL]
+
+
+def row_address(row):
+    match = re.search(r', ([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) · ', row)
+    return match.group(1) if match else None
+
+
+def selected_path(expect, address):
+    """The GPU's functions and every bridge above it, from --list's parents"""
+    gpu = next(g for g in expect.check['gpus'] if g['address'] == address)
+    path = list(gpu['reserve'])
+    parent = expect.devices[address]['parent']
+    while parent is not None:
+        path.append(parent)
+        parent = expect.devices[parent]['parent']
+    return path
+
+
+def check_topology(app, expect):
+    """The tree beside the cards: each device row says its group, the selected
+    GPU's path says so, the port behind which a GPU's group is shared says why."""
+    rows = wait_for('the PCIe tree rows', lambda: tree_rows(app), timeout=10)
+    check(rows[0].startswith('PCI root complex'), 'the tree does not start at a root complex: %s' % rows[:2])
+    for row in rows[1:]:
+        address = row_address(row)
+        dev = expect.devices.get(address)
+        check(dev is not None, 'a tree row names no device: %r' % row)
+        mark = 'IOMMU group %d' % dev['iommu_group'] if dev['iommu_group'] is not None else 'in no IOMMU group'
+        check(mark in row, 'the tree row of %s does not say “%s”: %r' % (address, mark, row))
+    viable = [g for g in expect.check['gpus'] if g['viable'] and not g['boot_vga']]
+    if viable:
+        path = selected_path(expect, viable[0]['address'])
+        on_path = [row_address(r) for r in rows[1:] if 'on the selected GPU’s path' in r]
+        shown = [a for a in path if any(row_address(r) == a for r in rows[1:])]
+        # a long tree shows its first rows only; a short one the whole path
+        check(sorted(on_path) == sorted(shown) and (shown or len(expect.devices) > 25),
+              'the selected GPU’s path: %s, expected %s' % (on_path, shown))
+        gpu_row = next((r for r in rows[1:] if row_address(r) == viable[0]['address']), None)
+        check(gpu_row is None or ('IOMMU group' in gpu_row and 'on the selected GPU’s path' in gpu_row),
+              'the GPU’s row does not carry its group and the path: %r' % gpu_row)
+    for gpu in expect.check['gpus']:
+        if gpu['why_not_viable'] and gpu['blockers']:
+            check(any(gpu['why_not_viable'] in r for r in rows),
+                  'no row marks why %s shares its group: %s' % (gpu['address'], gpu['why_not_viable']))
 
 
 # ---------------------------------------------------------------- keyboard
@@ -489,6 +560,45 @@ def check_shortcuts(app):
         check(tab.getState().contains(pyatspi.STATE_SELECTED), 'Ctrl+F did not show the IOMMU groups')
     finally:
         watch.close()
+
+
+KEYSYM_DOWN = 0xff54
+
+
+def check_tree_keyboard(app):
+    """Tab reaches the PCIe tree from the search entry; the arrows walk its rows,
+    each read with its group"""
+    show_view(app, 'IOMMU Groups')
+    watch = FocusWatch()
+    try:
+        press_with_control(watch, KEYSYM_F)     # the search entry, focused already or now
+        focused = None
+        rows_before = []
+        for _ in range(6):
+            focused = watch.press(KEYSYM_TAB)
+            rows_before = tree_focus_names(app)
+            if rows_before:
+                break
+        check(rows_before, 'Tab never reached the PCIe tree (focus on %s)' % (focused,))
+        watch.press(KEYSYM_DOWN)
+        watch.press(KEYSYM_DOWN)
+        rows_after = tree_focus_names(app)
+        check(rows_after and rows_after != rows_before, 'the arrow keys do not move in the tree: %s' % rows_after)
+    finally:
+        watch.close()
+
+
+def tree_focus_names(app):
+    """The tree row that holds the keyboard focus, by what it is read as"""
+    tree = find_one(app.acc, 'the PCIe tree', role=pyatspi.ROLE_LIST, name='PCIe tree')
+    out = []
+    for item in walk(tree):
+        try:
+            if item.getState().contains(pyatspi.STATE_FOCUSED):
+                out += [a.name for a in walk(item) if a.name and 'IOMMU group' in a.name][:1]
+        except Exception:
+            continue
+    return out
 
 
 def open_menu_item(app, label):
@@ -635,7 +745,7 @@ def main_inner(binary, srcdir, builddir):
     wide_display = os.environ['DISPLAY']
     narrow_display = os.environ['PP_GUI_NARROW_DISPLAY']
     hosts = GUI_HOSTS
-    print('1..%d' % (len(hosts) * 3 + 11), file=TAP, flush=True)
+    print('1..%d' % (len(hosts) * 3 + 12), file=TAP, flush=True)
 
     try:
         roots = {}
@@ -678,6 +788,7 @@ def main_inner(binary, srcdir, builddir):
             wait_for('the host to be shown', lambda: find_all(app.acc, name='Processor'), timeout=20)
             run_case('keyboard: view switcher and Reserve buttons', lambda: check_keyboard(app, expect))
             run_case('F5 and Ctrl+F', lambda: check_shortcuts(app))
+            run_case('keyboard: the PCIe tree', lambda: check_tree_keyboard(app))
             run_case('Copy Report and the shortcuts window', lambda: check_menu(app, artifacts))
             run_case('Ctrl+?, Escape, then a window index past the last', lambda: check_stale_window_index(app))
         finally:
@@ -752,6 +863,13 @@ def main_inner(binary, srcdir, builddir):
                 show_view(app, 'IOMMU Groups')
                 screenshot(app, artifacts, prefix + '-groups')
                 if max_width is not None:
+                    # too narrow for the tree beside the cards: a button shows it over them
+                    tree_button = [a for a in find_all(app.acc, name='PCIe Tree')
+                                   if a.getRole() in (pyatspi.ROLE_PUSH_BUTTON, pyatspi.ROLE_TOGGLE_BUTTON)]
+                    check(tree_button, 'the PCIe tree button: not found')
+                    click(tree_button[0])
+                    wait_for('the PCIe tree over the cards', lambda: tree_rows(app), timeout=5)
+                    screenshot(app, artifacts, prefix + '-tree')
                     frame = find_one(app.acc, 'window', role=pyatspi.ROLE_FRAME)
                     width = frame.queryComponent().getExtents(pyatspi.DESKTOP_COORDS).width
                     check(width <= max_width, 'the window needs %d px, more than %d' % (width, max_width))
@@ -790,10 +908,10 @@ def main():
             env['DISPLAY'] = Xvfb(1280, 900).display
             env['PP_GUI_NARROW_DISPLAY'] = Xvfb(360, 760).display
             return subprocess.run(['dbus-run-session', '--', sys.executable, os.path.abspath(__file__),
-                                   binary, srcdir, builddir], env=env, timeout=170,
+                                   binary, srcdir, builddir], env=env, timeout=220,
                                   stdout=sys.stderr, pass_fds=(tap_fd,)).returncode
         except subprocess.TimeoutExpired:
-            print('Bail out! the window test took longer than 170 s', flush=True)
+            print('Bail out! the window test took longer than 220 s', flush=True)
             return 1
         finally:
             cleanup()

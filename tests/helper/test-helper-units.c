@@ -141,13 +141,25 @@ fixture_tear_down (Fixture       *f,
 static void
 test_args_accepted (void)
 {
-  struct { const char *argv[6]; int argc; PpHelperIntent intent; const char *address; const char *root; } cases[] = {
-    { { "reserve", "0000:01:00.0", DIGEST }, 3, PP_HELPER_INTENT_RESERVE, "0000:01:00.0", NULL },
-    { { "reserve", "abcd:ef:1f.7", DIGEST }, 3, PP_HELPER_INTENT_RESERVE, "abcd:ef:1f.7", NULL },
-    { { "revert" }, 1, PP_HELPER_INTENT_REVERT, NULL, NULL },
-    { { "status" }, 1, PP_HELPER_INTENT_STATUS, NULL, NULL },
-    { { "--root", "/tmp/x", "status" }, 3, PP_HELPER_INTENT_STATUS, NULL, "/tmp/x" },
-    { { "--root", "/tmp/x", "reserve", "0000:03:00.1", DIGEST }, 5, PP_HELPER_INTENT_RESERVE, "0000:03:00.1", "/tmp/x" },
+  struct { const char *argv[7]; int argc; PpHelperIntent intent; const char *address; const char *root;
+           gboolean acs_override; PpBootMode mode; } cases[] = {
+    { { "reserve", "0000:01:00.0", DIGEST }, 3, PP_HELPER_INTENT_RESERVE, "0000:01:00.0", NULL, FALSE,
+      PP_BOOT_MODE_DEFAULT },
+    { { "reserve", "abcd:ef:1f.7", DIGEST }, 3, PP_HELPER_INTENT_RESERVE, "abcd:ef:1f.7", NULL, FALSE,
+      PP_BOOT_MODE_DEFAULT },
+    { { "reserve", "0000:07:00.0", "acs-override", DIGEST }, 4, PP_HELPER_INTENT_RESERVE, "0000:07:00.0", NULL, TRUE,
+      PP_BOOT_MODE_DEFAULT },
+    { { "reserve", "0000:07:00.0", "every-boot", DIGEST }, 4, PP_HELPER_INTENT_RESERVE, "0000:07:00.0", NULL, FALSE,
+      PP_BOOT_MODE_EVERY_BOOT },
+    { { "reserve", "0000:07:00.0", "boot-entry", "acs-override", DIGEST }, 5, PP_HELPER_INTENT_RESERVE,
+      "0000:07:00.0", NULL, TRUE, PP_BOOT_MODE_BOOT_ENTRY },
+    { { "revert" }, 1, PP_HELPER_INTENT_REVERT, NULL, NULL, FALSE },
+    { { "status" }, 1, PP_HELPER_INTENT_STATUS, NULL, NULL, FALSE },
+    { { "--root", "/tmp/x", "status" }, 3, PP_HELPER_INTENT_STATUS, NULL, "/tmp/x", FALSE },
+    { { "--root", "/tmp/x", "reserve", "0000:03:00.1", DIGEST }, 5, PP_HELPER_INTENT_RESERVE, "0000:03:00.1", "/tmp/x", FALSE,
+      PP_BOOT_MODE_DEFAULT },
+    { { "--root", "/tmp/x", "reserve", "0000:03:00.1", "every-boot", "acs-override", DIGEST }, 7,
+      PP_HELPER_INTENT_RESERVE, "0000:03:00.1", "/tmp/x", TRUE, PP_BOOT_MODE_EVERY_BOOT },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -161,6 +173,9 @@ test_args_accepted (void)
       g_assert_cmpstr (args.address, ==, cases[i].address);
       g_assert_cmpstr (args.digest, ==, cases[i].address != NULL ? DIGEST : NULL);
       g_assert_cmpstr (args.test_root, ==, cases[i].root);
+      g_assert_cmpint (args.acs_override, ==, cases[i].acs_override);
+      /* DEFAULT where a reserve gives none */
+      g_assert_cmpint (args.mode, ==, cases[i].mode);
       pp_helper_args_clear (&args);
     }
 }
@@ -178,6 +193,15 @@ test_args_refused (void)
     { { "reserve", "0000:01:00.0", DIGEST, "0000:02:00.0" }, 4, FALSE, PP_HELPER_EXIT_USAGE, "unexpected \"0000:02:00.0\" after reserve" },
     { { "reserve", "0000:01:00.0", "0000:02:00.0" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "\"0000:02:00.0\" is not a plan digest" },
     { { "reserve", "0000:01:00.0" }, 2, FALSE, PP_HELPER_EXIT_USAGE, "reserve needs the digest of the plan" },
+    { { "reserve", "0000:01:00.0", "acs-override" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "reserve needs the digest of the plan" },
+    { { "reserve", "0000:01:00.0", "ACS-override", DIGEST }, 4, FALSE, PP_HELPER_EXIT_USAGE,
+      "\"ACS-override\" is not a plan digest" },
+    { { "reserve", "0000:01:00.0", "acs-override", "acs-override", DIGEST }, 5, FALSE, PP_HELPER_EXIT_USAGE,
+      "\"acs-override\" is not a plan digest" },
+    { { "reserve", "0000:01:00.0", DIGEST, "acs-override" }, 4, FALSE, PP_HELPER_EXIT_USAGE,
+      "unexpected \"acs-override\" after reserve" },
+    { { "reserve", "acs-override", "0000:01:00.0", DIGEST }, 4, FALSE, PP_HELPER_EXIT_USAGE,
+      "\"acs-override\" is not a PCI address" },
     { { "reserve", "0000:01:00.0", DIGEST "0" }, 3, FALSE, PP_HELPER_EXIT_USAGE, "an argument of 65 bytes is not a plan digest" },
     { { "reserve", "0000:01:00.0", "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef" }, 3, FALSE,
       PP_HELPER_EXIT_USAGE, "is not a plan digest" },
@@ -207,6 +231,7 @@ test_args_refused (void)
       g_assert_null (args.address);
       g_assert_null (args.digest);
       g_assert_null (args.test_root);
+      g_assert_false (args.acs_override);
     }
 }
 

@@ -58,7 +58,6 @@ NO_DIGEST = "0" * 64
 EVENT_RE = re.compile(r"^(step \d+/\d+ \S.*|log [^:]+: .*|warning \S.*|manual \S.*|backup /\S+|"
                       r"rollback \S.*|state (none|(applied|incomplete|rolled-back|reverted) \S+ \S+( \S+)?)|"
                       r"file (applied|original|changed|missing) /\S+|done \S.*|failed \S.*)$")
-GPU_RE = re.compile(r"^\s+([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\s+03[0-9a-f]{2}\s")
 
 failures = []
 passed = 0
@@ -185,9 +184,20 @@ def expected_log(commands):
     return [[os.path.basename(argv[0])] + list(argv[1:]) for argv in commands]
 
 
+def host_description(hosts, host):
+    """The host as mkhost reads it: a variant (base NAME) has its base's devices"""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(hosts)))
+    import mkhost
+    return mkhost.parse(os.path.join(hosts, host + ".host"))
+
+
 def host_gpus(hosts, host):
-    return [m.group(1) for line in open(os.path.join(hosts, host + ".host"))
-            if (m := GPU_RE.match(line))]
+    return [dev.addr for dev in host_description(hosts, host).devices if dev.cls >> 16 == 0x03]
+
+
+def host_kinds(hosts, host):
+    """The overlays a host is built from, by name"""
+    return [os.path.basename(o) for o in host_description(hosts, host).overlays]
 
 
 def reachable_by_nobody(path):
@@ -331,10 +341,38 @@ def latin1_bytes(t):
     shutil.rmtree(root)
 
 
+# the ACS override, chosen: reserved with it, reverted byte for byte
+
+def acs_override(t):
+    host, address = "zen-chipset-group", "0000:07:00.0"
+    # every boot: on the kernel command line; boot-entry: on the Passthrough entries' only
+    for mode, where in (("every-boot", "etc/default/grub"), ("boot-entry", "etc/grub.d/42_passthrough-prep")):
+        root = t.make_root(host)
+        original = snapshot(root)
+        proc = subprocess.run([t.cli, "--plan", address, "--mode", mode, "--acs-override", "--json", "--root", root],
+                              capture_output=True, text=True, timeout=60)
+        import json
+        plan = json.loads(proc.stdout)
+        check(plan["acs_override"] and plan["refused"] is None and plan["mode"] == mode,
+              f"ACS override, {mode}: the plan with it is no refusal", str(plan))
+        code, lines, _ = t.helper_run(["reserve", address, mode, plan["digest"]], root)
+        check(code == EXIT["refused"], f"ACS override, {mode}: without the word the plain plan is refused",
+              str(lines[-1:]))
+        code, lines, err = t.helper_run(["reserve", address, mode, "acs-override", plan["digest"]], root)
+        check(code == 0, f"ACS override, {mode}: reserved with it", f"exit {code}: {lines[-2:]} {err}")
+        text = open(os.path.join(root, where)).read()
+        check("pcie_acs_override=downstream,multifunction" in text, f"ACS override, {mode}: in /{where}")
+        code, lines, _ = t.helper_run(["revert"], root)
+        check(code == 0 and snapshot(root) == original, f"ACS override, {mode}: revert is byte for byte",
+              str(tree_diff(original, snapshot(root))))
+        shutil.rmtree(root)
+
+
 # reserve + revert on every host
 
 def reserve_revert(t):
     latin1_bytes(t)
+    acs_override(t)
     hosts = sorted(f[:-5] for f in os.listdir(t.hosts) if f.endswith(".host"))
     reserved_hosts = set()
     for host in hosts:
@@ -423,12 +461,11 @@ def reserve_revert(t):
     print(f"reserved and reverted on {len(reserved_hosts)} of {len(gpu_hosts)} hosts with a GPU: {sorted(reserved_hosts)}")
     kinds = set()
     for host in reserved_hosts:
-        kinds.update(line.split()[1] for line in open(os.path.join(t.hosts, host + ".host")) if line.startswith("overlay "))
+        kinds.update(host_kinds(t.hosts, host))
     # hosts whose every plan is a refusal (NixOS) have nothing to reserve
     refusing = {h for h in gpu_hosts if os.path.exists(os.path.join(t.hosts, h + ".expect"))
                 and any(line.startswith("plan refused ") for line in open(os.path.join(t.hosts, h + ".expect")))}
-    every_kind = {line.split()[1] for h in gpu_hosts if h not in refusing
-                  for line in open(os.path.join(t.hosts, h + ".host")) if line.startswith("overlay ")}
+    every_kind = {kind for h in gpu_hosts if h not in refusing for kind in host_kinds(t.hosts, h)}
     check(len(reserved_hosts) >= 3, "at least three hosts were reserved and reverted", str(reserved_hosts))
     missing = sorted(k for k in every_kind - kinds if not k.endswith(("-acs", "-iommu")))
     check(not missing, "every host kind (overlay) was reserved and reverted at least once", str(missing))
@@ -448,7 +485,7 @@ def faults(t):
     hosts = sorted(f[:-5] for f in os.listdir(t.hosts) if f.endswith(".host"))
     tried_kinds = set()
     for host in hosts:
-        kind = tuple(line.split()[1] for line in open(os.path.join(t.hosts, host + ".host")) if line.startswith("overlay "))[:1]
+        kind = tuple(host_kinds(t.hosts, host))[:1]
         if kind in tried_kinds:
             continue
         root = t.make_root(host)
@@ -959,6 +996,14 @@ def bad_input(t):
     case("overlong digest", ["reserve", address, digest + "0"], usage, "an argument of 65 bytes is not a plan digest")
     case("digest of another plan", ["reserve", address, NO_DIGEST], EXIT["plan-changed"],
          "the system changed since the plan")
+    case("misspelt ACS override", ["reserve", address, "ACS-override", digest], usage,
+         '"ACS-override" is not a plan digest')
+    case("ACS override after the digest", ["reserve", address, digest, "acs-override"], usage,
+         'unexpected "acs-override" after reserve')
+    case("ACS override for a GPU that needs none", ["reserve", address, "acs-override", digest], EXIT["refused"],
+         "needs no ACS override")
+    case("ACS override before the mode", ["reserve", address, "acs-override", "every-boot", digest], usage,
+         '"every-boot" is not a plan digest')
 
     grub_text = open(path("etc/default/grub"), "rb").read()
 

@@ -61,6 +61,31 @@ append_nix_list (GString            *out,
   g_string_append (out, " ];\n");
 }
 
+/* Binding by address in NixOS's (scripted) stage 1: before udev starts,
+ * each reserved function goes to vfio-pci by driver_override, only while
+ * its address holds the same vendor:device ID, and vfio-pci is asked to
+ * probe it (it is loaded already, from boot.initrd.kernelModules) */
+static void
+append_nix_bind_commands (GString   *out,
+                          GPtrArray *reserve)
+{
+  g_string_append (out, "  # run by the scripted stage 1 before udev starts (not with boot.initrd.systemd.enable)\n"
+                        "  boot.initrd.preDeviceCommands = ''\n");
+  for (guint i = 0; i < reserve->len; i++)
+    {
+      const PpPciDevice *device = g_ptr_array_index (reserve, i);
+      g_autofree char *sysfs = g_strconcat ("/sys/bus/pci/devices/", device->address, NULL);
+
+      g_string_append_printf (out,
+                              "    if [ \"$(cat %s/vendor):$(cat %s/device)\" = 0x%04x:0x%04x ]; then\n"
+                              "      echo vfio-pci > %s/driver_override\n"
+                              "      echo %s > /sys/bus/pci/drivers_probe\n"
+                              "    fi\n",
+                              sysfs, sysfs, device->vendor_id, device->device_id, sysfs, device->address);
+    }
+  g_string_append (out, "  '';\n");
+}
+
 static gboolean
 nixos_plan_params (const PpBootRequest *request,
                    GError             **error)
@@ -79,10 +104,18 @@ nixos_plan_params (const PpBootRequest *request,
   for (guint i = 0; i < request->reserve->len; i++)
     if (!pp_modprobe_competing_modules (g_ptr_array_index (request->reserve, i), softdeps, error))
       return FALSE;
-  g_string_append_printf (snippet, "  boot.extraModprobeConfig = ''\n    options vfio-pci ids=%s\n", request->ids);
-  for (guint i = 0; i < softdeps->len; i++)
-    g_string_append_printf (snippet, "    softdep %s pre: vfio-pci\n", (const char *) g_ptr_array_index (softdeps, i));
-  g_string_append (snippet, "  '';\n");
+  if (request->binding == PP_BINDING_ADDRESS)
+    append_nix_bind_commands (snippet, request->reserve);
+  if (request->binding == PP_BINDING_IDS || softdeps->len > 0)
+    {
+      g_string_append (snippet, "  boot.extraModprobeConfig = ''\n");
+      if (request->binding == PP_BINDING_IDS)
+        g_string_append_printf (snippet, "    options vfio-pci ids=%s\n", request->ids);
+      for (guint i = 0; i < softdeps->len; i++)
+        g_string_append_printf (snippet, "    softdep %s pre: vfio-pci\n",
+                                (const char *) g_ptr_array_index (softdeps, i));
+      g_string_append (snippet, "  '';\n");
+    }
 
   /* TRANSLATORS: the %s at the end is a block of Nix configuration, one setting a line */
   pp_changes_refuse (request->changes,
@@ -132,6 +165,19 @@ nixos_plan_rebuild (const PpBootRequest *request)
 {
 }
 
+/* The boot backend's configuration binds by address already (in stage 1);
+ * nothing here is PassthroughPrep's to write */
+static gboolean
+nixos_plan_bind_by_address (const PpBootRequest  *request,
+                            char                **refusal,
+                            GError              **error)
+{
+  *refusal = g_strdup (_("NixOS builds its initramfs from configuration.nix, so PassthroughPrep cannot put the "
+                         "script that binds the GPU by its address into it; the configuration.nix lines it gives "
+                         "do that instead."));
+  return TRUE;
+}
+
 const PpInitramfsBackend pp_initramfs_nixos = {
   .id = "nixos",
   .touches = { NULL, NULL },
@@ -139,4 +185,5 @@ const PpInitramfsBackend pp_initramfs_nixos = {
   .describe = nixos_initramfs_describe,
   .plan_modules = nixos_plan_modules,
   .plan_rebuild = nixos_plan_rebuild,
+  .plan_bind_by_address = nixos_plan_bind_by_address,
 };

@@ -239,11 +239,34 @@ find_origin (const PpHost *host)
   }
 }
 
+/* Binding by address: /usr is read-only here, so no dracut module of ours
+ * can run the script, and the image is generic (dracut leaves /etc/modprobe.d
+ * out of it). Our drop-in has dracut carry the script, its addresses and our
+ * modprobe.d file instead: force_drivers loads vfio-pci with modprobe before
+ * udev starts, and modprobe.d's install line runs the script first. */
+static const char * const bind_items[] = { PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE, PP_MODPROBE_FILE, NULL };
+
 static gboolean
 rpm_ostree_plan_modules (const PpBootRequest *request,
                          GError             **error)
 {
-  return pp_initramfs_dracut_plan_dropin (request, error);
+  return pp_initramfs_dracut_plan_dropin (request, request->binding == PP_BINDING_ADDRESS ? bind_items : NULL,
+                                          error);
+}
+
+/* The drop-in plan_modules wrote carries the files; that is enough unless
+ * vfio-pci is built in, when no modprobe install line ever runs */
+static gboolean
+rpm_ostree_plan_bind_by_address (const PpBootRequest  *request,
+                                 char                **refusal,
+                                 GError              **error)
+{
+  if (request->host->mod_vfio_pci == PP_MODULE_BUILTIN)
+    *refusal = g_strdup (_("vfio-pci is built into this kernel, so modprobe.d’s install line never runs, and "
+                           "rpm-ostree’s read-only /usr takes no dracut module that could run a script early: "
+                           "nothing could hand the GPU to vfio-pci by its address before the GPU drivers take "
+                           "both identical cards. Reserve a card whose vendor:device ID no other device has."));
+  return TRUE;
 }
 
 static void
@@ -309,4 +332,5 @@ const PpInitramfsBackend pp_initramfs_rpm_ostree = {
   .describe = rpm_ostree_initramfs_describe,
   .plan_modules = rpm_ostree_plan_modules,
   .plan_rebuild = rpm_ostree_plan_rebuild,
+  .plan_bind_by_address = rpm_ostree_plan_bind_by_address,
 };

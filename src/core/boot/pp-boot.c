@@ -95,6 +95,29 @@ pp_changes_free (PpChanges *changes)
   g_free (changes);
 }
 
+static PpFileEdit *
+find_edit (PpChanges  *changes,
+           const char *path)
+{
+  for (guint i = 0; i < changes->files->len; i++)
+    {
+      PpFileEdit *edit = g_ptr_array_index (changes->files, i);
+
+      if (g_str_equal (edit->path, path))
+        return edit;
+    }
+  return NULL;
+}
+
+const char *
+pp_changes_planned_text (PpChanges  *changes,
+                         const char *path)
+{
+  PpFileEdit *edit = find_edit (changes, path);
+
+  return edit != NULL ? edit->new_text : NULL;
+}
+
 gboolean
 pp_changes_edit_file_mode (PpChanges  *changes,
                            const char *path,
@@ -106,6 +129,19 @@ pp_changes_edit_file_mode (PpChanges  *changes,
 
   if (new_text == NULL || (old_text != NULL && g_str_equal (old_text, new_text)))
     return FALSE;
+  edit = find_edit (changes, path);
+  if (edit != NULL)
+    {
+      /* a later part of the plan edits on top of an earlier one: still one
+       * edit, from the host's text */
+      g_free (edit->new_text);
+      g_free (edit->diff);
+      edit->new_text = g_strdup (new_text);
+      edit->diff = pp_diff_unified (path, edit->old_text, new_text, 3);
+      if (edit->old_text != NULL && g_str_equal (edit->old_text, new_text))
+        g_ptr_array_remove (changes->files, edit);
+      return TRUE;
+    }
   edit = g_new0 (PpFileEdit, 1);
   edit->path = g_strdup (path);
   edit->old_text = g_strdup (old_text);
@@ -307,12 +343,24 @@ unknown_initramfs_plan_rebuild (const PpBootRequest *request)
 {
 }
 
+static gboolean
+unknown_initramfs_plan_bind_by_address (const PpBootRequest  *request,
+                                        char                **refusal,
+                                        GError              **error)
+{
+  *refusal = g_strdup (_("PassthroughPrep does not know this host’s initramfs tool, so it cannot make the "
+                         "initramfs hand the GPU to vfio-pci by its address, which a card with an identical "
+                         "twin needs."));
+  return TRUE;
+}
+
 static const PpInitramfsBackend pp_initramfs_unknown = {
   .id = "unknown",
   .detect = unknown_initramfs_detect,
   .describe = unknown_initramfs_describe,
   .plan_modules = unknown_initramfs_plan_modules,
   .plan_rebuild = unknown_initramfs_plan_rebuild,
+  .plan_bind_by_address = unknown_initramfs_plan_bind_by_address,
 };
 
 /* ------------------------------------------------------------------ setup */
@@ -617,9 +665,11 @@ pp_boot_setup_free (PpBootSetup *setup)
 }
 
 /* Files every plan may write whatever the backends: our modprobe.d file,
- * and the earlier VFIO configuration it reconciles in place: other
- * modprobe.d files and /etc/modules (pp-plan-earlier.c) */
-static const char * const plan_writes[] = { PP_MODPROBE_FILE, "/etc/modprobe.d/*.conf", "/etc/modules", NULL };
+ * the earlier VFIO configuration it reconciles in place (other modprobe.d
+ * files and /etc/modules, pp-plan-earlier.c), and for binding by address the
+ * script and its addresses */
+static const char * const plan_writes[] = { PP_MODPROBE_FILE, "/etc/modprobe.d/*.conf", "/etc/modules",
+                                            PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE, NULL };
 
 gboolean
 pp_boot_path_matches (const char *pattern,
@@ -693,6 +743,12 @@ pp_boot_may_write (const char *host_path)
   return FALSE;
 }
 
+const PpInitramfsBackend * const *
+pp_boot_initramfs_backends (void)
+{
+  return initramfs_backends;
+}
+
 gboolean
 pp_boot_may_run (const char *program)
 {
@@ -717,6 +773,12 @@ pp_restart_method_to_string (PpRestartMethod method)
     case PP_RESTART_MENU:
     default:                return "menu";
     }
+}
+
+const char *
+pp_binding_to_string (PpBinding binding)
+{
+  return binding == PP_BINDING_ADDRESS ? "address" : "ids";
 }
 
 const char *
@@ -791,6 +853,29 @@ pp_boot_read_files (const PpHost  *host,
 }
 
 GPtrArray *
+pp_boot_read_planned_files (const PpHost  *host,
+                            PpChanges     *changes,
+                            const char    *main_path,
+                            GPtrArray     *more,
+                            GError       **error)
+{
+  GPtrArray *files = pp_boot_read_files (host, main_path, more, error);
+
+  for (guint i = 0; files != NULL && i < files->len; i++)
+    {
+      PpTextFile *file = g_ptr_array_index (files, i);
+      const char *planned = pp_changes_planned_text (changes, file->path);
+
+      if (planned != NULL)
+        {
+          g_free (file->text);
+          file->text = g_strdup (planned);
+        }
+    }
+  return files;
+}
+
+GPtrArray *
 pp_boot_list_loader_entries (const PpHost  *host,
                              GError       **error)
 {
@@ -809,6 +894,22 @@ pp_boot_list_loader_entries (const PpHost  *host,
 }
 
 gboolean
+pp_boot_plan_whole_files (const PpBootRequest   *request,
+                          const PpBootFileText  *files,
+                          GError               **error)
+{
+  for (guint i = 0; files[i].path != NULL; i++)
+    {
+      g_autofree char *old_text = NULL;
+
+      if (!pp_host_read_file (request->host, files[i].path, &old_text, error))
+        return FALSE;
+      pp_changes_edit_file_mode (request->changes, files[i].path, old_text, files[i].text, files[i].mode);
+    }
+  return TRUE;
+}
+
+gboolean
 pp_boot_plan_params_by_hand (const PpBootRequest *request,
                              const char          *why,
                              GError             **error)
@@ -821,6 +922,10 @@ pp_boot_plan_params_by_hand (const PpBootRequest *request,
   pp_changes_add_manual_step (request->changes,
                               _("Add these parameters to your boot loader’s kernel command line (%s): %s"),
                               why, args);
+  if (request->params->no_vfio_ids)
+    pp_changes_add_manual_step (request->changes,
+                                _("Remove every vfio-pci.ids= from your boot loader’s kernel command line: it "
+                                  "would take the identical card the host keeps too."));
   return TRUE;
 }
 

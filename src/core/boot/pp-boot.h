@@ -24,6 +24,22 @@ typedef enum
   PP_BOOT_MODE_DEFAULT,        /* asked for only: boot-entry where the host can have it, else every-boot */
 } PpBootMode;
 
+/* How the reserved functions go to vfio-pci */
+typedef enum
+{
+  PP_BINDING_IDS,              /* vfio-pci.ids: every device with their vendor:device IDs */
+  PP_BINDING_ADDRESS,          /* driver_override for exactly their addresses: another device
+                                * outside the reserve has the same IDs */
+} PpBinding;
+
+/* Binding by address: the script each initramfs tool carries into its image
+ * and runs early (modprobe runs it too, before it loads vfio-pci), the file
+ * of ADDRESS@VENDOR:DEVICE lines it reads, and the kernel parameter that
+ * takes precedence over that file (a Passthrough boot entry passes them so) */
+#define PP_VFIO_BIND_SCRIPT     "/etc/passthrough-prep/vfio-bind"
+#define PP_VFIO_ADDRESSES_FILE  "/etc/passthrough-prep/vfio-addresses"
+#define PP_VFIO_ADDRESSES_PARAM "passthrough_prep.vfio_addresses"
+
 /* What is on the kernel command line of a Passthrough entry and on no
  * other: Readiness tells from it which entry is running (the kernel drops
  * a dotted parameter no module claims) */
@@ -79,7 +95,9 @@ typedef struct
 PpChanges  *pp_changes_new              (void);
 void        pp_changes_free             (PpChanges   *changes);
 /* Adds @path going from @old_text (NULL: absent) to @new_text, unless they
- * are equal or @new_text is NULL. Returns whether it was added. */
+ * are equal or @new_text is NULL. Returns whether it was added. Where
+ * @changes edits @path already, @old_text is that edit's new text and the
+ * edit now ends at @new_text. */
 gboolean    pp_changes_edit_file        (PpChanges   *changes,
                                          const char  *path,
                                          const char  *old_text,
@@ -115,6 +133,9 @@ void        pp_changes_refuse           (PpChanges   *changes,
                                          const char  *format,
                                          ...) G_GNUC_PRINTF (2, 3);
 void        pp_file_edit_free           (PpFileEdit  *edit);
+/* The text @changes gives @path so far; NULL where it does not edit it */
+const char *pp_changes_planned_text     (PpChanges   *changes,
+                                         const char  *path);
 
 typedef struct _PpBootBackend      PpBootBackend;
 typedef struct _PpInitramfsBackend PpInitramfsBackend;
@@ -145,7 +166,8 @@ typedef struct
   const char                 *gpu;      /* the GPU's address */
   PpBootMode                  mode;     /* EVERY_BOOT or BOOT_ENTRY, never DEFAULT */
   GPtrArray                  *reserve;  /* PpPciDevice*: the functions that go to vfio-pci */
-  const char                 *ids;      /* their IDs, "10de:1b80,10de:10f0" */
+  PpBinding                   binding;
+  const char                 *ids;      /* their IDs, "10de:1b80,10de:10f0"; "" when bound by address */
   const PpKernelParamsIntent *params;   /* what the kernel command line must say */
   const char                 *passthrough_args; /* boot-entry: what a Passthrough entry adds, as one string */
   gboolean                    kvmgt;    /* an Intel iGPU with GVT-g: load kvmgt too */
@@ -216,6 +238,15 @@ struct _PpInitramfsBackend
                              GError             **error);
   /* Rebuilds every image after the files changed: a command or a step by hand */
   void      (*plan_rebuild) (const PpBootRequest *request);
+  /* Binding by address (after plan_modules, into the same changes, with
+   * request->binding set for both): makes the image carry
+   * PP_VFIO_BIND_SCRIPT, PP_VFIO_ADDRESSES_FILE and modprobe.d and run the
+   * script before any GPU driver can bind; the plan writes those three.
+   * Sets *@refusal (translated: why not) where this tool cannot. Every
+   * backend answers (test-boot checks); NULL would read as "cannot". */
+  gboolean  (*plan_bind_by_address) (const PpBootRequest *request,
+                                     char               **refusal,
+                                     GError             **error);
 };
 
 /* Reads which boot manager and initramfs tool @host has. Never NULL: what
@@ -229,12 +260,17 @@ void         pp_boot_setup_free         (PpBootSetup  *setup);
  * a path) */
 gboolean     pp_boot_may_write          (const char   *host_path);
 gboolean     pp_boot_may_run            (const char   *program);
+
+/* Every initramfs backend, in detection order, NULL-terminated (the unknown
+ * tool's not among them) */
+const PpInitramfsBackend * const *pp_boot_initramfs_backends (void);
 /* Whether @path matches @pattern, '*' matching within one component */
 gboolean     pp_boot_path_matches       (const char   *pattern,
                                          const char   *path);
 
 const char  *pp_restart_method_to_string (PpRestartMethod method);  /* "menu", "logind", "helper" */
 const char  *pp_boot_mode_to_string     (PpBootMode    mode);    /* "every-boot", "boot-entry", "default" */
+const char  *pp_binding_to_string       (PpBinding     binding); /* "address" */
 gboolean     pp_boot_mode_from_string   (const char   *text,
                                          PpBootMode   *mode);
 
@@ -251,6 +287,12 @@ GPtrArray   *pp_boot_read_files          (const PpHost        *host,
                                           const char          *main_path,
                                           GPtrArray           *more,
                                           GError             **error);
+/* The same, each as @changes leaves it where it edits it already */
+GPtrArray   *pp_boot_read_planned_files  (const PpHost        *host,
+                                          PpChanges           *changes,
+                                          const char          *main_path,
+                                          GPtrArray           *more,
+                                          GError             **error);
 
 /* The Boot Loader Specification entry directories backends look in */
 extern const char * const pp_loader_entry_dirs[];
@@ -262,6 +304,19 @@ char        *pp_boot_entry_options       (const char   *text);
 /* Host paths of the loader entries (*.conf) in every entry directory, in order */
 GPtrArray   *pp_boot_list_loader_entries (const PpHost *host,
                                           GError      **error);
+/* A file a backend writes whole: host path, text, mode it is created with */
+typedef struct
+{
+  const char *path;
+  const char *text;
+  guint       mode;
+} PpBootFileText;
+
+/* Each of @files (up to one with a NULL path) going from what the host has
+ * now to its text, into request->changes */
+gboolean     pp_boot_plan_whole_files    (const PpBootRequest   *request,
+                                          const PpBootFileText  *files,
+                                          GError               **error);
 /* For a boot manager PassthroughPrep does not edit: /etc/kernel/cmdline
  * where it exists, and the parameters as a step by hand, after @why */
 gboolean     pp_boot_plan_params_by_hand (const PpBootRequest *request,

@@ -81,6 +81,19 @@ booster_plan_rebuild (const PpBootRequest *request)
                                   "/usr/lib/booster/regenerate_images before restarting."));
 }
 
+static gboolean
+booster_plan_bind_by_address (const PpBootRequest  *request,
+                              char                **refusal,
+                              GError              **error)
+{
+  *refusal = g_strdup (_("booster cannot hand a GPU to vfio-pci by its address: its init runs no scripts, and it "
+                         "ignores the install and softdep lines of modprobe.d, so nothing could set "
+                         "driver_override before the GPU drivers take both identical cards. Build the initramfs "
+                         "with mkinitcpio or dracut instead, or reserve a card whose vendor:device ID no other "
+                         "device has."));
+  return TRUE;
+}
+
 static const char * const booster_writes[] = { PP_BOOSTER_CONFIG, NULL };
 static const char * const booster_runs[] = { "booster", NULL };
 
@@ -91,4 +104,5 @@ const PpInitramfsBackend pp_initramfs_booster = {
   .describe = booster_describe,
   .plan_modules = booster_plan_modules,
   .plan_rebuild = booster_plan_rebuild,
+  .plan_bind_by_address = booster_plan_bind_by_address,
 };

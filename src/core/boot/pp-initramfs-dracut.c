@@ -26,11 +26,12 @@ dracut_describe (const PpBootSetup  *setup,
 
 gboolean
 pp_initramfs_dracut_plan_dropin (const PpBootRequest *request,
+                                 const char * const  *install_items,
                                  GError             **error)
 {
   g_autoptr(GPtrArray) names = pp_host_list_dir (request->host, "/etc/dracut.conf.d", ".conf", NULL, error);
   g_autoptr(GPtrArray) files = NULL;
-  g_autofree char *ours = pp_dracut_render (request->gpu);
+  g_autofree char *ours = pp_dracut_render (request->gpu, install_items);
   g_autofree char *ours_old = NULL;
 
   if (names == NULL || !pp_host_read_file (request->host, PP_DRACUT_FILE, &ours_old, error))
@@ -60,13 +61,74 @@ pp_initramfs_dracut_plan_dropin (const PpBootRequest *request,
   return TRUE;
 }
 
+static gboolean
+dracut_plan_modules (const PpBootRequest *request,
+                     GError             **error)
+{
+  return pp_initramfs_dracut_plan_dropin (request, NULL, error);
+}
+
 static void
 dracut_plan_rebuild (const PpBootRequest *request)
 {
   pp_initramfs_plan_tool_rebuild (request, "dracut", "-f", "--regenerate-all", NULL);
 }
 
-static const char * const dracut_writes[] = { PP_DRACUT_FILE, NULL };
+/* Binding by address: a dracut module carries the script into the image and
+ * runs it as a pre-udev hook, before udev starts */
+#define BIND_MODULE_DIR "/usr/lib/dracut/modules.d/90passthrough-prep-vfio"
+#define BIND_SETUP BIND_MODULE_DIR "/module-setup.sh"
+#define BIND_HOOK BIND_MODULE_DIR "/passthrough-prep-vfio.sh"
+
+static const char bind_setup_text[] =
+  "#!/bin/bash\n"
+  "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address: this\n"
+  "# dracut module carries " PP_VFIO_BIND_SCRIPT " into the initramfs and runs it\n"
+  "# before udev starts. It is removed by Revert; do not edit.\n"
+  "\n"
+  "# called by dracut\n"
+  "check() {\n"
+  "    return 0\n"
+  "}\n"
+  "\n"
+  "# called by dracut\n"
+  "depends() {\n"
+  "    return 0\n"
+  "}\n"
+  "\n"
+  "# called by dracut\n"
+  "install() {\n"
+  "    inst_simple " PP_VFIO_BIND_SCRIPT "\n"
+  "    if [ -e " PP_VFIO_ADDRESSES_FILE " ]; then\n"
+  "        inst_simple " PP_VFIO_ADDRESSES_FILE "\n"
+  "    fi\n"
+  "    # without hostonly, dracut leaves /etc/modprobe.d out\n"
+  "    inst_simple " PP_MODPROBE_FILE "\n"
+  "    # shellcheck disable=SC2154 # dracut sets moddir\n"
+  "    inst_hook pre-udev 00 \"$moddir/passthrough-prep-vfio.sh\"\n"
+  "}\n";
+
+static const char bind_hook_text[] =
+  "#!/bin/sh\n"
+  "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address: dracut\n"
+  "# runs this before udev starts. It is removed by Revert; do not edit.\n"
+  PP_VFIO_BIND_SCRIPT "\n";
+
+static gboolean
+dracut_plan_bind_by_address (const PpBootRequest  *request,
+                             char                **refusal,
+                             GError              **error)
+{
+  const PpBootFileText files[] = {
+    { BIND_SETUP, bind_setup_text, 0755 },
+    { BIND_HOOK, bind_hook_text, 0755 },
+    { NULL },
+  };
+
+  return pp_boot_plan_whole_files (request, files, error);
+}
+
+static const char * const dracut_writes[] = { PP_DRACUT_FILE, BIND_SETUP, BIND_HOOK, NULL };
 static const char * const dracut_runs[] = { "dracut", NULL };
 
 const PpInitramfsBackend pp_initramfs_dracut = {
@@ -74,6 +136,7 @@ const PpInitramfsBackend pp_initramfs_dracut = {
   .touches = { dracut_writes, dracut_runs },
   .detect = dracut_detect,
   .describe = dracut_describe,
-  .plan_modules = pp_initramfs_dracut_plan_dropin,
+  .plan_modules = dracut_plan_modules,
   .plan_rebuild = dracut_plan_rebuild,
+  .plan_bind_by_address = dracut_plan_bind_by_address,
 };

@@ -8,7 +8,9 @@
 
 /* mkinitcpio driven by limine-mkinitcpio (CachyOS with Limine): the images
  * Limine starts are the ones it writes beside the entries, not those of
- * mkinitcpio's presets, so it rebuilds them (and the entries) */
+ * mkinitcpio's presets, so it rebuilds them (and the entries). It builds
+ * them with mkinitcpio's own configuration and hooks, so MODULES and the
+ * hook that binds by address are mkinitcpio's. */
 
 static gboolean
 limine_mkinitcpio_detect (const PpHost  *host,
@@ -46,4 +48,5 @@ const PpInitramfsBackend pp_initramfs_limine_mkinitcpio = {
   .describe = limine_mkinitcpio_describe,
   .plan_modules = pp_initramfs_mkinitcpio_plan_modules,
   .plan_rebuild = limine_mkinitcpio_plan_rebuild,
+  .plan_bind_by_address = pp_initramfs_mkinitcpio_plan_bind_by_address,
 };

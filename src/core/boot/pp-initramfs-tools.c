@@ -48,7 +48,63 @@ initramfs_tools_plan_rebuild (const PpBootRequest *request)
   pp_initramfs_plan_tool_rebuild (request, "update-initramfs", "-u", "-k", "all", NULL);
 }
 
-static const char * const initramfs_tools_writes[] = { "/etc/initramfs-tools/modules", NULL };
+/* Binding by address: a hook carries the script into the image, an init-top
+ * script runs it first thing (modprobe's install line covers a vfio-pci
+ * module that udev, started in init-top too, loads sooner) */
+#define BIND_HOOK "/etc/initramfs-tools/hooks/passthrough-prep-vfio"
+#define BIND_SCRIPT "/etc/initramfs-tools/scripts/init-top/passthrough-prep-vfio"
+
+/* what every initramfs-tools script starts with: mkinitramfs asks it what must run before it */
+#define PREREQ_HEADER \
+  "PREREQ=\"\"\n" \
+  "prereqs() {\n" \
+  "    echo \"$PREREQ\"\n" \
+  "}\n" \
+  "case $1 in\n" \
+  "prereqs)\n" \
+  "    prereqs\n" \
+  "    exit 0\n" \
+  "    ;;\n" \
+  "esac\n" \
+  "\n"
+
+static const char bind_hook_text[] =
+  "#!/bin/sh\n"
+  "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address: carries\n"
+  "# " PP_VFIO_BIND_SCRIPT " and the functions it binds into the initramfs.\n"
+  "# It is removed by Revert; do not edit.\n"
+  PREREQ_HEADER
+  "# shellcheck disable=SC1091 # initramfs-tools' own\n"
+  ". /usr/share/initramfs-tools/hook-functions\n"
+  "copy_file script " PP_VFIO_BIND_SCRIPT "\n"
+  "if [ -e " PP_VFIO_ADDRESSES_FILE " ]; then\n"
+  "    copy_file config " PP_VFIO_ADDRESSES_FILE "\n"
+  "fi\n"
+  "exit 0\n";
+
+static const char bind_script_text[] =
+  "#!/bin/sh\n"
+  "# Written by PassthroughPrep (" APP_ID ") to reserve a GPU by its PCI address.\n"
+  "# It is removed by Revert; do not edit.\n"
+  PREREQ_HEADER
+  PP_VFIO_BIND_SCRIPT "\n"
+  "exit 0\n";
+
+static gboolean
+initramfs_tools_plan_bind_by_address (const PpBootRequest  *request,
+                                      char                **refusal,
+                                      GError              **error)
+{
+  const PpBootFileText files[] = {
+    { BIND_HOOK, bind_hook_text, 0755 },
+    { BIND_SCRIPT, bind_script_text, 0755 },
+    { NULL },
+  };
+
+  return pp_boot_plan_whole_files (request, files, error);
+}
+
+static const char * const initramfs_tools_writes[] = { "/etc/initramfs-tools/modules", BIND_HOOK, BIND_SCRIPT, NULL };
 static const char * const initramfs_tools_runs[] = { "update-initramfs", NULL };
 
 const PpInitramfsBackend pp_initramfs_tools = {
@@ -58,4 +114,5 @@ const PpInitramfsBackend pp_initramfs_tools = {
   .describe = initramfs_tools_describe,
   .plan_modules = initramfs_tools_plan_modules,
   .plan_rebuild = initramfs_tools_plan_rebuild,
+  .plan_bind_by_address = initramfs_tools_plan_bind_by_address,
 };

@@ -60,7 +60,8 @@ split_lines (const char *text)
   return lines;
 }
 
-/* Sets every "ids=" argument in [from, to) to @ids */
+/* Sets every "ids=" argument in [from, to) to @ids; @ids "" takes each out
+ * with the blanks before it */
 static void
 set_ids (const char *source,
          gsize       from,
@@ -80,8 +81,18 @@ set_ids (const char *source,
       while (i < to && !g_ascii_isspace (source[i]))
         i++;
       arg_end = i;
-      if (arg_end - arg_start > 4 && strncmp (source + arg_start, "ids=", 4) == 0
-          && (arg_end - arg_start - 4 != strlen (ids) || strncmp (source + arg_start + 4, ids, strlen (ids)) != 0))
+      if (arg_end - arg_start < 4 || strncmp (source + arg_start, "ids=", 4) != 0)
+        continue;
+      if (ids[0] == '\0')
+        {
+          gsize blank = arg_start;
+
+          while (blank > from && g_ascii_isspace (source[blank - 1]))
+            blank--;
+          pp_splices_add (splices, blank, arg_end, "");
+        }
+      else if (arg_end - arg_start > 4
+               && (arg_end - arg_start - 4 != strlen (ids) || strncmp (source + arg_start + 4, ids, strlen (ids)) != 0))
         pp_splices_add (splices, arg_start + 4, arg_end, ids);
     }
 }

@@ -392,6 +392,25 @@ append_to_array (PpShellScript     *script,
 }
 
 static void
+append_to_last_link (GPtrArray     *scripts,
+                     PpShellChain  *chain,
+                     GPtrArray     *names,
+                     PpSplices    **splices)
+{
+  PpShellLink *last = &g_array_index (chain->links, PpShellLink, chain->links->len - 1);
+  PpShellScript *script = g_ptr_array_index (scripts, last->file);
+
+  if (last->assignment->is_array)
+    append_to_array (script, last->assignment, names, splices[last->file]);
+  else
+    {
+      g_autofree char *joined = join_modules (names, " ", "", "");
+
+      pp_shell_word_append (script, last->assignment->value, joined, splices[last->file]);
+    }
+}
+
+static void
 check_hooks (GPtrArray    *scripts,
              GPtrArray    *files,
              PpEditResult *result)
@@ -579,19 +598,7 @@ edit_modules (GPtrArray     *files,
                                    ((PpTextFile *) g_ptr_array_index (files, gpu_driver->file))->path,
                                    gpu_driver, missing, splices[gpu_driver->file], error);
       else if (chain->links->len > 0)
-        {
-          PpShellLink *last = &g_array_index (chain->links, PpShellLink, chain->links->len - 1);
-          PpShellScript *script = g_ptr_array_index (scripts, last->file);
-
-          if (last->assignment->is_array)
-            append_to_array (script, last->assignment, missing, splices[last->file]);
-          else
-            {
-              g_autofree char *joined = join_modules (missing, " ", "", "");
-
-              pp_shell_word_append (script, last->assignment->value, joined, splices[last->file]);
-            }
-        }
+        append_to_last_link (scripts, chain, missing, splices);
       else
         add_new_assignment (scripts, chain, missing, splices);
     }
@@ -618,4 +625,120 @@ pp_mkinitcpio_edit_modules (GPtrArray                *files,
                             GError                  **error)
 {
   return pp_edit_read_back (edit_modules, files, intent, "MODULES", error);
+}
+
+/* HOOKS as mkinitcpio reads it: its elements (Module*) in order, with the
+ * chain and the fields they point into kept alive by the caller */
+static GPtrArray *
+collect_hooks (GPtrArray     *files,
+               GPtrArray    **scripts,
+               PpShellChain **chain,
+               GPtrArray     *fields_keep,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) hooks = g_ptr_array_new_with_free_func (module_free);
+
+  *scripts = pp_shell_parse_files (files, error);
+  if (*scripts == NULL)
+    return NULL;
+  *chain = pp_shell_chain_find (*scripts, files, "HOOKS", error);
+  if (*chain == NULL)
+    return NULL;
+  for (guint k = 0; k < (*chain)->links->len; k++)
+    {
+      PpShellLink *link = &g_array_index ((*chain)->links, PpShellLink, k);
+      const char *path = ((PpTextFile *) g_ptr_array_index (files, link->file))->path;
+
+      if (link->assignment->indexed
+          || (k > 0 && link->assignment->kind == PP_SHELL_APPEND && !link->assignment->is_array
+              && (*chain)->is_array))
+        {
+          g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                       _("%s:%u: HOOKS is written in a way PassthroughPrep cannot edit safely; edit it by hand"),
+                       path, link->assignment->line);
+          return NULL;
+        }
+    }
+  if ((*chain)->links->len > 0)
+    collect_modules (*chain, (*chain)->links->len - 1, fields_keep, hooks);
+  return g_steal_pointer (&hooks);
+}
+
+GPtrArray *
+pp_mkinitcpio_read_hooks (GPtrArray  *files,
+                          GError    **error)
+{
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(PpShellChain) chain = NULL;
+  g_autoptr(GPtrArray) fields_keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) hooks = collect_hooks (files, &scripts, &chain, fields_keep, error);
+  GPtrArray *names;
+
+  if (hooks == NULL)
+    return NULL;
+  names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < hooks->len; i++)
+    g_ptr_array_add (names, g_strdup (((Module *) g_ptr_array_index (hooks, i))->name));
+  return names;
+}
+
+static PpEditResult *
+edit_hooks (GPtrArray      *files,
+            gconstpointer   data,
+            GError        **error)
+{
+  const char *hook = data;
+  g_autoptr(PpEditResult) result = pp_edit_result_new (files->len);
+  g_autoptr(GPtrArray) scripts = NULL;
+  g_autoptr(PpShellChain) chain = NULL;
+  g_autoptr(GPtrArray) fields_keep = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) hooks = collect_hooks (files, &scripts, &chain, fields_keep, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autofree PpSplices **splices = NULL;
+  g_autofree char *wanted = NULL;
+  gboolean optional;
+  Module *anchor = NULL;
+  gboolean ok = TRUE;
+  guint after = 0;
+
+  if (hooks == NULL)
+    return NULL;
+  if (chain->links->len == 0)
+    {
+      g_set_error (error, PP_EDIT_ERROR, PP_EDIT_ERROR_UNSUPPORTED,
+                   _("%s: HOOKS is not set; add %s after base by hand"),
+                   ((PpTextFile *) g_ptr_array_index (files, 0))->path, hook);
+      return NULL;
+    }
+  wanted = pp_module_name_normalize (hook, &optional);
+  for (guint i = 0; i < hooks->len; i++)
+    {
+      Module *element = g_ptr_array_index (hooks, i);
+
+      if (g_strcmp0 (element->name, wanted) == 0)
+        return g_steal_pointer (&result);
+      if (g_strcmp0 (element->name, "base") == 0 && after == 0)
+        after = i + 1;
+    }
+  /* right after base: its runtime part runs before udev starts */
+  if (after < hooks->len)
+    anchor = g_ptr_array_index (hooks, after);
+
+  splices = pp_edit_splices_new (files, NULL);
+  g_ptr_array_add (names, (char *) hook);
+  if (anchor != NULL)
+    ok = insert_before_module (g_ptr_array_index (scripts, anchor->file),
+                               ((PpTextFile *) g_ptr_array_index (files, anchor->file))->path,
+                               anchor, names, splices[anchor->file], error);
+  else
+    append_to_last_link (scripts, chain, names, splices);
+  return pp_edit_result_finish (g_steal_pointer (&result), files, splices, ok, error);
+}
+
+PpEditResult *
+pp_mkinitcpio_edit_hooks (GPtrArray   *files,
+                          const char  *hook,
+                          GError     **error)
+{
+  return pp_edit_read_back (edit_hooks, files, hook, "HOOKS", error);
 }

@@ -26,6 +26,17 @@ PpEditResult *pp_mkinitcpio_edit_modules (GPtrArray                *files,
                                           const PpMkinitcpioIntent *intent,
                                           GError                  **error);
 
+/* The hooks HOOKS lists as mkinitcpio reads @files (as for MODULES), in
+ * order, each normalized as pp_module_name_normalize() does ("-" as "_");
+ * NULL for an element that is an expansion */
+GPtrArray    *pp_mkinitcpio_read_hooks   (GPtrArray   *files,
+                                          GError     **error);
+/* Puts @hook into HOOKS right after "base" (first where there is no base),
+ * unless it is there already */
+PpEditResult *pp_mkinitcpio_edit_hooks   (GPtrArray   *files,
+                                          const char  *hook,
+                                          GError     **error);
+
 /* "vfio-pci.ko.zst?" -> "vfio_pci" (and *optional = TRUE) */
 char         *pp_module_name_normalize   (const char *entry,
                                           gboolean   *optional);

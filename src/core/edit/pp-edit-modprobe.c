@@ -158,6 +158,8 @@ pp_modprobe_competing_modules (const PpPciDevice *device,
 char *
 pp_modprobe_render (const char         *gpu_address,
                     const char * const *ids,
+                    const char         *bind_script,
+                    gboolean            boot_entry,
                     const char * const *softdep_modules)
 {
   GString *out = NULL;
@@ -176,10 +178,40 @@ pp_modprobe_render (const char         *gpu_address,
 
       g_string_append_printf (out, "options vfio-pci ids=%s\n", joined);
     }
-  else
+  if (boot_entry)
     g_string_append (out, PP_MODPROBE_BOOT_ENTRY_NOTE "\n");
+  if (bind_script != NULL)
+    /* modprobe --ignore-install loads it without running this line again */
+    g_string_append_printf (out,
+                            "# Bound by address: %s gives vfio-pci exactly the reserved functions first.\n"
+                            "install vfio-pci %s; /sbin/modprobe --ignore-install vfio-pci $CMDLINE_OPTS\n",
+                            bind_script, bind_script);
   for (guint i = 0; softdep_modules && softdep_modules[i]; i++)
     g_string_append_printf (out, "softdep %s pre: vfio-pci\n", softdep_modules[i]);
+  return g_string_free (out, FALSE);
+}
+
+char *
+pp_vfio_addresses_render (const char *gpu_address,
+                          const char *bind_script,
+                          GPtrArray  *reserve)
+{
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out,
+                          "# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
+                          "# At boot %s hands each function below to vfio-pci by its address,\n"
+                          "# only while the device there has this vendor:device ID. It is replaced when you\n"
+                          "# reserve again and removed by Revert; do not edit.\n",
+                          APP_ID, gpu_address, bind_script);
+  if (reserve == NULL)
+    g_string_append (out, PP_VFIO_ADDRESSES_BOOT_ENTRY_NOTE "\n");
+  for (guint i = 0; reserve != NULL && i < reserve->len; i++)
+    {
+      const PpPciDevice *device = g_ptr_array_index (reserve, i);
+
+      g_string_append_printf (out, "%s@%04x:%04x\n", device->address, device->vendor_id, device->device_id);
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -283,14 +315,28 @@ pp_modprobe_drop_ids (const char *text,
 }
 
 char *
-pp_dracut_render (const char *gpu_address)
+pp_dracut_render (const char         *gpu_address,
+                  const char * const *install_items)
 {
+  GString *out = g_string_new (NULL);
+
   /* dracut sources its files as shell: a list needs a space at both ends
    * or it glues to what other files add */
-  return g_strdup_printf ("# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
+  g_string_append_printf (out,
+                          "# Written by PassthroughPrep (%s) to reserve the GPU at %s for a virtual machine.\n"
                           "# It is replaced when you reserve again and removed by Revert; do not edit.\n"
                           "force_drivers+=\" vfio_pci vfio vfio_iommu_type1 \"\n",
                           APP_ID, gpu_address);
+  if (install_items != NULL && install_items[0] != NULL)
+    {
+      g_autofree char *items = g_strjoinv (" ", (char **) install_items);
+
+      g_string_append_printf (out,
+                              "# Bound by address: the image carries these, and modprobe runs the script when it\n"
+                              "# loads vfio-pci.\n"
+                              "install_items+=\" %s \"\n", items);
+    }
+  return g_string_free (out, FALSE);
 }
 
 gboolean
@@ -300,6 +346,7 @@ pp_dracut_check_others (GPtrArray  *files,
 {
   g_autoptr(GPtrArray) scripts = pp_shell_parse_files (files, error);
   gboolean after_ours = FALSE;
+  gboolean ours_carries = FALSE;
 
   if (scripts == NULL)
     return FALSE;
@@ -311,6 +358,9 @@ pp_dracut_check_others (GPtrArray  *files,
       if (g_str_equal (file->path, PP_DRACUT_FILE))
         {
           after_ours = TRUE;
+          for (guint i = 0; script != NULL && i < script->assignments->len; i++)
+            ours_carries |= g_str_equal (((PpShellAssignment *) g_ptr_array_index (script->assignments, i))->name,
+                                         "install_items");
           continue;
         }
       if (!after_ours || script == NULL)
@@ -319,10 +369,18 @@ pp_dracut_check_others (GPtrArray  *files,
         {
           PpShellAssignment *assignment = g_ptr_array_index (script->assignments, i);
 
-          if (g_str_equal (assignment->name, "force_drivers") && assignment->kind != PP_SHELL_APPEND)
+          if (assignment->kind == PP_SHELL_APPEND)
+            continue;
+          if (g_str_equal (assignment->name, "force_drivers"))
             g_ptr_array_add (warnings,
                              g_strdup_printf (_("%s:%u: sets force_drivers= after %s and so drops the vfio modules; "
                                                 "write force_drivers+=\" ... \" there instead."),
+                                              file->path, assignment->line, PP_DRACUT_FILE));
+          else if (ours_carries && g_str_equal (assignment->name, "install_items"))
+            g_ptr_array_add (warnings,
+                             g_strdup_printf (_("%s:%u: sets install_items= after %s and so leaves out of the "
+                                                "initramfs what binds the GPU by its address; write "
+                                                "install_items+=\" ... \" there instead."),
                                               file->path, assignment->line, PP_DRACUT_FILE));
         }
     }

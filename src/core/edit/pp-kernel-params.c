@@ -162,12 +162,14 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
 {
   static const char *iommu_off[] = { "off", NULL };
   static const char *passthrough_off[] = { "off", "nopt", "soft", NULL };
+  static const char *no_values[] = { NULL };
   GPtrArray *decisions = g_ptr_array_new_with_free_func (g_free);
   Managed managed[] = {
     { "intel_iommu", "intel_iommu", NULL },
     { "amd_iommu", "amd_iommu", NULL },
     { "iommu", "iommu", NULL },
     { "vfio_pci.ids", "vfio-pci.ids", NULL },
+    { "pcie_acs_override", "pcie_acs_override", NULL },
   };
 
   g_ptr_array_set_size (decisions, tokens->len);
@@ -176,11 +178,13 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
     {
       Managed *key = &managed[m];
       int last = -1;
+      gboolean drop_all = m == 3 && intent->no_vfio_ids;
 
       if ((m == 0 && intent->cpu_vendor != PP_CPU_VENDOR_INTEL)
           || (m == 1 && intent->cpu_vendor != PP_CPU_VENDOR_AMD)
           || (m == 2 && !intent->iommu_pt)
-          || (m == 3 && intent->vfio_ids == NULL))
+          || (m == 3 && intent->vfio_ids == NULL && !drop_all)
+          || (m == 4 && !intent->acs_override))
         continue;
 
       for (guint i = 0; i < tokens->len; i++)
@@ -198,6 +202,12 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
               last = i;
             }
         }
+      if (drop_all)
+        {
+          if (last >= 0)
+            g_ptr_array_index (decisions, last) = g_strdup ("");
+          continue;
+        }
 
       {
         const char *old_value = NULL;
@@ -210,8 +220,14 @@ pp_kernel_params_plan (const PpKernelParamsIntent *intent,
           value = merge_switch (old_value, "on", iommu_off);
         else if (m == 2)
           value = merge_switch (old_value, "pt", passthrough_off);
-        else
+        else if (m == 3)
           value = g_strdup (intent->vfio_ids);
+        else
+          {
+            g_autofree char *multifunction = merge_switch (old_value, "multifunction", no_values);
+
+            value = merge_switch (multifunction, "downstream", no_values);
+          }
         param = g_strconcat (key->spelling, "=", value, NULL);
 
         if (last < 0)

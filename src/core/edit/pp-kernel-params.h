@@ -13,7 +13,10 @@ typedef struct
 {
   PpCpuVendor  cpu_vendor;   /* INTEL: intel_iommu=on, AMD: amd_iommu=on, OTHER: neither */
   gboolean     iommu_pt;     /* iommu=pt */
-  const char  *vfio_ids;     /* "10de:1b80,10de:10f0" for vfio-pci.ids=, NULL: leave it alone */
+  const char  *vfio_ids;     /* the reserved functions' IDs, "10de:1b80,10de:10f0": vfio-pci.ids=
+                              * (unless @no_vfio_ids), and out of pci-stub.ids=; NULL: leave both alone */
+  gboolean     no_vfio_ids;  /* bound by address: every vfio-pci.ids= goes, whatever @vfio_ids says */
+  gboolean     acs_override; /* pcie_acs_override=downstream,multifunction */
 } PpKernelParamsIntent;
 
 /* One parameter of a command line that may be spread over several places
@@ -36,11 +39,14 @@ void        pp_param_token_free      (PpParamToken *token);
 /* Decides the edit for a command line given as @tokens in the order the
  * kernel reads them. Returns one entry per token: NULL to keep it, "" to
  * remove it, or its new text; fills @append (char*) with what goes at the end.
- * Rules: each managed key (intel_iommu, amd_iommu, iommu, vfio_pci.ids; dash
- * and underscore alike) ends up exactly once, at its last place; other
+ * Rules: each managed key (intel_iommu, amd_iommu, iommu, vfio_pci.ids,
+ * pcie_acs_override; dash and underscore alike) ends up exactly once, at its
+ * last place (vfio_pci.ids nowhere with no_vfio_ids); other
  * parameters, repeated or not (console=), are never touched.
  * Values are merged, not overwritten: "intel_iommu=igfx_off" becomes
- * "intel_iommu=on,igfx_off", "iommu=soft" becomes "iommu=pt"; vfio-pci.ids
+ * "intel_iommu=on,igfx_off", "iommu=soft" becomes "iommu=pt",
+ * "pcie_acs_override=id:1022:43c6" becomes
+ * "pcie_acs_override=downstream,multifunction,id:1022:43c6"; vfio-pci.ids
  * is replaced by the intent's list. A boot option spelled with a dash
  * ("amd-iommu=on") is rewritten with the underscore the kernel's __setup
  * table uses; the module parameter keeps either spelling.

@@ -37,6 +37,7 @@ pp_json_device (PpJson            *json,
     pp_json_null (json, "iommu_group");
   else
     pp_json_int (json, "iommu_group", device->iommu_group);
+  pp_json_string (json, "parent", device->parent);
   pp_json_end_object (json);
 }
 
@@ -134,6 +135,24 @@ pp_json_addresses (PpJson     *json,
 }
 
 static void
+pp_json_remedies (PpJson            *json,
+                  const PpGpuAdvice *gpu)
+{
+  pp_json_string (json, "why_not_viable", gpu->why_not_viable);
+  pp_json_begin_array (json, "remedies");
+  for (guint i = 0; i < gpu->remedies->len; i++)
+    {
+      const PpRemedy *remedy = g_ptr_array_index (gpu->remedies, i);
+
+      pp_json_begin_object (json, NULL);
+      pp_json_string (json, "kind", pp_remedy_kind_to_string (remedy->kind));
+      pp_json_string (json, "text", remedy->text);
+      pp_json_end_object (json);
+    }
+  pp_json_end_array (json);
+}
+
+static void
 pp_json_reset (PpJson              *json,
                const PpResetAdvice *reset)
 {
@@ -163,6 +182,7 @@ pp_format_check_json (const PpHost      *host,
   pp_json_int (json, "groups", host->groups->len);
   pp_json_end_object (json);
   pp_json_string (json, "cmdline", host->cmdline);
+  pp_json_string (json, "kernel_release", host->kernel_release);
   pp_json_begin_object (json, "modules");
   pp_json_string (json, "vfio", pp_module_state_to_string (host->mod_vfio));
   pp_json_string (json, "vfio_pci", pp_module_state_to_string (host->mod_vfio_pci));
@@ -222,6 +242,7 @@ pp_format_check_json (const PpHost      *host,
         pp_json_int (json, NULL, g_array_index (gpu->groups, int, j));
       pp_json_end_array (json);
       pp_json_string (json, "verdict", gpu->verdict);
+      pp_json_remedies (json, gpu);
       pp_json_string (json, "macos", pp_macos_support_to_string (gpu->macos));
       pp_json_string (json, "macos_note", gpu->macos_note);
       pp_json_reset (json, gpu->reset);
@@ -296,6 +317,12 @@ pp_format_check_text (const PpAdvice *advice,
                               gpu->integrated ? _(", integrated") : "",
                               gpu->gpu->boot_vga ? _(", drives the display") : "");
       g_string_append_printf (out, "  %s\n", gpu->verdict);
+      if (gpu->why_not_viable != NULL)
+        g_string_append_printf (out, _("  why: %s\n"), gpu->why_not_viable);
+      for (guint r = 0; r < gpu->remedies->len; r++)
+        g_string_append_printf (out, _("  what to do (%s): %s\n"),
+                                pp_remedy_kind_to_string (((PpRemedy *) g_ptr_array_index (gpu->remedies, r))->kind),
+                                ((PpRemedy *) g_ptr_array_index (gpu->remedies, r))->text);
       g_string_append (out, _("  reserve: "));
       pp_text_addresses (out, gpu->reserve);
       g_string_append_c (out, '\n');
@@ -351,6 +378,8 @@ pp_format_plan_json (const PpPlan *plan)
   pp_json_begin_object (json, NULL);
   pp_json_string (json, "gpu", plan->gpu);
   pp_json_string (json, "mode", pp_boot_mode_to_string (plan->mode));
+  pp_json_string (json, "binding", pp_binding_to_string (plan->binding));
+  pp_json_bool (json, "acs_override", plan->acs_override);
   json_strings (json, "boot_entries", plan->boot_entries);
   pp_json_string (json, "no_boot_entry", plan->no_boot_entry);
   if (plan->mode == PP_BOOT_MODE_BOOT_ENTRY && plan->refused == NULL)
@@ -426,6 +455,11 @@ pp_format_plan_text (const PpPlan *plan,
 
   g_string_append_printf (out, _("Functions: %s\nIDs: %s\n"), reserve, ids);
   g_string_append_printf (out, _("Mode: %s\n"), pp_boot_mode_to_string (plan->mode));
+  g_string_append_printf (out, "%s\n", plan->binding == PP_BINDING_ADDRESS
+                                       ? _("Binding: by PCI address (driver_override)")
+                                       : _("Binding: by vendor:device ID (vfio-pci.ids)"));
+  if (plan->acs_override)
+    g_string_append (out, _("ACS override: pcie_acs_override=downstream,multifunction\n"));
   for (guint i = 0; i < plan->boot_entries->len; i++)
     g_string_append_printf (out, _("Boot entry: %s\n"), (const char *) g_ptr_array_index (plan->boot_entries, i));
   if (plan->no_boot_entry != NULL)

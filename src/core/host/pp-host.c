@@ -2,7 +2,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -33,6 +36,7 @@ pp_host_free (PpHost *host)
     return;
   g_free (host->root);
   g_free (host->cpu_model);
+  g_free (host->kernel_release);
   g_free (host->cmdline);
   g_clear_pointer (&host->cmdline_params, g_ptr_array_unref);
   g_free (host->os_id);
@@ -40,6 +44,7 @@ pp_host_free (PpHost *host)
   g_free (host->os_name);
   g_clear_pointer (&host->groups, g_ptr_array_unref);
   g_clear_pointer (&host->ungrouped, g_ptr_array_unref);
+  g_clear_pointer (&host->by_address, g_hash_table_unref);
   g_clear_pointer (&host->devices, g_ptr_array_unref);
   g_clear_pointer (&host->warnings, g_ptr_array_unref);
   g_free (host);
@@ -216,17 +221,26 @@ pp_module_name_from_path (const char *line)
   return g_steal_pointer (&base);
 }
 
+static void
+pp_host_read_kernel_release (PpHost *host)
+{
+  g_autofree char *release = pp_host_read_text (host, "/proc/sys/kernel/osrelease");
+
+  if (release == NULL)
+    return;
+  g_strstrip (release);
+  if (*release != '\0' && strchr (release, '/') == NULL && g_utf8_validate (release, -1, NULL))
+    host->kernel_release = g_steal_pointer (&release);
+}
+
 static GHashTable *
 pp_host_read_builtin_modules (PpHost *host)
 {
   GHashTable *builtin = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *release = pp_host_read_text (host, "/proc/sys/kernel/osrelease");
+  const char *release = host->kernel_release;
   static const char *const prefixes[] = { "/lib/modules", "/usr/lib/modules" };
 
   if (release == NULL)
-    return builtin;
-  g_strstrip (release);
-  if (*release == '\0' || strchr (release, '/') != NULL)
     return builtin;
 
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
@@ -453,6 +467,84 @@ pp_host_read_groups (PpHost *host)
     }
 }
 
+/* A bridge's secondary bus: that of a device behind it, else byte 0x19 of
+ * its config space (in the first 64 bytes, which anyone may read) */
+static int
+pp_host_secondary_bus (PpHost            *host,
+                       const PpPciDevice *bridge)
+{
+  g_autofree char *rel = g_strdup_printf ("/sys/bus/pci/devices/%s/config", bridge->address);
+  g_autofree char *path = pp_host_path (host, rel);
+  guint8 header[0x1a];
+  gssize length;
+  int fd;
+
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      const PpPciDevice *device = g_ptr_array_index (host->devices, i);
+
+      if (g_strcmp0 (device->parent, bridge->address) == 0)
+        return device->bus;
+    }
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  length = read (fd, header, sizeof header);
+  close (fd);
+  return length == sizeof header ? header[0x19] : -1;
+}
+
+/* The bridge a slot of /sys/bus/pci/slots belongs to. Its address is
+ * DDDD:BB:SS: the bus behind a hot-plug port (device 00), or where
+ * firmware put the port itself (an ACPI slot). */
+static PpPciDevice *
+pp_host_slot_bridge (PpHost     *host,
+                     const char *address)
+{
+  guint domain, bus, slot;
+  char end;
+
+  if (sscanf (address, "%4x:%2x:%2x%c", &domain, &bus, &slot, &end) != 3)
+    return NULL;
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+
+      if (device->class_id == 0x0604 && device->domain == domain && slot == 0
+          && pp_host_secondary_bus (host, device) == (int) bus)
+        return device;
+    }
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+
+      if (device->class_id == 0x0604 && device->domain == domain && device->bus == bus && device->slot == slot)
+        return device;
+    }
+  return NULL;
+}
+
+static void
+pp_host_read_slots (PpHost *host)
+{
+  g_autofree char *slots_dir = pp_host_path (host, "/sys/bus/pci/slots");
+  g_autoptr(GDir) dir = g_dir_open (slots_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *rel = g_build_filename ("/sys/bus/pci/slots", name, "address", NULL);
+      g_autofree char *address = pp_host_read_text (host, rel);
+      PpPciDevice *bridge;
+
+      if (address == NULL || !g_utf8_validate (name, -1, NULL))
+        continue;
+      bridge = pp_host_slot_bridge (host, g_strstrip (address));
+      if (bridge != NULL && bridge->slot_name == NULL)
+        bridge->slot_name = g_strdup (name);
+    }
+}
+
 PpHost *
 pp_host_read (const char  *root,
               GError     **error)
@@ -478,7 +570,17 @@ pp_host_read (const char  *root,
   if (host->devices == NULL)
     return NULL;
 
+  host->by_address = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+
+      g_hash_table_insert (host->by_address, device->address, device);
+    }
+  pp_host_read_slots (host);
+
   pp_host_read_cpu (host);
+  pp_host_read_kernel_release (host);
   cmdline = pp_host_read_text (host, "/proc/cmdline");
   host->cmdline = g_strstrip (cmdline != NULL ? g_steal_pointer (&cmdline) : g_strdup (""));
   pp_host_parse_cmdline (host);
@@ -500,14 +602,31 @@ PpPciDevice *
 pp_host_find_device (const PpHost *host,
                      const char   *address)
 {
-  for (guint i = 0; i < host->devices->len; i++)
-    {
-      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+  if (address == NULL)
+    return NULL;
+  return g_hash_table_lookup (host->by_address, address);
+}
 
-      if (g_strcmp0 (device->address, address) == 0)
-        return device;
+PpPciDevice *
+pp_host_find_parent (const PpHost      *host,
+                     const PpPciDevice *device)
+{
+  return pp_host_find_device (host, device->parent);
+}
+
+gboolean
+pp_host_is_behind (const PpHost      *host,
+                   const PpPciDevice *device,
+                   const PpPciDevice *ancestor)
+{
+  /* bounded: a malformed tree may not loop us forever */
+  for (guint depth = 0; device != NULL && depth < 64; depth++)
+    {
+      device = pp_host_find_parent (host, device);
+      if (device == ancestor)
+        return device != NULL;
     }
-  return NULL;
+  return FALSE;
 }
 
 PpIommuGroup *

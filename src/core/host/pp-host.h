@@ -52,6 +52,7 @@ typedef struct
   char          *cpu_model;    /* "model name" of the first processor, or NULL */
   gboolean       cpu_virtualization; /* vmx or svm flag */
 
+  char          *kernel_release; /* /proc/sys/kernel/osrelease ("6.6.8-zen1-1-zen"), or NULL */
   char          *cmdline;      /* /proc/cmdline, stripped */
   GPtrArray     *cmdline_params; /* PpKernelParam* */
 
@@ -69,6 +70,7 @@ typedef struct
   GPtrArray     *groups;       /* PpIommuGroup*, owned, by id */
   GPtrArray     *ungrouped;    /* PpPciDevice*, borrowed */
   GPtrArray     *warnings;     /* char*: what was skipped and why */
+  GHashTable    *by_address;   /* address -> PpPciDevice*, borrowed */
 } PpHost;
 
 GQuark         pp_host_error_quark        (void);
@@ -84,6 +86,13 @@ PpPciDevice   *pp_host_find_device        (const PpHost *host,
                                            const char   *address);
 PpIommuGroup  *pp_host_find_group         (const PpHost *host,
                                            int           id);
+/* The bridge @device sits behind, or NULL on a root bus */
+PpPciDevice   *pp_host_find_parent        (const PpHost      *host,
+                                           const PpPciDevice *device);
+/* Whether @ancestor is a bridge somewhere above @device */
+gboolean       pp_host_is_behind          (const PpHost      *host,
+                                           const PpPciDevice *device,
+                                           const PpPciDevice *ancestor);
 /* The value of the last KEY= on the kernel command line ("on"), "" for a bare
  * flag, NULL when absent. Dash and underscore are the same in KEY, as in the kernel. */
 const char    *pp_host_cmdline_value      (const PpHost *host,

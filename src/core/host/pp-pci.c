@@ -26,6 +26,8 @@ pp_pci_device_free (PpPciDevice *device)
   g_free (device->device_name);
   g_free (device->class_name);
   g_free (device->driver);
+  g_free (device->parent);
+  g_free (device->slot_name);
   g_free (device);
 }
 
@@ -284,6 +286,28 @@ pp_pci_read_driver (const char *devdir,
   return registered ? g_steal_pointer (&name) : NULL;
 }
 
+/* The upstream bridge is the last address before the device's own in its
+ * real sysfs directory: ../../../devices/pci0000:00/0000:00:01.1/0000:01:00.0 */
+static char *
+pp_pci_read_parent (const char *devdir)
+{
+  char target[PATH_MAX];
+  gssize length = readlink (devdir, target, sizeof target - 1);
+  char *slash;
+  const char *parent;
+
+  if (length <= 0)
+    return NULL;
+  target[length] = '\0';
+  slash = strrchr (target, '/');
+  if (slash == NULL)
+    return NULL;
+  *slash = '\0';
+  slash = strrchr (target, '/');
+  parent = slash != NULL ? slash + 1 : target;
+  return pp_pci_address_is_valid (parent) ? g_strdup (parent) : NULL;
+}
+
 static void
 pp_pci_read_group_and_vga (PpPciDevice *device,
                            const char  *devdir,
@@ -367,6 +391,7 @@ pp_pci_read_devices_one_by_one (const char        *devices_dir,
         device->subsys_device_id = value;
       device->driver = pp_pci_read_driver (devdir, drivers_dir, drivers);
       device->iommu_group = PP_NO_IOMMU_GROUP;
+      device->parent = pp_pci_read_parent (devdir);
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
       g_ptr_array_add (devices, g_steal_pointer (&device));
@@ -555,6 +580,7 @@ pp_pci_read_devices_with_libpci (const char        *devices_dir,
       device->subsys_device_id = ids.subsys_device_id;
       device->driver = pp_pci_read_driver (devdir, drivers_dir, drivers);
       device->iommu_group = PP_NO_IOMMU_GROUP;
+      device->parent = pp_pci_read_parent (devdir);
       pp_pci_read_group_and_vga (device, devdir, warnings);
       pp_pci_device_set_names (device, pacc);
       g_ptr_array_add (devices, device);

@@ -29,6 +29,8 @@ typedef struct
   char    *driver;         /* bound driver or NULL */
   gboolean boot_vga;
   int      iommu_group;    /* PP_NO_IOMMU_GROUP when the device has none */
+  char    *parent;         /* the upstream bridge's address (sysfs nesting), NULL on a root bus */
+  char    *slot_name;      /* a bridge: the physical slot behind it (/sys/bus/pci/slots), or NULL */
 } PpPciDevice;
 
 void         pp_pci_device_free          (PpPciDevice       *device);

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pp-advice.h"
+#include "pp-remedies.h"
 #include "pp-rules.h"
 
 #define PP_RULES_FILE "macos-gpus.rules"
@@ -139,6 +140,8 @@ pp_gpu_advice_free (PpGpuAdvice *advice)
   g_free (advice->macos_note);
   g_free (advice->verdict);
   pp_reset_advice_free (advice->reset);
+  g_free (advice->why_not_viable);
+  g_ptr_array_unref (advice->remedies);
   g_free (advice);
 }
 
@@ -350,12 +353,14 @@ pp_advice_new (const PpHost *host)
       gpu->reserve = g_ptr_array_new ();
       gpu->blockers = g_ptr_array_new ();
       gpu->groups = g_array_new (FALSE, FALSE, sizeof (int));
+      gpu->remedies = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_remedy_free);
       pp_gpu_advice_judge (gpu, slots, groups);
       pp_gpu_advice_set_macos (gpu);
       gpu->reset = pp_reset_advice_new (host, device);
       g_ptr_array_add (advice->gpus, gpu);
     }
   pp_advice_set_scenario (advice);
+  pp_advice_explain (advice, host, groups);
   return advice;
 }
 

@@ -23,36 +23,8 @@ names_any (const char *list,
   return FALSE;
 }
 
-/* The text of @path as the plan leaves it so far (an earlier edit in this
- * plan), or as it is */
-static gboolean
-current_text (PpChanges     *changes,
-              const PpHost  *host,
-              const char    *path,
-              char         **old_text,
-              char         **text,
-              PpFileEdit   **edit,
-              GError       **error)
-{
-  *edit = NULL;
-  for (guint i = 0; i < changes->files->len; i++)
-    {
-      PpFileEdit *file = g_ptr_array_index (changes->files, i);
-
-      if (g_str_equal (file->path, path))
-        {
-          *edit = file;
-          *old_text = g_strdup (file->old_text);
-          *text = g_strdup (file->new_text);
-          return TRUE;
-        }
-    }
-  if (!pp_host_read_file (host, path, old_text, error))
-    return FALSE;
-  *text = g_strdup (*old_text);
-  return TRUE;
-}
-
+/* Line @line of @path, as the plan leaves the file so far, with its ids=
+ * set to @ids (NULL: taken out of a modprobe.d command) */
 static gboolean
 replace_text (PpChanges     *changes,
               const PpHost  *host,
@@ -62,19 +34,18 @@ replace_text (PpChanges     *changes,
               GError       **error)
 {
   g_autofree char *old_text = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *edited = NULL;
-  PpFileEdit *edit = NULL;
+  const char *text = pp_changes_planned_text (changes, path);
 
-  if (!current_text (changes, host, path, &old_text, &text, &edit, error))
-    return FALSE;
+  if (text == NULL)
+    {
+      if (!pp_host_read_file (host, path, &old_text, error))
+        return FALSE;
+      text = old_text;
+    }
   if (text == NULL)
     return TRUE;
   edited = ids != NULL ? pp_modules_line_set_ids (text, line, ids) : pp_modprobe_drop_ids (text, line);
-  if (edited == NULL)
-    return TRUE;
-  if (edit != NULL)
-    g_ptr_array_remove (changes->files, edit);
   pp_changes_edit_file (changes, path, old_text, edited);
   return TRUE;
 }
@@ -98,6 +69,7 @@ gboolean
 pp_plan_reconcile_earlier_vfio (PpChanges         *changes,
                                 const PpHost      *host,
                                 const PpBootSetup *setup,
+                                const char        *reserved,
                                 const char        *ids,
                                 GError           **error)
 {
@@ -127,7 +99,7 @@ pp_plan_reconcile_earlier_vfio (PpChanges         *changes,
         case PP_EARLIER_VFIO_MODULES:
           if (item->stub)
             {
-              if (names_any (item->ids, ids))
+              if (names_any (item->ids, reserved))
                 pp_changes_refuse (changes,
                                    _("%s:%u: gives pci-stub the IDs %s, so pci-stub would hold the reserved "
                                      "functions before vfio-pci. Remove those IDs there by hand, then plan again."),
@@ -160,7 +132,14 @@ pp_plan_reconcile_earlier_vfio (PpChanges         *changes,
             return FALSE;
           break;
         case PP_EARLIER_VFIO_DRACUT:
-          if (other_ids && pp_host_find_tool (host, dracut) != NULL)
+          if (!other_ids || pp_host_find_tool (host, dracut) == NULL)
+            break;
+          if (ids[0] == '\0')
+            pp_changes_refuse (changes,
+                               _("%s:%u: dracut puts vfio-pci.ids=%s into the initramfs there, which would take the "
+                                 "identical card this computer keeps too. Remove it by hand, then plan again."),
+                               item->path, item->line, item->ids);
+          else
             pp_changes_refuse (changes,
                                _("%s:%u: dracut puts vfio-pci.ids=%s into the initramfs there. Remove it or set it "
                                  "to %s by hand, then plan again."),

@@ -6,17 +6,20 @@
 G_BEGIN_DECLS
 
 /* Reconciles the VFIO configuration made before (setup->earlier_vfio) with
- * reserving the functions @ids: a modprobe.d "options vfio-pci ids=" that
- * names others loses its ids= (in place, shown in the review, reverted byte
- * for byte), an /etc/modules "vfio_pci ids=" gets @ids; what cannot be
- * changed safely (an "install vfio-pci" line, pci-stub holding a reserved
- * function, ids in a package's file, in dracut's kernel_cmdline or over
- * continued lines) refuses the plan, naming the file and line. @ids NULL
- * (boot-entry mode: nothing is bound in every boot) leaves what binds other
- * devices as it is and refuses only the "install" lines. */
+ * reserving the functions whose IDs are @reserved, giving vfio-pci @ids in
+ * every boot: a modprobe.d "options vfio-pci ids=" that names others loses
+ * its ids= (in place, shown in the review, reverted byte for byte), an
+ * /etc/modules "vfio_pci ids=" gets @ids; what cannot be changed safely (an
+ * "install vfio-pci" line, pci-stub holding a reserved function, ids in a
+ * package's file, in dracut's kernel_cmdline or over continued lines)
+ * refuses the plan, naming the file and line. @ids "" (bound by address:
+ * vfio-pci.ids would take an identical card too) takes every such ids= out.
+ * @ids NULL (boot-entry mode: nothing is bound in every boot) leaves what
+ * binds other devices as it is and refuses only the "install" lines. */
 gboolean pp_plan_reconcile_earlier_vfio (PpChanges         *changes,
                                          const PpHost      *host,
                                          const PpBootSetup *setup,
+                                         const char        *reserved,
                                          const char        *ids,
                                          GError           **error);
 

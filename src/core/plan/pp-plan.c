@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pp-boot-scripts.h"
 #include "pp-edit-modprobe.h"
 #include "pp-host-files.h"
 #include "pp-plan.h"
@@ -37,6 +38,7 @@ plan_new (const PpPlanRequest *request)
 
   plan->gpu = g_strdup (request->address);
   plan->mode = request->mode == PP_BOOT_MODE_BOOT_ENTRY ? PP_BOOT_MODE_BOOT_ENTRY : PP_BOOT_MODE_EVERY_BOOT;
+  plan->acs_override = request->acs_override;
   plan->reserve = g_ptr_array_new_with_free_func (g_free);
   plan->ids = g_ptr_array_new_with_free_func (g_free);
   plan->files = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_file_edit_free);
@@ -126,15 +128,48 @@ describe_device (const PpPciDevice *device)
   return g_strdup_printf ("%s (%s %s)", device->address, device->vendor_name, device->device_name);
 }
 
+/* Where the ACS override is asked for but cannot help */
 static char *
-refusal_for (const PpHost      *host,
-             const PpAdvice    *advice,
-             const PpGpuAdvice *gpu,
-             GPtrArray         *ids)
+acs_override_refusal (const PpHost      *host,
+                      const PpAdvice    *advice,
+                      const PpGpuAdvice *gpu)
 {
+  if (gpu->viable)
+    return g_strdup_printf (_("%s needs no ACS override: its IOMMU group holds only its own functions, and the "
+                              "override would only weaken the isolation of the others. Plan without it."),
+                            gpu->gpu->address);
+  if (!advice->acs_override_kernel)
+    return g_strdup_printf (_("The running kernel (%s) does not carry the ACS override patch, so "
+                              "pcie_acs_override= would do nothing on it. Kernels that carry it include "
+                              "linux-zen, Liquorix and Proxmox VE’s."),
+                            host->kernel_release != NULL ? host->kernel_release : _("unknown"));
+  if (advice->acs_override_active)
+    return g_strdup_printf (_("The ACS override is in effect already (pcie_acs_override=%s), and %s still shares "
+                              "its IOMMU group: the override cannot split it any further."),
+                            pp_host_cmdline_value (host, "pcie_acs_override"), gpu->gpu->address);
+  return NULL;
+}
+
+static char *
+refusal_for (const PpHost        *host,
+             const PpAdvice      *advice,
+             const PpGpuAdvice   *gpu,
+             const PpPlanRequest *request)
+{
+  if (request->acs_override)
+    {
+      char *refusal = acs_override_refusal (host, advice, gpu);
+
+      if (refusal != NULL)
+        return refusal;
+    }
   if (!gpu->viable)
     {
-      if (gpu->blockers->len > 0)
+      /* with the override the group splits at the next start: its verdict then */
+      if (gpu->blockers->len > 0 && request->acs_override
+          && pp_gpu_advice_find_remedy (gpu, PP_REMEDY_ACS_OVERRIDE) != NULL)
+        ;
+      else if (gpu->blockers->len > 0)
         {
           GString *names = g_string_new (NULL);
           g_autofree char *in_the_way = NULL;
@@ -151,11 +186,12 @@ refusal_for (const PpHost      *host,
                                     "check the firmware for an option that splits the groups."),
                                   gpu->gpu->address, in_the_way);
         }
-      return g_strdup_printf (_("%s is in no IOMMU group because the IOMMU is off, so whether it can be isolated "
-                                "is unknown. Turn on VT-d or AMD-Vi (IOMMU) in the firmware settings, add %s to "
-                                "the kernel command line, restart, and plan again."),
-                              gpu->gpu->address,
-                              host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt");
+      else
+        return g_strdup_printf (_("%s is in no IOMMU group because the IOMMU is off, so whether it can be isolated "
+                                  "is unknown. Turn on VT-d or AMD-Vi (IOMMU) in the firmware settings, add %s to "
+                                  "the kernel command line, restart, and plan again."),
+                                gpu->gpu->address,
+                                host->cpu_vendor == PP_CPU_VENDOR_AMD ? "amd_iommu=on iommu=pt" : "intel_iommu=on iommu=pt");
     }
 
   if (gpu->gpu->boot_vga)
@@ -173,25 +209,6 @@ refusal_for (const PpHost      *host,
                                 gpu->gpu->address);
     }
 
-  for (guint i = 0; i < host->devices->len; i++)
-    {
-      PpPciDevice *device = g_ptr_array_index (host->devices, i);
-      g_autofree char *device_ids = NULL;
-
-      if (g_ptr_array_find (gpu->reserve, device, NULL))
-        continue;
-      device_ids = pp_pci_device_dup_ids (device);
-      if (g_ptr_array_find_with_equal_func (ids, device_ids, g_str_equal, NULL))
-        {
-          g_autofree char *name = describe_device (device);
-
-          return g_strdup_printf (_("%s has the same vendor:device ID %s as a function of %s: vfio-pci.ids "
-                                    "would take both, and the host would lose its card too. Identical cards need "
-                                    "binding by address (driver_override), which PassthroughPrep does not do yet."),
-                                  name, device_ids, gpu->gpu->address);
-        }
-    }
-
   /* a driver's name goes into our modprobe.d file: what sysfs says is
    * written there only when it cannot add a line or a word */
   for (guint i = 0; i < gpu->reserve->len; i++)
@@ -207,20 +224,53 @@ refusal_for (const PpHost      *host,
   return NULL;
 }
 
+/* By address when a device outside the reserve has the ID of a reserved
+ * function (an identical card the host keeps): vfio-pci.ids would take it too */
+static PpBinding
+binding_for (const PpHost       *host,
+             const PpGpuAdvice  *gpu,
+             GPtrArray          *ids,
+             char              **why)
+{
+  for (guint i = 0; i < host->devices->len; i++)
+    {
+      PpPciDevice *device = g_ptr_array_index (host->devices, i);
+      g_autofree char *device_ids = NULL;
+
+      if (g_ptr_array_find (gpu->reserve, device, NULL))
+        continue;
+      device_ids = pp_pci_device_dup_ids (device);
+      if (g_ptr_array_find_with_equal_func (ids, device_ids, g_str_equal, NULL))
+        {
+          g_autofree char *name = describe_device (device);
+
+          *why = g_strdup_printf (_("%s has the same vendor:device ID %s as a function of %s: vfio-pci.ids would take "
+                                    "both, so the reserved functions are bound by their PCI addresses instead "
+                                    "(driver_override, set early in the initramfs, only while each address holds "
+                                    "the same vendor:device ID)."),
+                                  name, device_ids, gpu->gpu->address);
+          return PP_BINDING_ADDRESS;
+        }
+    }
+  return PP_BINDING_IDS;
+}
+
 /* Our modprobe.d file: the IDs for vfio-pci (none in boot-entry mode: they
- * would bind the GPU in every entry) and a softdep for each driver that would
- * take a reserved function first */
+ * would bind the GPU in every entry; none when bound by address: they would
+ * take the twin too, and the bind script's install line instead) and a
+ * softdep for each driver that would take a reserved function first */
 static gboolean
 plan_modprobe (PpChanges          *changes,
                const PpHost       *host,
                const PpGpuAdvice  *gpu,
-               GPtrArray          *ids,
+               const PpPlan       *plan,
                GError            **error)
 {
   g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) others = pp_host_list_dir (host, "/etc/modprobe.d", ".conf", NULL, error);
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) ids_array = g_ptr_array_new ();
+  gboolean entry = plan->mode == PP_BOOT_MODE_BOOT_ENTRY;
   g_autofree char *old_text = NULL;
   g_autofree char *text = NULL;
 
@@ -233,14 +283,37 @@ plan_modprobe (PpChanges          *changes,
     if (!pp_modprobe_competing_modules (g_ptr_array_index (gpu->reserve, i), modules, error))
       return FALSE;
   g_ptr_array_add (modules, NULL);
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
-    g_ptr_array_add (ids_array, g_ptr_array_index (ids, i));
+  for (guint i = 0; i < plan->ids->len; i++)
+    g_ptr_array_add (ids_array, g_ptr_array_index (plan->ids, i));
   g_ptr_array_add (ids_array, NULL);
-  text = pp_modprobe_render (gpu->gpu->address, ids != NULL ? (const char * const *) ids_array->pdata : NULL,
-                             (const char * const *) modules->pdata);
+  text = pp_modprobe_render (gpu->gpu->address,
+                             plan->binding == PP_BINDING_IDS && !entry ? (const char * const *) ids_array->pdata : NULL,
+                             plan->binding == PP_BINDING_ADDRESS ? PP_VFIO_BIND_SCRIPT : NULL,
+                             entry, (const char * const *) modules->pdata);
   pp_changes_edit_file (changes, PP_MODPROBE_FILE, old_text, text);
   pp_modprobe_check_others (files, changes->warnings);
   return TRUE;
+}
+
+/* What the ACS override is expected to do at the next start */
+static char *
+acs_override_warning (const PpGpuAdvice *gpu)
+{
+  g_autoptr(GString) reserved = g_string_new (NULL);
+  g_autoptr(GString) others = g_string_new (NULL);
+
+  for (guint i = 0; i < gpu->reserve->len; i++)
+    g_string_append_printf (reserved, "%s%s", i > 0 ? ", " : "",
+                            ((PpPciDevice *) g_ptr_array_index (gpu->reserve, i))->address);
+  for (guint i = 0; i < gpu->blockers->len; i++)
+    g_string_append_printf (others, "%s%s", i > 0 ? ", " : "",
+                            ((PpPciDevice *) g_ptr_array_index (gpu->blockers, i))->address);
+  return g_strdup_printf (_("ACS override: after the restart the kernel treats every PCIe port as isolating, so IOMMU "
+                            "group %d is expected to split: %s into groups of their own, apart from %s. Until then "
+                            "the groups are as they are now; PassthroughPrep judges them again after the restart. "
+                            "Devices behind the same port can then reach each other’s memory without the IOMMU "
+                            "seeing it."),
+                          gpu->gpu->iommu_group, reserved->str, others->str);
 }
 
 static void
@@ -250,6 +323,8 @@ plan_warnings (PpPlan            *plan,
 {
   gboolean entry = plan->mode == PP_BOOT_MODE_BOOT_ENTRY;
 
+  if (plan->acs_override)
+    g_ptr_array_add (plan->warnings, acs_override_warning (gpu));
   if (gpu->gpu->boot_vga)
     g_ptr_array_add (plan->warnings,
                      entry
@@ -308,6 +383,55 @@ join_strings (GPtrArray  *strings,
   return g_string_free (g_steal_pointer (&joined), FALSE);
 }
 
+/* The initramfs tool's part, then the script and its addresses */
+static gboolean
+plan_bind_by_address (const PpBootSetup    *setup,
+                      const PpBootRequest  *request,
+                      const PpGpuAdvice    *gpu,
+                      char                **refusal,
+                      GError              **error)
+{
+  /* in boot-entry mode the Passthrough entries' command line names them */
+  g_autofree char *addresses = pp_vfio_addresses_render (gpu->gpu->address, PP_VFIO_BIND_SCRIPT,
+                                                         request->mode == PP_BOOT_MODE_BOOT_ENTRY
+                                                         ? NULL : gpu->reserve);
+  const PpBootFileText files[] = {
+    { PP_VFIO_BIND_SCRIPT, pp_script_vfio_bind, 0755 },
+    { PP_VFIO_ADDRESSES_FILE, addresses, 0644 },
+    { NULL },
+  };
+
+  *refusal = NULL;
+  if (setup->initramfs->plan_bind_by_address == NULL)
+    {
+      *refusal = g_strdup_printf (_("PassthroughPrep cannot make %s hand the GPU to vfio-pci by its address, which "
+                                    "a card with an identical twin needs."), setup->initramfs->id);
+      return TRUE;
+    }
+  if (!setup->initramfs->plan_bind_by_address (request, refusal, error))
+    return FALSE;
+  if (*refusal != NULL)
+    return TRUE;
+  return pp_boot_plan_whole_files (request, files, error);
+}
+
+/* passthrough_prep.vfio_addresses=ADDRESS@VENDOR:DEVICE,... for the bind
+ * script, on a Passthrough entry's command line */
+static char *
+vfio_addresses_param (GPtrArray *reserve)
+{
+  g_autoptr(GString) param = g_string_new (PP_VFIO_ADDRESSES_PARAM "=");
+
+  for (guint i = 0; i < reserve->len; i++)
+    {
+      const PpPciDevice *device = g_ptr_array_index (reserve, i);
+
+      g_string_append_printf (param, "%s%s@%04x:%04x", i > 0 ? "," : "", device->address,
+                              device->vendor_id, device->device_id);
+    }
+  return g_string_free (g_steal_pointer (&param), FALSE);
+}
+
 /* The boot manager's part in the mode asked for. Where the default mode finds
  * that this host cannot have a Passthrough entry, it plans every-boot and
  * says why in ->no_boot_entry; where boot-entry was asked for, that is a
@@ -325,7 +449,7 @@ plan_boot (PpPlan         *plan,
 
   if (asked != PP_BOOT_MODE_EVERY_BOOT)
     {
-      g_autofree char *bound = pp_plan_earlier_binds_every_boot (request->setup, request->ids);
+      g_autofree char *bound = pp_plan_earlier_binds_every_boot (request->setup, request->params->vfio_ids);
 
       /* an earlier setup that binds the GPU in every boot leaves no boot
        * without it: that is every-boot, reconciled */
@@ -337,7 +461,9 @@ plan_boot (PpPlan         *plan,
       else
         {
           g_autofree char *args = pp_kernel_params_intent_args (request->params);
-          g_autofree char *passthrough_args = g_strconcat (args, " " PP_PASSTHROUGH_MARKER, NULL);
+          g_autofree char *addresses = request->binding == PP_BINDING_ADDRESS
+                                       ? vfio_addresses_param (request->reserve) : NULL;
+          g_autofree char *passthrough_args = g_strjoin (" ", args, PP_PASSTHROUGH_MARKER, addresses, NULL);
 
           request->mode = PP_BOOT_MODE_BOOT_ENTRY;
           request->passthrough_args = passthrough_args;
@@ -383,6 +509,7 @@ pp_plan_reserve (const PpHost        *host,
   g_autoptr(PpChanges) rebuild = pp_changes_new ();
   PpGpuAdvice *gpu = pp_advice_find_gpu (advice, request->address);
   g_autofree char *ids_joined = NULL;
+  g_autofree char *binding_why = NULL;
   PpKernelParamsIntent params = { 0 };
   PpBootRequest boot_request = { 0 };
   char *refusal;
@@ -410,9 +537,10 @@ pp_plan_reserve (const PpHost        *host,
         g_ptr_array_add (plan->ids, ids);
     }
 
-  refusal = refusal_for (host, advice, gpu, plan->ids);
+  refusal = refusal_for (host, advice, gpu, request);
   if (refusal != NULL)
     return plan_refuse (g_steal_pointer (&plan), refusal);
+  plan->binding = binding_for (host, gpu, plan->ids, &binding_why);
 
   /* what could not be read must not be planned as if it were absent */
   if (setup->error != NULL)
@@ -425,12 +553,15 @@ pp_plan_reserve (const PpHost        *host,
   params.cpu_vendor = host->cpu_vendor;
   params.iommu_pt = TRUE;
   params.vfio_ids = ids_joined;
+  params.no_vfio_ids = plan->binding == PP_BINDING_ADDRESS;
+  params.acs_override = request->acs_override;
 
   boot_request.host = host;
   boot_request.setup = setup;
   boot_request.gpu = request->address;
   boot_request.reserve = gpu->reserve;
-  boot_request.ids = ids_joined;
+  boot_request.binding = plan->binding;
+  boot_request.ids = plan->binding == PP_BINDING_IDS ? ids_joined : "";
   boot_request.params = &params;
   boot_request.kvmgt = host->cpu_vendor == PP_CPU_VENDOR_INTEL && host_has_gvt_g (host);
 
@@ -447,15 +578,24 @@ pp_plan_reserve (const PpHost        *host,
     return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&boot->refused));
   boot_request.mode = plan->mode;
 
-  /* boot-entry: ids= in modprobe.d would bind the GPU in every boot entry */
+  /* boot-entry: nothing binds the GPU in every boot, and what an earlier
+   * setup binds by ID stays unless it is in the way */
   boot_request.changes = initramfs;
   if (!setup->initramfs->plan_modules (&boot_request, error)
-      || !plan_modprobe (initramfs, host, gpu, plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : plan->ids, error)
-      || !pp_plan_reconcile_earlier_vfio (initramfs, host, setup,
-                                          plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : ids_joined, error))
+      || !plan_modprobe (initramfs, host, gpu, plan, error)
+      || !pp_plan_reconcile_earlier_vfio (initramfs, host, setup, ids_joined,
+                                          plan->mode == PP_BOOT_MODE_BOOT_ENTRY ? NULL : boot_request.ids, error))
     return NULL;
   if (initramfs->refused != NULL)
     return plan_refuse (g_steal_pointer (&plan), g_steal_pointer (&initramfs->refused));
+  if (plan->binding == PP_BINDING_ADDRESS)
+    {
+      if (!plan_bind_by_address (setup, &boot_request, gpu, &refusal, error))
+        return NULL;
+      if (refusal != NULL)
+        return plan_refuse (g_steal_pointer (&plan), refusal);
+      g_ptr_array_add (initramfs->warnings, g_steal_pointer (&binding_why));
+    }
   /* modprobe.d goes into the image too */
   boot_request.changes = rebuild;
   if (initramfs->files->len > 0)
@@ -511,6 +651,8 @@ pp_plan_digest (const PpPlan *plan)
   digest_line (checksum, "passthrough-prep plan 1");
   digest_line (checksum, "gpu %zu %s", strlen (plan->gpu), plan->gpu);
   digest_line (checksum, "mode %s", pp_boot_mode_to_string (plan->mode));
+  digest_line (checksum, "binding %s", pp_binding_to_string (plan->binding));
+  digest_line (checksum, "acs-override %s", plan->acs_override ? "yes" : "no");
   for (guint i = 0; i < plan->reserve->len; i++)
     digest_line (checksum, "reserve %s", (const char *) g_ptr_array_index (plan->reserve, i));
   for (guint i = 0; i < plan->ids->len; i++)

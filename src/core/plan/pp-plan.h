@@ -12,14 +12,18 @@ G_BEGIN_DECLS
 /* What the user asks for */
 typedef struct
 {
-  const char *address;     /* the GPU */
-  PpBootMode  mode;        /* DEFAULT: boot-entry where the host can have it */
+  const char *address;      /* the GPU */
+  PpBootMode  mode;         /* DEFAULT: boot-entry where the host can have it */
+  gboolean    acs_override; /* the user's explicit choice: also boot with
+                             * pcie_acs_override=downstream,multifunction */
 } PpPlanRequest;
 
 typedef struct
 {
   char       *gpu;          /* the GPU's address */
   PpBootMode  mode;         /* EVERY_BOOT or BOOT_ENTRY: what this plan does */
+  PpBinding   binding;      /* by IDs, or by address where another device has the same IDs */
+  gboolean    acs_override; /* the kernel command line gains pcie_acs_override= */
   GPtrArray  *reserve;      /* char*: addresses of the reserved functions */
   GPtrArray  *ids;          /* char*: "10de:1b80", unique, in reserve order */
   GPtrArray  *files;        /* PpFileEdit*: only files whose text changes */
@@ -47,7 +51,8 @@ PpPlan   *pp_plan_reserve          (const PpHost        *host,
 void      pp_plan_free             (PpPlan *plan);
 
 /* SHA-256, 64 lowercase hex digits, over the plan's canonical form: the GPU,
- * the mode, the reserved functions, the IDs, each file's path, mode and the
+ * the mode, the binding, the ACS override, the reserved functions, the IDs,
+ * each file's path, mode and the
  * SHA-256 of its bytes before (or "absent") and after, and each command's
  * arguments, length-prefixed. Two plans with the same digest write the same
  * bytes to the same files and run the same commands. */

@@ -5,7 +5,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "pp-boot.h"
 #include "pp-edit-modprobe.h"
+#include "pp-host-files.h"
 
 #include "pp-readiness.h"
 
@@ -88,6 +90,28 @@ pp_check_iommu (GPtrArray    *checks,
                                           "that)."), pp_iommu_flag (host));
 }
 
+/* Whether our modprobe.d file binds by address: its install line runs the bind script */
+static gboolean
+pp_reserved_by_address (const PpHost *host)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+
+  if (!pp_host_read_file (host, PP_MODPROBE_FILE, &text, NULL) || text == NULL)
+    return FALSE;
+  commands = pp_modprobe_parse (text);
+  for (guint i = 0; i < commands->len; i++)
+    {
+      char **words = ((PpModprobeCommand *) g_ptr_array_index (commands, i))->words;
+
+      if (g_str_equal (words[0], "install") && words[1] != NULL && words[2] != NULL
+          && (g_str_equal (words[1], "vfio-pci") || g_str_equal (words[1], "vfio_pci"))
+          && g_str_has_prefix (words[2], PP_VFIO_BIND_SCRIPT))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 pp_check_cmdline (GPtrArray    *checks,
                   const PpHost *host)
@@ -111,6 +135,14 @@ pp_check_cmdline (GPtrArray    *checks,
     {
       check = pp_check_add (checks, "cmdline", PP_CHECK_OK, _("Kernel parameters"));
       check->summary = g_string_free (g_steal_pointer (&in_effect), FALSE);
+      return;
+    }
+  /* bound by address, no IDs belong on the command line */
+  if (pp_reserved_by_address (host) && in_effect->len > 0)
+    {
+      check = pp_check_add (checks, "cmdline", PP_CHECK_OK, _("Kernel parameters"));
+      check->summary = g_strdup_printf (_("In effect: %s; the reserved functions are bound by address"),
+                                        in_effect->str);
       return;
     }
   check = pp_check_add (checks, "cmdline", PP_CHECK_INFO, _("Kernel parameters"));
@@ -371,6 +403,126 @@ pp_reserved_device_cause (const PpHost      *host,
                           device->driver, device->driver);
 }
 
+/* ADDRESS@VENDOR:DEVICE entries as the bind script reads them: the kernel
+ * parameter's where it is given, else the addresses file's */
+static GStrv
+pp_reserved_addresses (const PpHost *host)
+{
+  const char *param = pp_host_cmdline_value (host, PP_VFIO_ADDRESSES_PARAM);
+  g_autofree char *text = NULL;
+  g_autoptr(GStrvBuilder) entries = g_strv_builder_new ();
+  g_auto(GStrv) words = NULL;
+
+  if (param == NULL && !pp_host_read_file (host, PP_VFIO_ADDRESSES_FILE, &text, NULL))
+    text = NULL;
+  if (param == NULL && text != NULL)
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+      g_autoptr(GString) kept = g_string_new (NULL);
+
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (lines[i][0] != '#')
+          g_string_append_printf (kept, "%s\n", lines[i]);
+      words = g_strsplit_set (kept->str, ", \t\n", -1);
+    }
+  else
+    words = g_strsplit_set (param != NULL ? param : "", ",", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_strv_builder_add (entries, words[i]);
+  return g_strv_builder_end (entries);
+}
+
+static char *
+pp_device_override (const PpHost      *host,
+                    const PpPciDevice *device)
+{
+  g_autofree char *path = g_strdup_printf ("/sys/bus/pci/devices/%s/driver_override", device->address);
+  char *text = NULL;
+
+  if (!pp_host_read_file (host, path, &text, NULL) || text == NULL)
+    return NULL;
+  return g_strstrip (text);
+}
+
+/* Bound by address: each listed function is on vfio-pci, or why not. Once
+ * the bind script has run, the devices' driver_override says vfio-pci. */
+static void
+pp_check_reserved_by_address (GPtrArray    *checks,
+                              const PpHost *host)
+{
+  g_auto(GStrv) entries = pp_reserved_addresses (host);
+  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autofree char *cause = NULL;
+  gboolean restarted = FALSE;
+  guint bound = 0;
+  PpCheck *check;
+
+  for (guint i = 0; entries[i] != NULL; i++)
+    {
+      g_autofree char *address = g_strndup (entries[i], strcspn (entries[i], "@"));
+      const char *id = strchr (entries[i], '@') != NULL ? strchr (entries[i], '@') + 1 : "";
+      const PpPciDevice *device = pp_host_find_device (host, address);
+      g_autofree char *device_ids = device != NULL ? pp_pci_device_dup_ids (device) : NULL;
+      g_autofree char *override = device != NULL ? pp_device_override (host, device) : NULL;
+
+      if (summary->len > 0)
+        g_string_append_c (summary, '\n');
+      if (device == NULL || !g_str_equal (device_ids, id))
+        {
+          if (device == NULL)
+            g_string_append_printf (summary, _("%s: no such device; it is left alone"), address);
+          else
+            g_string_append_printf (summary, _("%s holds %s, not %s: it is left alone (was a card moved?)"),
+                                    address, device_ids, id);
+          if (cause == NULL)
+            cause = g_strdup (_("A reserved card is not where it was: revert the reservation, then reserve the "
+                                "GPU again where it is now."));
+          continue;
+        }
+      restarted |= g_strcmp0 (override, "vfio-pci") == 0 || g_strcmp0 (device->driver, "vfio-pci") == 0;
+      if (g_strcmp0 (device->driver, "vfio-pci") == 0)
+        {
+          bound++;
+          g_string_append_printf (summary, _("%s %s: bound to vfio-pci"), device->address, device->device_name);
+          continue;
+        }
+      if (device->driver != NULL)
+        g_string_append_printf (summary, _("%s %s: bound to %s, not vfio-pci"),
+                                device->address, device->device_name, device->driver);
+      else
+        g_string_append_printf (summary, _("%s %s: no driver bound"), device->address, device->device_name);
+      if (cause != NULL)
+        continue;
+      if (g_strcmp0 (override, "vfio-pci") != 0)
+        cause = g_strdup (_("The initramfs has not handed it to vfio-pci yet: restart the computer; if it is "
+                            "still not reserved after a restart, the initramfs was not rebuilt with the bind hook."));
+      else if (device->driver != NULL)
+        cause = g_strdup_printf (_("%s took it before the bind script set driver_override: the initramfs must "
+                                   "run the script before it loads %s."), device->driver, device->driver);
+      else
+        cause = g_strdup (_("vfio-pci did not take the device: the kernel log (journalctl -k) says why."));
+    }
+
+  if (entries[0] == NULL)
+    {
+      check = pp_check_add (checks, "reserved", PP_CHECK_WARNING, _("Reserved functions"));
+      check->summary = g_strdup_printf (_("vfio-pci is set to take devices by address, but %s lists none"),
+                                        PP_VFIO_ADDRESSES_FILE);
+      check->next_step = g_strdup (_("Revert the reservation, then reserve the GPU again."));
+      return;
+    }
+  if (bound == g_strv_length (entries))
+    {
+      check = pp_check_add (checks, "reserved", PP_CHECK_OK, _("Reserved functions"));
+      check->summary = g_string_free (g_steal_pointer (&summary), FALSE);
+      return;
+    }
+  check = pp_check_add (checks, "reserved", restarted ? PP_CHECK_ERROR : PP_CHECK_WARNING, _("Reserved functions"));
+  check->summary = g_string_free (g_steal_pointer (&summary), FALSE);
+  check->next_step = g_steal_pointer (&cause);
+}
+
 static void
 pp_check_reserved (GPtrArray    *checks,
                    const PpHost *host)
@@ -400,6 +552,11 @@ pp_check_reserved (GPtrArray    *checks,
           return;
         }
       check->summary = g_strdup (_("A Passthrough entry is running: the reserved functions belong to vfio-pci"));
+    }
+  if (!restarted && pp_reserved_by_address (host))
+    {
+      pp_check_reserved_by_address (checks, host);
+      return;
     }
 
   for (guint i = 0; i < host->devices->len; i++)
