@@ -18,6 +18,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 
 failures = []
 passed = 0
@@ -34,13 +35,30 @@ def check(ok, what, detail=""):
     return ok
 
 
+def searchable_by_others(path):
+    path = os.path.abspath(path)
+    while True:
+        if not os.stat(path).st_mode & stat.S_IXOTH:
+            return False
+        if path == "/":
+            return True
+        path = os.path.dirname(path)
+
+
 class Cli:
     def __init__(self, app, hosts, work):
         self.hosts, self.work = hosts, work
         self.mkhost = os.path.join(os.path.dirname(hosts), "mkhost.py")
-        shutil.rmtree(work, ignore_errors=True)
-        os.makedirs(work)
-        # a copy nobody can reach: the build tree may sit in a 0700 home or a mktemp dir
+        # nobody must reach the copy and the roots, and the build tree may sit in a 0700
+        # home or a mktemp dir: below WORK_DIR only when every directory on the way lets
+        # others search it, else in a directory of its own in the system's temp dir
+        os.makedirs(work, exist_ok=True)
+        if not searchable_by_others(work):
+            work = tempfile.mkdtemp(prefix="pp-check-cli-")
+            self.work = work
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+            os.makedirs(work)
         os.chmod(work, 0o755)
         self.app = os.path.join(work, "passthrough-prep")
         shutil.copy(app, self.app)

@@ -1089,12 +1089,22 @@ def bad_input(t):
             os.setgroups([])
             os.setgid(65534)
             os.setuid(65534)
-        # nobody must be able to reach the built helper (a build dir in a 0700 home is not)
-        if reachable_by_nobody(t.helper):
+        # nobody must be able to reach the helper it runs: a build dir in a 0700 home or a
+        # mktemp dir is not, so then a copy in a directory of its own runs instead
+        built_helper, copy_dir = t.helper, None
+        if not reachable_by_nobody(built_helper):
+            copy_dir = tempfile.mkdtemp(prefix="pp-helper-as-nobody-")
+            os.chmod(copy_dir, 0o755)
+            t.helper = os.path.join(copy_dir, os.path.basename(built_helper))
+            shutil.copy(built_helper, t.helper)
+            os.chmod(t.helper, 0o755)
+        try:
             case("not root, no --root", ["status"], EXIT["not-permitted"], "only runs as root", with_root=False,
                  preexec=drop_to_nobody)
-        else:
-            print(f"note: {t.helper} is not reachable by uid 65534; the not-root case is left out")
+        finally:
+            t.helper = built_helper
+            if copy_dir:
+                shutil.rmtree(copy_dir)
 
     # a file changed after reserve: revert refuses and says where the original is
     code, lines, _ = t.helper_run(t.reserve_args(root, address), root)
