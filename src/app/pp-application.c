@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pp-application.h"
+#include "pp-snapshot.h"
 #include "pp-window.h"
 
 struct _PpApplication
@@ -116,6 +117,8 @@ pp_application_startup (GApplication *app)
     { "<Alt>1", NULL }, { "<Alt>2", NULL }, { "<Alt>3", NULL },
   };
 
+  /* the host is read while GTK and libadwaita start */
+  pp_snapshot_read_ahead (pp_application_get_root (PP_APPLICATION (app)));
   G_APPLICATION_CLASS (pp_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), pp_application_actions,

@@ -14,20 +14,13 @@
 #include "pp-helper-run.h"
 #include "pp-host.h"
 #include "pp-readiness.h"
+#include "pp-snapshot.h"
 #include "pp-topology-view.h"
 #include "pp-vm.h"
 #include "pp-vm-window.h"
 #include "pp-widget-util.h"
 #include "pp-window.h"
 
-/* What one reading of the host gives, made off the main loop */
-typedef struct
-{
-  PpHost      *host;
-  PpBootSetup *setup;
-  PpAdvice    *advice;
-  GPtrArray   *checks;   /* PpCheck* */
-} PpSnapshot;
 
 struct _PpWindow
 {
@@ -81,37 +74,20 @@ struct _PpWindow
 G_DEFINE_FINAL_TYPE (PpWindow, pp_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void
-pp_snapshot_free (PpSnapshot *snapshot)
-{
-  g_clear_pointer (&snapshot->checks, g_ptr_array_unref);
-  g_clear_pointer (&snapshot->advice, pp_advice_free);
-  g_clear_pointer (&snapshot->setup, pp_boot_setup_free);
-  g_clear_pointer (&snapshot->host, pp_host_free);
-  g_free (snapshot);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpSnapshot, pp_snapshot_free)
-
-static void
 pp_snapshot_read_in_thread (GTask        *task,
                             gpointer      source_object,
                             gpointer      task_data,
                             GCancellable *cancellable)
 {
-  const char *root = task_data;
-  g_autoptr(PpSnapshot) snapshot = g_new0 (PpSnapshot, 1);
   GError *error = NULL;
+  PpSnapshot *snapshot = pp_snapshot_read (task_data, &error);
 
-  snapshot->host = pp_host_read (root, &error);
-  if (snapshot->host == NULL)
+  if (snapshot == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  snapshot->setup = pp_boot_setup_detect (snapshot->host);
-  snapshot->advice = pp_advice_new (snapshot->host);
-  snapshot->checks = pp_readiness_checks (snapshot->host, snapshot->setup, snapshot->advice);
-  g_task_return_pointer (task, g_steal_pointer (&snapshot), (GDestroyNotify) pp_snapshot_free);
+  g_task_return_pointer (task, snapshot, (GDestroyNotify) pp_snapshot_free);
 }
 
 static void
