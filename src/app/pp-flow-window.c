@@ -720,6 +720,13 @@ pp_flow_window_show_failure (PpFlowWindow *self,
                                        _("Nothing was changed. Close this window and review the changes again: "
                                          "what is applied must be what you saw."));
         break;
+      case PP_HELPER_EXIT_BAD_BACKUP:
+        title = _("The Backup Is Damaged");
+        description = g_strdup_printf (_("%s\n\nPassthroughPrep reverts only from a backup it can trust. "
+                                         "The original files are still in %s: compare them with the ones in "
+                                         "use and put them back by hand."),
+                                       reason != NULL ? reason : "", PP_HELPER_BACKUP_DIR);
+        break;
       case PP_HELPER_EXIT_BUSY:
         title = _("Another Change Is Running");
         description = g_strdup (_("Wait until it has finished, then try again. Nothing was changed."));

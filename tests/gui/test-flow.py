@@ -21,6 +21,7 @@ Usage: test-flow.py APP HELPER SRCDIR BUILDDIR"""
 
 import importlib.util
 import json
+import re
 import os
 import shutil
 import signal
@@ -375,29 +376,52 @@ def main_inner(binary, helper, srcdir, builddir):
                 time.sleep(1)   # the rows of the refresh settle before the menu is used
             run_case('apply through the helper: progress, done, restart error, readiness', apply)
 
-            def revert():
+            def revert_window():
+                try:
+                    window = app.acc.getChildAtIndex(1) if len(frames(app)) == 2 else None
+                    return window if window is not None and has_text(window, 'Log') else None
+                except GLib.Error:
+                    # the confirmation's widgets go while the revert window comes
+                    check(app.proc.poll() is None, 'the app died: %s' % app.output()[-2000:])
+                    return None
+
+            def start_revert(screenshot=None):
                 tw.open_menu_item(app, 'Revert Changes…')
                 dialog = flow_frame(app)
                 check(has_text(dialog, 'Revert the Changes?'), 'no confirmation: %s' % names(dialog))
-                tw.screenshot(app, artifacts, 'flow-revert-confirm')
+                if screenshot:
+                    tw.screenshot(app, artifacts, screenshot)
                 click(button(dialog, 'Revert'))
+                return wait_for('the revert window', revert_window, timeout=10)
 
-                def revert_window():
-                    try:
-                        window = app.acc.getChildAtIndex(1) if len(frames(app)) == 2 else None
-                        return window if window is not None and has_text(window, 'Log') else None
-                    except GLib.Error:
-                        # the confirmation's widgets go while the revert window comes
-                        check(app.proc.poll() is None, 'the app died: %s' % app.output()[-2000:])
-                        return None
-                flow = wait_for('the revert window', revert_window, timeout=10)
+            def revert():
+                # a damaged backup set first: the window names it and where the originals are; nothing changes
+                backups = os.path.join(root, 'var/lib/passthrough-prep/backups')
+                manifest = os.path.join(backups, sorted(os.listdir(backups))[-1], 'manifest')
+                valid_manifest = open(manifest).read()
+                open(manifest, 'w').write(re.sub(r'^path=.*$', 'path=/etc/shadow', valid_manifest, count=1,
+                                                 flags=re.M))
+                applied = tree_bytes(root)
+                flow = start_revert()
+                wait_result(flow, 'the revert of a damaged backup to be refused')
+                text = names(flow)
+                check('The Backup Is Damaged' in text, 'no damaged-backup title: %s' % text)
+                check(any('/etc/shadow' in t and '/var/lib/passthrough-prep/backups' in t for t in text),
+                      'the refusal does not name the entry and the backups: %s' % text)
+                tw.screenshot(app, artifacts, 'flow-revert-bad-backup')
+                check(tree_bytes(root) == applied, 'a refused revert changed the root')
+                click(button(flow, 'Close'))
+                wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
+                open(manifest, 'w').write(valid_manifest)
+
+                flow = start_revert('flow-revert-confirm')
                 wait_result(flow, 'the revert to finish')
                 tw.screenshot(app, artifacts, 'flow-revert-done')
                 check(has_text(flow, 'Restart to Finish'), 'revert did not finish: %s' % names(flow))
                 compare_trees(pristine, tree_bytes(root))
                 click(button(flow, 'Later'))
                 wait_for('the flow window to close', lambda: len(frames(app)) == 1, timeout=10)
-            run_case('revert: confirmation, then the root byte for byte', revert)
+            run_case('revert: a damaged backup named and refused; confirmation, then the root byte for byte', revert)
         finally:
             if app.proc.poll() is not None:
                 log('the app exited with %d: %s' % (app.proc.returncode, app.output()))
