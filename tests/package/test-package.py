@@ -7,7 +7,8 @@ with lintian (no errors; warnings are listed) and installs it with apt-get.
 Then:
 - dpkg's file list holds the command line, the helper in /usr/libexec, the
   polkit policy, the desktop file, metainfo, both icons, every translation of
-  po/LINGUAS, the window module and the demo host, and nothing test-only;
+  po/LINGUAS, the window module, the demo host and both manual pages (naming
+  the installed helper), and nothing test-only;
 - the installed command line reads this host and the installed demo host;
 - desktop-file-validate passes on the installed desktop file;
 - under Xvfb, with a private session bus and AT-SPI bus, the desktop ID
@@ -26,6 +27,7 @@ usage: test-package.py SRCDIR BUILDDIR
 Needs root on a Debian-like system: exit 77 (skip) otherwise, except under
 CI=true, where anything that keeps it from running is a failure.
 """
+import gzip
 import importlib.util
 import os
 import pty
@@ -48,6 +50,8 @@ HELPER = '/usr/libexec/passthrough-prep-helper'
 DESKTOP_FILE = '/usr/share/applications/%s.desktop' % APP_ID
 POLICY = '/usr/share/polkit-1/actions/%s.policy' % APP_ID
 DEMO_HOST = '/usr/share/passthrough-prep/demo-host'
+MAN_PAGE = '/usr/share/man/man1/passthrough-prep.1.gz'
+HELPER_MAN_PAGE = '/usr/share/man/man8/passthrough-prep-helper.8.gz'
 ADMIN_USER = 'pp-pkg-test-admin'
 OUTSIDER_USER = 'pp-pkg-test-outsider'
 RULES_DIRS = ('/etc/polkit-1/rules.d', '/usr/share/polkit-1/rules.d')   # /etc's file wins over one of the same name
@@ -176,9 +180,17 @@ def check_files(srcdir):
         '/usr/share/icons/hicolor/symbolic/apps/%s-symbolic.svg' % APP_ID,
         '/usr/lib/%s/passthrough-prep/libpp-window.so' % multiarch,
         DEMO_HOST + '/.mkhost-root',
+        MAN_PAGE,
+        HELPER_MAN_PAGE,
     ] + ['/usr/share/locale/%s/LC_MESSAGES/passthrough-prep.mo' % lang for lang in languages]
     for path in expected:
         check(path in files and os.path.exists(path), 'the package installs %s' % path)
+    for man_page in (MAN_PAGE, HELPER_MAN_PAGE):
+        if os.path.exists(man_page):
+            with gzip.open(man_page, 'rt', encoding='utf-8') as f:
+                page = f.read()
+            check(HELPER.replace('-', '\\-') in page and '@' not in page,
+                  '%s names the installed helper, %s' % (os.path.basename(man_page), HELPER))
     test_only = [f for f in files if not f.startswith(DEMO_HOST + '/') and 'test' in os.path.basename(f)]
     check(not test_only, 'the package holds nothing test-only', ' '.join(test_only))
     st = os.stat(HELPER)
