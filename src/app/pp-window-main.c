@@ -17,6 +17,10 @@ pp_window_main (int    argc,
 {
   g_autoptr(PpApplication) app = NULL;
 
+  /* passthrough-prep set the locale before it loaded this module; GTK setting
+   * it again in gtk_init() would race the thread that reads the host meanwhile
+   * (pp_snapshot_read_ahead), whose messages are translated */
+  gtk_disable_setlocale ();
   g_set_application_name (_("PassthroughPrep"));
   app = pp_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
