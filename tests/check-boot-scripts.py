@@ -20,8 +20,11 @@ import shutil
 import subprocess
 import sys
 
-failures = []
-passed = 0
+from pp_checks import Checks
+
+check = Checks(verbose=True)
+
+
 PARAMS = "intel_iommu=on iommu=pt vfio-pci.ids=10de:1401,10de:0fba passthrough_prep.boot=1"
 
 STAND_IN_10_LINUX = r'''#!/bin/sh
@@ -50,17 +53,6 @@ for k in $(ls -r "$PP_TEST_BOOT"/vmlinuz-* 2>/dev/null); do
 done
 echo ""
 '''
-
-
-def check(ok, what, detail=""):
-    global passed
-    if ok:
-        passed += 1
-        print(f"ok {what}")
-    else:
-        failures.append(what)
-        print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""))
-    return ok
 
 
 def render(scripts, name, dest):
@@ -187,8 +179,7 @@ def main():
             print("note: shellcheck is not installed; its check is left out")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} checks passed, {len(failures)} failed")
-    return 1 if failures or passed == 0 else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

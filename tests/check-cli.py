@@ -20,19 +20,9 @@ import subprocess
 import sys
 import tempfile
 
-failures = []
-passed = 0
+from pp_checks import Checks
 
-
-def check(ok, what, detail=""):
-    global passed
-    if ok:
-        passed += 1
-        print(f"ok {what}")
-    else:
-        failures.append(what)
-        print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""))
-    return ok
+check = Checks(verbose=True)
 
 
 def searchable_by_others(path):
@@ -259,8 +249,7 @@ def main():
         latin1(cli)
     finally:
         shutil.rmtree(cli.work, ignore_errors=True)
-    print(f"{passed} checks passed, {len(failures)} failed")
-    return 1 if failures or passed == 0 else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

@@ -18,18 +18,9 @@ import shutil
 import subprocess
 import sys
 
-failures = []
-passed = 0
+from pp_checks import Checks
 
-
-def check(ok, what, detail=""):
-    global passed
-    if ok:
-        passed += 1
-        print(f"ok {what}")
-    else:
-        failures.append(what)
-        print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""))
+check = Checks(verbose=True)
 
 
 def section(page, name):
@@ -91,8 +82,7 @@ def main():
         check(p.returncode == 0 and p.stderr == "", "groff reads it without a warning", p.stderr)
     else:
         print("note: groff is not installed; the page's markup was not checked")
-    print(f"{passed} checks passed, {len(failures)} failed")
-    return 1 if failures or passed == 0 else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

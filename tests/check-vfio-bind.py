@@ -16,21 +16,15 @@ import shutil
 import subprocess
 import sys
 
+from pp_checks import Checks
+
+check = Checks(verbose=False)
+
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOST = 'identical-gpus-server'
 CARD = ['0000:41:00.0@10de:24b0', '0000:41:00.1@10de:228b']
 
-failures = []
-passed = 0
-
-
-def check(ok, what, detail=''):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failures.append(what)
-        print('FAIL %s%s' % (what, '\n     ' + detail if detail else ''))
 
 
 def shells():
@@ -204,8 +198,7 @@ def main(argv):
         print('ran the scenarios with %s' % name)
 
     if not shutil.which('shellcheck'):
-        print('FAIL shellcheck is not installed (apt-get install shellcheck)')
-        failures.append('shellcheck')
+        check.fail('shellcheck is not installed (apt-get install shellcheck)')
     shellcheck(SCRIPT, open(SCRIPT).read(), 'sh')
     # the hooks each initramfs tool gets, as the plan writes them
     for variant in ('', '-mkinitcpio', '-dracut'):
@@ -222,8 +215,7 @@ def main(argv):
             if path == '/etc/passthrough-prep/vfio-bind':
                 check(text == open(SCRIPT).read(), 'the plan writes the shipped script as it is')
 
-    print('%d checks passed, %d failed' % (passed, len(failures)))
-    return 1 if failures else 0
+    return check.summary()
 
 
 if __name__ == '__main__':

@@ -26,22 +26,15 @@ import xml.etree.ElementTree as ET
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import mkhost  # noqa: E402
 
-failures = []
-passed = 0
+from pp_checks import Checks
+
+check = Checks(verbose=False)
+
+
 FORMATS = ("ultmos", "libvirt", "qemu")
 DOMAIN_HEAD = ("<domain type='kvm'><name>pp-validate</name><memory unit='MiB'>1024</memory>"
                "<os><type arch='x86_64' machine='q35'>hvm</type></os><devices>\n")
 DOMAIN_TAIL = "</devices></domain>\n"
-
-
-def check(ok, what, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""))
-    return ok
 
 
 def run(app, *args):
@@ -225,8 +218,7 @@ def main():
           f"{validator.validated} libvirt texts validated")
     check(counts["bound"] >= 3, "at least three fixture GPUs are on vfio-pci", str(counts))
     check(counts["domain-and-slot"] >= 1, "a fixture GPU on a non-zero domain and slot was configured", str(counts))
-    print(f"{passed} checks passed, {len(failures)} failed")
-    return 1 if failures or passed == 0 else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

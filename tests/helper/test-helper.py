@@ -43,6 +43,12 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from pp_checks import Checks  # noqa: E402
+
+check = Checks(verbose=False)
+
+
 EXIT = {"ok": 0, "failed": 1, "usage": 2, "not-permitted": 3, "refused": 4,
         "unsafe": 5, "changed-since": 6, "nothing-to-do": 7, "host": 8, "rollback-failed": 9, "busy": 10,
         "plan-changed": 11, "no-boot-entry": 12, "bad-backup": 13, "rom-in-use": 20, "rom-missing": 21, "rom-bad-signature": 22,
@@ -58,19 +64,6 @@ NO_DIGEST = "0" * 64
 EVENT_RE = re.compile(r"^(step \d+/\d+ \S.*|log [^:]+: .*|warning \S.*|manual \S.*|backup /\S+|"
                       r"rollback \S.*|state (none|(applied|incomplete|rolled-back|reverted) \S+ \S+( \S+)?)|"
                       r"file (applied|original|changed|missing) /\S+|done \S.*|failed \S.*)$")
-
-failures = []
-passed = 0
-
-
-def check(ok, what, detail=""):
-    global passed
-    if ok:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL {what}" + (f"\n     {detail}" if detail else ""))
-    return ok
 
 
 class Tool:
@@ -1439,8 +1432,7 @@ def main():
         {"reserve-revert": reserve_revert, "faults": faults, "bad-input": bad_input}[mode](t)
     finally:
         shutil.rmtree(t.work, ignore_errors=True)
-    print(f"{passed} checks passed, {len(failures)} failed")
-    return 1 if failures or passed == 0 else 0
+    return check.summary()
 
 
 if __name__ == "__main__":
