@@ -6,6 +6,7 @@
 #include "pp-advice.h"
 #include "pp-boot.h"
 #include "pp-readiness.h"
+#include "pp-test-host.h"
 #include "pp-test-tree.h"
 
 /* Names decide the macOS hint and whether an AMD GPU is an APU, so each test
@@ -39,38 +40,21 @@ static const char pci_ids[] =
   "\t02  3D controller\n"
   "\t80  Display controller\n";
 
-typedef struct
-{
-  char     *root;
-  PpHost   *host;
-  PpAdvice *advice;
-} Fixture;
+typedef PpTestHost Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->root = pp_test_tree_new ();
+  pp_test_host_init (fixture);
   pp_test_tree_write (fixture->root, "usr/share/misc/pci.ids", pci_ids);
-}
-
-static void
-fixture_read (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->host = pp_host_read (fixture->root, &error);
-  g_assert_no_error (error);
-  fixture->advice = pp_advice_new (fixture->host);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_clear_pointer (&fixture->advice, pp_advice_free);
-  g_clear_pointer (&fixture->host, pp_host_free);
-  pp_test_tree_free (fixture->root);
+  pp_test_host_clear (fixture);
 }
 
 static PpGpuAdvice *
@@ -106,7 +90,7 @@ test_macos_hints (Fixture *fixture, gconstpointer data)
   pp_test_tree_add_device (fixture->root, "0000:06:00.0", "1002:66af", 0x030000, "amdgpu", 6);
   pp_test_tree_add_device (fixture->root, "0000:07:00.0", "1002:15dd", 0x030000, "amdgpu", 7);
   pp_test_tree_add_device (fixture->root, "0000:08:00.0", "1234:5678", 0x030000, NULL, 8);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   g_assert_cmpint (gpu_at (fixture, "0000:01:00.0")->macos, ==, PP_MACOS_SUPPORTED);
   g_assert_nonnull (strstr (gpu_at (fixture, "0000:01:00.0")->macos_note, "Polaris"));
@@ -134,7 +118,7 @@ test_igpu_dgpu_shared_root_port (Fixture *fixture, gconstpointer data)
   pp_test_tree_add_device (fixture->root, "0000:01:00.1", "10de:1aeb", 0x040300, "snd_hda_intel", 2);
   pp_test_tree_add_device (fixture->root, "0000:01:00.2", "10de:1aec", 0x0c0330, "xhci_hcd", 2);
   pp_test_tree_add_device (fixture->root, "0000:01:00.3", "10de:1aed", 0x0c8000, "nvidia-gpu", 2);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   g_assert_cmpint (fixture->advice->scenario, ==, PP_SCENARIO_IGPU_DGPU);
   igpu = gpu_at (fixture, "0000:00:02.0");
@@ -155,7 +139,7 @@ test_functions_in_separate_groups (Fixture *fixture, gconstpointer data)
   pp_test_tree_add_device (fixture->root, "0000:00:02.0", "8086:1912", 0x030000, "i915", 0);
   pp_test_tree_add_device (fixture->root, "0000:01:00.0", "10de:1401", 0x030000, "nvidia", 15);
   pp_test_tree_add_device (fixture->root, "0000:01:00.1", "10de:0fba", 0x040300, "snd_hda_intel", 16);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   gpu = gpu_at (fixture, "0000:01:00.0");
   g_assert_true (gpu->viable);
@@ -174,7 +158,7 @@ test_bad_grouping (Fixture *fixture, gconstpointer data)
   pp_test_tree_add_device (fixture->root, "0000:25:00.1", "1002:aaf0", 0x040300, "snd_hda_intel", 11);
   pp_test_tree_add_device (fixture->root, "0000:26:00.0", "10de:1401", 0x030000, "nvidia", 12);
   pp_test_tree_add_device (fixture->root, "0000:26:00.1", "10de:0fba", 0x040300, "snd_hda_intel", 12);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   gpu = gpu_at (fixture, "0000:25:00.0");
   g_assert_false (gpu->viable);
@@ -193,14 +177,14 @@ test_single_and_no_gpu (Fixture *fixture, gconstpointer data)
   PpCheck *first;
 
   pp_test_tree_add_device (fixture->root, "0000:22:00.0", "10ec:8168", 0x020000, "r8169", 3);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
   g_assert_cmpint (fixture->advice->scenario, ==, PP_SCENARIO_NO_GPU);
   g_clear_pointer (&fixture->advice, pp_advice_free);
   g_clear_pointer (&fixture->host, pp_host_free);
 
   pp_test_tree_add_device (fixture->root, "0000:01:00.0", "1002:73bf", 0x030000, "amdgpu", 1);
   pp_test_tree_write (fixture->root, "sys/devices/pci0000:00/0000:01:00.0/boot_vga", "1\n");
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
   g_assert_cmpint (fixture->advice->scenario, ==, PP_SCENARIO_SINGLE_GPU);
   g_assert_true (gpu_at (fixture, "0000:01:00.0")->gpu->boot_vga);
   setup = pp_boot_setup_detect (fixture->host);
@@ -217,7 +201,7 @@ test_intel_arc_is_discrete (Fixture *fixture, gconstpointer data)
 {
   pp_test_tree_add_device (fixture->root, "0000:00:02.0", "8086:1912", 0x030000, "i915", 0);
   pp_test_tree_add_device (fixture->root, "0000:03:00.0", "8086:56a0", 0x030000, "i915", 1);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
   g_assert_true (gpu_at (fixture, "0000:00:02.0")->integrated);
   g_assert_false (gpu_at (fixture, "0000:03:00.0")->integrated);
   g_assert_cmpint (fixture->advice->scenario, ==, PP_SCENARIO_IGPU_DGPU);
@@ -261,7 +245,7 @@ test_own_functions_and_acs (Fixture *fixture, gconstpointer data)
   pp_test_tree_add_device (fixture->root, "0000:01:00.0", "10de:2184", 0x030000, "nvidia", 5);
   pp_test_tree_add_device (fixture->root, "0000:01:01.0", "10de:1aeb", 0x040300, "snd_hda_intel", 5);
   pp_test_tree_write (fixture->root, "proc/sys/kernel/osrelease", "6.8.12-4-pve\n");
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   gpu = gpu_at (fixture, "0000:01:00.0");
   g_assert_false (gpu->viable);
@@ -278,7 +262,7 @@ test_own_functions_and_acs (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->advice, pp_advice_free);
   g_clear_pointer (&fixture->host, pp_host_free);
   pp_test_tree_write (fixture->root, "proc/cmdline", "quiet pcie_acs_override=multifunction,downstream\n");
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
   g_assert_true (fixture->advice->acs_override_active);
   g_assert_null (pp_gpu_advice_find_remedy (gpu_at (fixture, "0000:01:00.0"), PP_REMEDY_ACS_OVERRIDE));
 }
@@ -301,7 +285,7 @@ test_slot_names (Fixture *fixture, gconstpointer data)
   config_path = g_build_filename (fixture->root, "sys/devices/pci0000:00/0000:00:01.0/config", NULL);
   g_file_set_contents (config_path, (const char *) config, sizeof config, &error);
   g_assert_no_error (error);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   g_assert_cmpstr (pp_host_find_device (fixture->host, "0000:00:1c.0")->slot_name, ==, "7");
   g_assert_cmpstr (pp_host_find_device (fixture->host, "0000:00:01.0")->slot_name, ==, "CPU1 SLOT2");

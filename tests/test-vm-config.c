@@ -5,42 +5,26 @@
 
 #include "pp-advice.h"
 #include "pp-format.h"
+#include "pp-test-host.h"
 #include "pp-test-tree.h"
 #include "pp-vm.h"
 
 /* A reserved GPU's functions as ULTMOS, libvirt and QEMU want them. */
 
-typedef struct
-{
-  char     *root;
-  PpHost   *host;
-  PpAdvice *advice;
-} Fixture;
+typedef PpTestHost Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  fixture->root = pp_test_tree_new ();
-}
-
-static void
-fixture_read (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->host = pp_host_read (fixture->root, &error);
-  g_assert_no_error (error);
-  fixture->advice = pp_advice_new (fixture->host);
+  pp_test_host_init (fixture);
 }
 
 static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_clear_pointer (&fixture->advice, pp_advice_free);
-  g_clear_pointer (&fixture->host, pp_host_free);
-  pp_test_tree_free (fixture->root);
+  pp_test_host_clear (fixture);
 }
 
 static char *
@@ -75,7 +59,7 @@ test_formats (Fixture *fixture, gconstpointer data)
   g_autofree char *note = NULL;
 
   add_bound_gpu (fixture);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   ultmos = render (fixture, "0001:00:03.0", PP_VM_FORMAT_ULTMOS, &note);
   g_assert_cmpstr (ultmos, ==,
@@ -116,7 +100,7 @@ test_saved_rom (Fixture *fixture, gconstpointer data)
   pp_test_tree_add_device (fixture->root, "0000:0a:00.0", "10de:1401", 0x030000, "vfio-pci", 3);
   pp_test_tree_add_device (fixture->root, "0000:0a:00.1", "10de:0fba", 0x040300, "vfio-pci", 3);
   pp_test_tree_write (fixture->root, "var/lib/passthrough-prep/roms/10de-1401-0000-0000.rom", "U\xaa");
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   ultmos = render (fixture, "0000:0a:00.0", PP_VM_FORMAT_ULTMOS, &note);
   g_assert_cmpstr (ultmos, ==,
@@ -144,7 +128,7 @@ test_not_ready (Fixture *fixture, gconstpointer data)
   pp_test_tree_add_device (fixture->root, "0000:01:00.1", "10de:0fba", 0x040300, "snd_hda_intel", 1);
   pp_test_tree_add_device (fixture->root, "0000:02:00.0", "1002:67df", 0x030000, NULL, 2);
   pp_test_tree_add_device (fixture->root, "0000:00:14.0", "8086:a12f", 0x0c0330, "xhci_hcd", 3);
-  fixture_read (fixture);
+  pp_test_host_read (fixture);
 
   vm = pp_vm_devices_new (fixture->host, fixture->advice, "0000:01:00.0", &error);
   g_assert_null (vm);
